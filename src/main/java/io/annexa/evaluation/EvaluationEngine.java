@@ -1,0 +1,140 @@
+package io.annexa.evaluation;
+
+import io.annexa.evidence.EvidenceKey;
+import io.annexa.ingestion.EvidenceSink;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Owns the one long-lived {@link EvaluationSession} and the one thread that touches it. Sources hand
+ * facts over from any thread through {@link #replace}; the evaluation thread applies everything waiting,
+ * fires once, and passes the result on (to the register). Batching keeps a burst of inputs to one cycle.
+ */
+public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EvaluationEngine.class.getName());
+    private static final int BATCH = 10_000;
+    private static final long RETRY_MILLIS = 5_000;
+
+    private final RuleLibrary library;
+    private final EvaluationSession session;
+    private final Consumer<EvaluationResult> results;
+    private final BlockingQueue<Consumer<EvaluationSession>> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Map<String, Long> firings = Map.of();
+    private volatile Instant lastCycle;
+
+    /**
+     * @param results called on the evaluation thread after each cycle; when it throws, the same result is
+     *                offered again after a pause, so a database outage delays the register instead of losing changes
+     */
+    public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads) {
+        this.library = library;
+        this.session = library.newSession(EvaluationSession.Clock.REALTIME);
+        this.results = results;
+        this.thread = threads.newThread(this::run);
+        thread.setName("annexa-evaluation");
+        thread.start();
+    }
+
+    @Override
+    public void replace(EvidenceKey key, List<Object> facts) {
+        List<Object> copy = List.copyOf(facts);
+        inbox.add(s -> s.replace(key, copy));
+    }
+
+    public RuleLibrary library() {
+        return library;
+    }
+
+    /** How often each rule has fired, by rule id. */
+    public Map<String, Long> firings() {
+        return firings;
+    }
+
+    public Instant lastCycle() {
+        return lastCycle;
+    }
+
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    private void run() {
+        EvaluationResult unpublished = null;
+        List<Consumer<EvaluationSession>> batch = new ArrayList<>();
+        while (running) {
+            try {
+                Consumer<EvaluationSession> first = unpublished == null
+                        ? inbox.take() : inbox.poll(RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                batch.clear();
+                if (first != null) {
+                    batch.add(first);
+                    inbox.drainTo(batch, BATCH);
+                }
+                for (Consumer<EvaluationSession> change : batch) {
+                    apply(change);
+                }
+                EvaluationResult result = batch.isEmpty() ? unpublished : session.fire();
+                lastCycle = Instant.now();
+                firings = firingsByRuleId();
+                unpublished = publish(result);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "evaluation cycle failed; the engine carries on with the next input", e);
+            }
+        }
+    }
+
+    private void apply(Consumer<EvaluationSession> change) {
+        try {
+            change.accept(session);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot apply evidence to the session; skipped", e);
+        }
+    }
+
+    /** @return the result again when it could not be published, to retry */
+    private EvaluationResult publish(EvaluationResult result) {
+        try {
+            results.accept(result);
+            return null;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot record the evaluation result; retrying in " + RETRY_MILLIS + " ms", e);
+            return result;
+        }
+    }
+
+    private Map<String, Long> firingsByRuleId() {
+        Map<String, Long> byPackage = session.firings();
+        Map<String, Long> byId = new java.util.HashMap<>();
+        for (RuleDefinition rule : library.rules()) {
+            byId.put(rule.id(), byPackage.getOrDefault(rule.drlPackage(), 0L));
+        }
+        return Map.copyOf(byId);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        session.close();
+    }
+}

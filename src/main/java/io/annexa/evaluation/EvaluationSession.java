@@ -1,0 +1,158 @@
+package io.annexa.evaluation;
+
+import io.annexa.evidence.Asset;
+import io.annexa.evidence.EvidenceKey;
+import io.annexa.evidence.EvidenceScope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
+import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.ObjectDeletedEvent;
+import org.kie.api.event.rule.ObjectInsertedEvent;
+import org.kie.api.event.rule.ObjectUpdatedEvent;
+import org.kie.api.event.rule.RuleRuntimeEventListener;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.KieSessionConfiguration;
+import org.kie.api.runtime.conf.ClockTypeOption;
+import org.kie.api.runtime.rule.FactHandle;
+import org.kie.api.time.SessionPseudoClock;
+
+/**
+ * One long-lived Drools session in stream mode. Not thread-safe by design: exactly one thread owns it
+ * (the {@link EvaluationEngine}'s evaluation thread in the service, the test itself in tests).
+ *
+ * <p>Evidence is replaced by {@link EvidenceKey}: re-reading a file retracts what the previous read
+ * inserted and inserts the new facts, and truth maintenance retracts findings whose evidence is gone.
+ */
+public final class EvaluationSession implements AutoCloseable {
+
+    public enum Clock { REALTIME, PSEUDO }
+
+    private final KieSession session;
+    private final Clock clock;
+    private final Map<EvidenceKey, List<FactHandle>> evidence = new HashMap<>();
+    private final Map<EvidenceScope, Integer> observed = new HashMap<>();
+    private final Set<EvidenceScope> refreshed = new HashSet<>();
+    private final Set<String> assets = new HashSet<>();
+    // counted: two equal findings may be in working memory at once, and one leaving must not hide the other
+    private final Map<Finding, Integer> findings = new HashMap<>();
+    private final Map<String, Long> firings = new HashMap<>();
+    private int firedThisCycle;
+
+    EvaluationSession(RuleLibrary library, Clock clock) {
+        this.clock = clock;
+        KieSessionConfiguration configuration = org.kie.api.KieServices.Factory.get().newKieSessionConfiguration();
+        configuration.setOption(clock == Clock.PSEUDO ? ClockTypeOption.PSEUDO : ClockTypeOption.REALTIME);
+        this.session = library.kieBase().newKieSession(configuration, null);
+        session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
+        session.addEventListener(new FindingTracker());
+        session.addEventListener(new DefaultAgendaEventListener() {
+            @Override
+            public void afterMatchFired(AfterMatchFiredEvent event) {
+                firedThisCycle++;
+                firings.merge(event.getMatch().getRule().getPackageName(), 1L, Long::sum);
+            }
+        });
+    }
+
+    /** Replaces everything the previous read under {@code key} inserted with {@code facts}. */
+    public void replace(EvidenceKey key, Collection<?> facts) {
+        List<FactHandle> previous = evidence.remove(key);
+        if (previous != null) {
+            previous.forEach(session::delete);
+            observed.computeIfPresent(key.scope(), (scope, count) -> count == 1 ? null : count - 1);
+        }
+        ensureAsset(key.asset());
+        List<FactHandle> handles = new ArrayList<>(facts.size());
+        for (Object fact : facts) {
+            handles.add(session.insert(fact));
+        }
+        evidence.put(key, handles);
+        observed.merge(key.scope(), 1, Integer::sum);
+        refreshed.add(key.scope());
+    }
+
+    /**
+     * Inserts a timestamped event. With the pseudo clock the clock first moves to the event's time and
+     * rules fire right away, as a real-time session would have done when the event happened.
+     */
+    public void insertEvent(Object event, Instant timestamp) {
+        if (clock == Clock.PSEUDO) {
+            SessionPseudoClock pseudo = session.getSessionClock();
+            long delta = timestamp.toEpochMilli() - pseudo.getCurrentTime();
+            if (delta > 0) {
+                pseudo.advanceTime(delta, TimeUnit.MILLISECONDS);
+            }
+            session.insert(event);
+            session.fireAllRules();
+        } else {
+            session.insert(event);
+        }
+    }
+
+    /** Fires what the changes since the last cycle activated and reports the resulting state. */
+    public EvaluationResult fire() {
+        session.fireAllRules();
+        Instant at = Instant.ofEpochMilli(session.getSessionClock().getCurrentTime());
+        EvaluationResult result = new EvaluationResult(at, findings.keySet(), observed.keySet(), refreshed, firedThisCycle);
+        refreshed.clear();
+        firedThisCycle = 0;
+        return result;
+    }
+
+    /** How often each rule (by DRL package) has fired since the session started. */
+    public Map<String, Long> firings() {
+        return Map.copyOf(firings);
+    }
+
+    public long factCount() {
+        return session.getFactCount();
+    }
+
+    @Override
+    public void close() {
+        session.dispose();
+    }
+
+    private void ensureAsset(String name) {
+        if (assets.add(name)) {
+            session.insert(new Asset(name));
+        }
+    }
+
+    /** Keeps the current findings without scanning working memory after each cycle. */
+    private final class FindingTracker implements RuleRuntimeEventListener {
+        @Override
+        public void objectInserted(ObjectInsertedEvent event) {
+            if (event.getObject() instanceof Finding finding) {
+                findings.merge(finding, 1, Integer::sum);
+            }
+        }
+
+        @Override
+        public void objectUpdated(ObjectUpdatedEvent event) {
+            objectDeleted(event.getOldObject());
+            if (event.getObject() instanceof Finding finding) {
+                findings.merge(finding, 1, Integer::sum);
+            }
+        }
+
+        @Override
+        public void objectDeleted(ObjectDeletedEvent event) {
+            objectDeleted(event.getOldObject());
+        }
+
+        private void objectDeleted(Object old) {
+            if (old instanceof Finding finding) {
+                findings.computeIfPresent(finding, (f, count) -> count == 1 ? null : count - 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.annexa.evaluation;
+
+import io.annexa.control.ControlCatalog;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads and checks {@code rule.yml}. Works on the YAML node tree rather than binding to a class so
+ * that every complaint carries the line it is about, and so that control ids keep the text the author
+ * wrote ({@code 8.10} is a control, not the number 8.1).
+ */
+final class RuleMetadataReader {
+
+    static final String EDITION = "iso27002:2022";
+    private static final Set<String> FIELDS = Set.of("id", "title", "controls", "severity", "sources",
+            "rationale", "remediation", "parameters");
+    private static final Set<String> PARAMETER_TYPES = Set.of("integer", "string", "duration", "boolean");
+
+    private final ControlCatalog catalog;
+
+    RuleMetadataReader(ControlCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** @return the definition, or empty when problems were added */
+    Optional<RuleDefinition> read(Path ruleYml, String displayPath, String drlPackage, List<Problem> problems) {
+        Node root;
+        try (Reader reader = Files.newBufferedReader(ruleYml, StandardCharsets.UTF_8)) {
+            LoadSettings settings = LoadSettings.builder().setLabel(displayPath).build();
+            root = new Compose(settings).composeReader(reader).orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+            int column = e.getProblemMark().map(m -> m.getColumn() + 1).orElse(0);
+            problems.add(Problem.error(displayPath, line, column, "not valid YAML: " + e.getProblem()));
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            problems.add(Problem.error(displayPath, "cannot be read: " + e.getMessage()));
+            return Optional.empty();
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            problems.add(Problem.error(displayPath, "must be a YAML mapping of id, title, controls, severity, ..."));
+            return Optional.empty();
+        }
+        return new Fields(displayPath, problems).definition(mapping, ruleYml.getParent(), drlPackage);
+    }
+
+    /** One reading of one file: collects problems as it goes. */
+    private final class Fields {
+        private final String file;
+        private final List<Problem> problems;
+        private final int problemsBefore;
+
+        Fields(String file, List<Problem> problems) {
+            this.file = file;
+            this.problems = problems;
+            this.problemsBefore = problems.size();
+        }
+
+        Optional<RuleDefinition> definition(MappingNode root, Path folder, String drlPackage) {
+            Map<String, Node> fields = new LinkedHashMap<>();
+            for (NodeTuple tuple : root.getValue()) {
+                String key = scalar(tuple.getKeyNode(), "field name");
+                if (key == null) {
+                    continue;
+                }
+                if (!FIELDS.contains(key)) {
+                    problem(tuple.getKeyNode(), "unknown field '" + key + "'; allowed: " + String.join(", ", FIELDS.stream().sorted().toList()));
+                } else if (fields.put(key, tuple.getValueNode()) != null) {
+                    problem(tuple.getKeyNode(), "field '" + key + "' appears twice");
+                }
+            }
+            String id = requiredText(fields, "id", root);
+            String folderName = folder.getFileName().toString();
+            if (id != null && !id.equals(folderName)) {
+                problem(fields.get("id"), "id '" + id + "' must equal the rule folder name '" + folderName + "'");
+            }
+            String title = requiredText(fields, "title", root);
+            List<String> controls = controls(fields.get("controls"), root);
+            Severity severity = severity(fields.get("severity"), root);
+            List<String> sources = textList(fields.get("sources"), "sources", root);
+            String rationale = requiredText(fields, "rationale", root);
+            String remediation = requiredText(fields, "remediation", root);
+            Map<String, String> parameters = parameters(fields.get("parameters"));
+            if (problems.size() > problemsBefore) {
+                return Optional.empty();
+            }
+            return Optional.of(new RuleDefinition(id, title, controls, severity, sources, rationale, remediation,
+                    parameters, folder, drlPackage));
+        }
+
+        private List<String> controls(Node node, Node parent) {
+            if (node == null) {
+                problem(parent, "missing field 'controls' (for example: controls: { " + EDITION + ": [\"8.5\"] })");
+                return List.of();
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problem(node, "'controls' must map an edition to control ids: { " + EDITION + ": [\"8.5\"] }");
+                return List.of();
+            }
+            List<String> ids = new ArrayList<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                String edition = scalar(tuple.getKeyNode(), "edition");
+                if (!EDITION.equals(edition)) {
+                    problem(tuple.getKeyNode(), "unknown standard edition '" + edition + "' in 'controls'; use " + EDITION);
+                    continue;
+                }
+                for (String control : textList(tuple.getValueNode(), "controls." + EDITION, tuple.getKeyNode())) {
+                    if (!catalog.contains(control)) {
+                        problem(tuple.getValueNode(), "'" + control + "' is not an ISO/IEC 27002:2022 control id (5.1 ... 8.34)");
+                    } else if (ids.contains(control)) {
+                        problem(tuple.getValueNode(), "control " + control + " is listed twice");
+                    } else {
+                        ids.add(control);
+                    }
+                }
+            }
+            if (ids.isEmpty() && problems.size() == problemsBefore) {
+                problem(node, "'controls' names no " + EDITION + " control");
+            }
+            return ids;
+        }
+
+        private Severity severity(Node node, Node parent) {
+            if (node == null) {
+                problem(parent, "missing field 'severity' (low, medium, high or critical)");
+                return null;
+            }
+            String text = scalar(node, "severity");
+            try {
+                return text == null ? null : Severity.parse(text);
+            } catch (IllegalArgumentException e) {
+                problem(node, "severity '" + text + "' is not one of low, medium, high, critical");
+                return null;
+            }
+        }
+
+        private Map<String, String> parameters(Node node) {
+            Map<String, String> defaults = new LinkedHashMap<>();
+            if (node == null) {
+                return defaults;
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problem(node, "'parameters' must map each parameter name to { type, default, description }");
+                return defaults;
+            }
+            for (NodeTuple tuple : mapping.getValue()) {
+                String name = scalar(tuple.getKeyNode(), "parameter name");
+                if (!(tuple.getValueNode() instanceof MappingNode spec)) {
+                    problem(tuple.getValueNode(), "parameter '" + name + "' must be a mapping with type and default");
+                    continue;
+                }
+                Map<String, Node> specFields = new LinkedHashMap<>();
+                spec.getValue().forEach(t -> specFields.put(scalar(t.getKeyNode(), "field name"), t.getValueNode()));
+                String type = specFields.containsKey("type") ? scalar(specFields.get("type"), "type") : null;
+                if (type == null || !PARAMETER_TYPES.contains(type)) {
+                    problem(spec, "parameter '" + name + "' needs a type: one of " + String.join(", ", PARAMETER_TYPES.stream().sorted().toList()));
+                }
+                String value = specFields.containsKey("default") ? scalar(specFields.get("default"), "default") : null;
+                if (value == null) {
+                    problem(spec, "parameter '" + name + "' needs a default");
+                } else if ("integer".equals(type) && !value.matches("-?\\d+")) {
+                    problem(specFields.get("default"), "parameter '" + name + "' is an integer but its default is '" + value + "'");
+                } else {
+                    defaults.put(name, value);
+                }
+            }
+            return defaults;
+        }
+
+        private String requiredText(Map<String, Node> fields, String name, Node parent) {
+            Node node = fields.get(name);
+            if (node == null) {
+                problem(parent, "missing field '" + name + "'");
+                return null;
+            }
+            String text = scalar(node, name);
+            if (text != null && text.isBlank()) {
+                problem(node, "'" + name + "' is empty");
+            }
+            return text;
+        }
+
+        private List<String> textList(Node node, String name, Node parent) {
+            if (node == null) {
+                problem(parent, "missing field '" + name + "'");
+                return List.of();
+            }
+            if (!(node instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+                problem(node, "'" + name + "' must be a non-empty list");
+                return List.of();
+            }
+            List<String> values = new ArrayList<>();
+            for (Node item : sequence.getValue()) {
+                String text = scalar(item, name + " item");
+                if (text != null) {
+                    values.add(text.strip());
+                }
+            }
+            return values;
+        }
+
+        private String scalar(Node node, String what) {
+            if (node instanceof ScalarNode scalar) {
+                return scalar.getValue();
+            }
+            problem(node, what + " must be a single value");
+            return null;
+        }
+
+        private void problem(Node node, String message) {
+            Optional<Mark> mark = node == null ? Optional.empty() : node.getStartMark();
+            problems.add(Problem.error(file, mark.map(m -> m.getLine() + 1).orElse(0),
+                    mark.map(m -> m.getColumn() + 1).orElse(0), message));
+        }
+    }
+}

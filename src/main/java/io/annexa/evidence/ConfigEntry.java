@@ -1,0 +1,100 @@
+package io.annexa.evidence;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One effective setting of a configuration file, as the consuming program would read it.
+ *
+ * <p>{@code key} is the setting's canonical spelling ({@code PermitRootLogin}, whatever case the file used);
+ * {@code value} is the rest of the line with surrounding whitespace removed. {@code scope} is empty for
+ * global settings and names the conditional block otherwise ({@code Match User backup}), so rules can
+ * tell a global setting from an exception. {@code file} and {@code line} say where the value came from,
+ * which is what an auditor asks first.
+ */
+public final class ConfigEntry {
+
+    private final String asset;
+    private final String source;
+    private final String file;
+    private final int line;
+    private final String key;
+    private final String value;
+    private final String scope;
+    private final Instant observedAt;
+
+    public ConfigEntry(String asset, String source, String file, int line, String key, String value,
+                       String scope, Instant observedAt) {
+        this.asset = AssetNames.normalize(asset);
+        this.source = Asset.require(source, "source");
+        this.file = Asset.require(file, "file");
+        this.line = line;
+        this.key = Asset.require(key, "key");
+        this.value = Asset.require(value, "value");
+        this.scope = scope == null ? "" : scope;
+        this.observedAt = Asset.require(observedAt, "observedAt");
+    }
+
+    public String getAsset() {
+        return asset;
+    }
+
+    public String getSource() {
+        return source;
+    }
+
+    public String getFile() {
+        return file;
+    }
+
+    public int getLine() {
+        return line;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public String getValue() {
+        return value;
+    }
+
+    public String getScope() {
+        return scope;
+    }
+
+    public boolean isGlobal() {
+        return scope.isEmpty();
+    }
+
+    public Instant getObservedAt() {
+        return observedAt;
+    }
+
+    /** {@code /etc/ssh/sshd_config:32}: where an auditor finds this value. */
+    public String getLocation() {
+        return file + ":" + line;
+    }
+
+    /** {@code PermitRootLogin yes (/etc/ssh/sshd_config:32)}, or with its Match scope. */
+    public String describe() {
+        return key + " " + value + (scope.isEmpty() ? "" : " in '" + scope + "'") + " (" + getLocation() + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConfigEntry other && line == other.line && asset.equals(other.asset)
+                && source.equals(other.source) && file.equals(other.file) && key.equals(other.key)
+                && value.equals(other.value) && scope.equals(other.scope) && observedAt.equals(other.observedAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(asset, source, file, line, key, value, scope, observedAt);
+    }
+
+    @Override
+    public String toString() {
+        return "ConfigEntry[" + asset + " " + describe() + "]";
+    }
+}

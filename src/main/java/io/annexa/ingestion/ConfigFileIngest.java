@@ -1,0 +1,96 @@
+package io.annexa.ingestion;
+
+import io.annexa.evidence.AssetNames;
+import io.annexa.evidence.EvidenceKey;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * The step every configuration route ends with: parse the file the route delivered and hand its
+ * facts to the engine. A file that cannot be parsed throws, and the shared error handler dead-letters it;
+ * the facts of the previous good read stay in place.
+ *
+ * <p>The asset is, in order: the {@code AnnexaAsset} header set by the route, an
+ * {@code # annexa-asset: name} comment in the first lines of the file, the file name.
+ * The {@code AnnexaIncludeRoot} header makes the parser follow includes under that directory.
+ */
+public final class ConfigFileIngest implements Processor {
+
+    public static final String ASSET_HEADER = "AnnexaAsset";
+    public static final String INCLUDE_ROOT_HEADER = "AnnexaIncludeRoot";
+    private static final Pattern ASSET_COMMENT = Pattern.compile("^\\s*#\\s*annexa-asset\\s*:\\s*(\\S+)\\s*$");
+    private static final int ASSET_COMMENT_LINES = 5;
+
+    private final String source;
+    private final EvidenceSink sink;
+    private final SourceMonitor monitor;
+    private final long maxBytes;
+
+    public ConfigFileIngest(String source, EvidenceSink sink, SourceMonitor monitor, long maxBytes) {
+        this.source = source;
+        this.sink = sink;
+        this.monitor = monitor;
+        this.maxBytes = maxBytes;
+        if (ConfigParsers.forSource(source).isEmpty()) {
+            throw new IllegalArgumentException("no parser for source '" + source + "'");
+        }
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Path file = exchange.getIn().getBody(File.class).toPath();
+        long size = Files.size(file);
+        if (size > maxBytes) {
+            throw new InvalidInputException(file.toString(), 0, "file is " + size + " bytes, more than the "
+                    + maxBytes + " a configuration source accepts (annexa.sources.max-file-bytes)");
+        }
+        String includeRoot = exchange.getIn().getHeader(INCLUDE_ROOT_HEADER, String.class);
+        ConfigParser parser = ConfigParsers.forSource(source, includeRoot == null || includeRoot.isBlank() ? null : Path.of(includeRoot))
+                .orElseThrow();
+        String asset = asset(exchange, file);
+        ConfigSnapshot snapshot = parser.parse(file, asset, Instant.now());
+        String routeId = exchange.getFromRouteId();
+        sink.replace(new EvidenceKey(source, asset, routeId), snapshot.facts());
+        monitor.read(routeId, 1);
+    }
+
+    private static String asset(Exchange exchange, Path file) throws IOException, InvalidInputException {
+        String fromRoute = exchange.getIn().getHeader(ASSET_HEADER, String.class);
+        if (fromRoute != null && !fromRoute.isBlank()) {
+            return AssetNames.normalize(fromRoute);
+        }
+        Optional<String> fromComment = assetComment(file);
+        String name = fromComment.orElse(file.getFileName().toString());
+        try {
+            return AssetNames.normalize(name);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(file.toString(), 0, "cannot tell which asset this file describes: " + e.getMessage());
+        }
+    }
+
+    private static Optional<String> assetComment(Path file) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            for (int i = 0; i < ASSET_COMMENT_LINES; i++) {
+                String line = reader.readLine();
+                if (line == null) {
+                    break;
+                }
+                Matcher m = ASSET_COMMENT.matcher(line);
+                if (m.matches()) {
+                    return Optional.of(m.group(1));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,68 @@
+package io.annexa.ingestion;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Counts what each route read and rejected; thread-safe, read by the API. */
+public final class SourceMonitor {
+
+    /** Counters of one route. */
+    public static final class Counters {
+        private final AtomicLong itemsRead = new AtomicLong();
+        private final AtomicLong errors = new AtomicLong();
+        private final AtomicLong deadLetters = new AtomicLong();
+        private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+        private final AtomicReference<Instant> lastError = new AtomicReference<>();
+        private final AtomicReference<String> lastErrorMessage = new AtomicReference<>();
+
+        public long itemsRead() {
+            return itemsRead.get();
+        }
+
+        public long errors() {
+            return errors.get();
+        }
+
+        public long deadLetters() {
+            return deadLetters.get();
+        }
+
+        public Optional<Instant> lastSuccess() {
+            return Optional.ofNullable(lastSuccess.get());
+        }
+
+        public Optional<Instant> lastError() {
+            return Optional.ofNullable(lastError.get());
+        }
+
+        public Optional<String> lastErrorMessage() {
+            return Optional.ofNullable(lastErrorMessage.get());
+        }
+    }
+
+    private final Map<String, Counters> routes = new ConcurrentHashMap<>();
+
+    public void read(String routeId, int items) {
+        Counters c = counters(routeId);
+        c.itemsRead.addAndGet(items);
+        c.lastSuccess.set(Instant.now());
+    }
+
+    public void failed(String routeId, String message, boolean deadLettered) {
+        Counters c = counters(routeId);
+        c.errors.incrementAndGet();
+        if (deadLettered) {
+            c.deadLetters.incrementAndGet();
+        }
+        c.lastError.set(Instant.now());
+        c.lastErrorMessage.set(message);
+    }
+
+    public Counters counters(String routeId) {
+        return routes.computeIfAbsent(routeId, id -> new Counters());
+    }
+}

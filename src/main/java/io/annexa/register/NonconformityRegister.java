@@ -1,0 +1,126 @@
+package io.annexa.register;
+
+import io.annexa.evaluation.EvaluationResult;
+import io.annexa.evaluation.Finding;
+import io.annexa.evaluation.Finding.FindingKey;
+import io.annexa.evaluation.RuleDefinition;
+import io.annexa.evidence.EvidenceScope;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the engine's findings into the register's nonconformities.
+ *
+ * <p>A finding opens a nonconformity for its (rule, asset), or refreshes the open one. An open
+ * nonconformity is resolved only on positive evidence: the session holds fresh evidence of a kind the
+ * rule reads for that asset, and the rule no longer finds anything. Missing evidence (after a restart,
+ * before the sources have been read again) never resolves anything.
+ *
+ * <p>Not thread-safe: called by the evaluation thread only.
+ */
+public final class NonconformityRegister {
+
+    public enum ChangeKind { OPENED, UPDATED, RESOLVED }
+
+    /** What one reconciliation changed, in the order it was stored. */
+    public record Change(ChangeKind kind, Nonconformity nonconformity) {
+    }
+
+    private final NonconformityRepository repository;
+    private final Map<FindingKey, Nonconformity> open = new HashMap<>();
+
+    public NonconformityRegister(NonconformityRepository repository) {
+        this.repository = repository;
+        reload();
+    }
+
+    private void reload() {
+        open.clear();
+        for (Nonconformity nc : repository.findOpen()) {
+            open.put(new FindingKey(nc.getRuleId(), nc.getAsset()), nc);
+        }
+    }
+
+    public List<Change> reconcile(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
+        Map<FindingKey, String> evidence = evidenceByKey(result.findings());
+        Map<FindingKey, ChangeKind> kinds = new HashMap<>();
+        List<Nonconformity> changed = new ArrayList<>();
+
+        evidence.forEach((key, text) -> rules.apply(key.ruleId()).ifPresent(rule -> {
+            Nonconformity current = open.get(key);
+            if (current == null) {
+                Nonconformity nc = new Nonconformity(rule.id(), rule.title(), rule.controls(), key.asset(),
+                        rule.severity().label(), text, result.at());
+                changed.add(nc);
+                kinds.put(key, ChangeKind.OPENED);
+            } else if (!current.getEvidence().equals(text) || refreshed(rule, key.asset(), result.refreshed())) {
+                current.seenAgain(text, result.at());
+                changed.add(current);
+                kinds.put(key, ChangeKind.UPDATED);
+            }
+        }));
+
+        open.forEach((key, nc) -> {
+            if (!evidence.containsKey(key)) {
+                rules.apply(key.ruleId())
+                        .filter(rule -> refreshed(rule, key.asset(), result.observed()))
+                        .ifPresent(rule -> {
+                            nc.resolve(result.at());
+                            changed.add(nc);
+                            kinds.put(key, ChangeKind.RESOLVED);
+                        });
+            }
+        });
+
+        List<Change> changes = new ArrayList<>();
+        try {
+            store(changed, kinds, changes);
+        } catch (RuntimeException e) {
+            // The entities in memory were changed but not stored: start again from what the database holds,
+            // so the next cycle retries the same changes instead of believing they were made.
+            reload();
+            throw e;
+        }
+        return changes;
+    }
+
+    private void store(List<Nonconformity> changed, Map<FindingKey, ChangeKind> kinds, List<Change> changes) {
+        repository.saveAll(changed, stored -> {
+            FindingKey key = new FindingKey(stored.getRuleId(), stored.getAsset());
+            if (stored.getStatus() == NonconformityStatus.OPEN) {
+                open.put(key, stored);
+            } else {
+                open.remove(key);
+            }
+            changes.add(new Change(kinds.get(key), stored));
+        });
+    }
+
+    public int openCount() {
+        return open.size();
+    }
+
+    private static boolean refreshed(RuleDefinition rule, String asset, Set<EvidenceScope> scopes) {
+        return rule.sources().stream().anyMatch(source -> scopes.contains(new EvidenceScope(source, asset)));
+    }
+
+    /** All findings of one (rule, asset) become one nonconformity; their evidence is listed in a stable order. */
+    private static Map<FindingKey, String> evidenceByKey(Set<Finding> findings) {
+        Map<FindingKey, String> byKey = new TreeMap<>((a, b) -> {
+            int c = a.ruleId().compareTo(b.ruleId());
+            return c != 0 ? c : a.asset().compareTo(b.asset());
+        });
+        findings.stream()
+                .collect(Collectors.groupingBy(Finding::key))
+                .forEach((key, list) -> byKey.put(key, list.stream().map(Finding::getEvidence).sorted().distinct()
+                        .collect(Collectors.joining("\n"))));
+        return byKey;
+    }
+}
