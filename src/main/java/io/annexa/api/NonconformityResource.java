@@ -1,0 +1,96 @@
+package io.annexa.api;
+
+import io.annexa.control.ControlCatalog;
+import io.annexa.evidence.AssetNames;
+import io.annexa.register.Nonconformity;
+import io.annexa.register.NonconformityFilter;
+import io.annexa.register.NonconformityRepository;
+import io.annexa.register.NonconformityStatus;
+import io.annexa.service.AnnexaService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+@Path("nonconformities")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class NonconformityResource {
+
+    /** A nonconformity as the API shows it. */
+    public record View(long id, String ruleId, String ruleTitle, String control, List<String> controls,
+                       String requirement, String asset, String severity, String status, Instant firstSeen,
+                       Instant lastSeen, Instant resolvedAt, String evidence) {
+
+        static View of(Nonconformity nc) {
+            return new View(nc.getId(), nc.getRuleId(), nc.getRuleTitle(), nc.getControl(), nc.getControls(),
+                    nc.getRequirement(), nc.getAsset(), nc.getSeverity(), nc.getStatus().label(), nc.getFirstSeen(),
+                    nc.getLastSeen(), nc.getResolvedAt(), nc.getEvidence());
+        }
+    }
+
+    @Inject
+    AnnexaService service;
+
+    @GET
+    public List<View> list(@QueryParam("status") String status, @QueryParam("control") String control,
+                           @QueryParam("asset") String asset) {
+        NonconformityFilter filter = new NonconformityFilter(
+                blank(status).map(NonconformityResource::status),
+                blank(control).map(this::control),
+                blank(asset).map(NonconformityResource::asset));
+        return repository().search(filter).stream().map(View::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public View get(@PathParam("id") String id) {
+        long number;
+        try {
+            number = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("nonconformity id '" + id + "' is not a number");
+        }
+        return repository().find(number).map(View::of)
+                .orElseThrow(() -> ApiError.notFound("no nonconformity with id " + number));
+    }
+
+    private NonconformityRepository repository() {
+        return Ready.require(service, AnnexaService::repository);
+    }
+
+    private static NonconformityStatus status(String text) {
+        try {
+            return NonconformityStatus.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("query parameter status: " + e.getMessage());
+        }
+    }
+
+    private String control(String id) {
+        ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);
+        if (!catalog.contains(id)) {
+            throw ApiError.badRequest("query parameter control: '" + id + "' is not an ISO/IEC 27002:2022 control id (5.1 ... 8.34)");
+        }
+        return id;
+    }
+
+    private static String asset(String name) {
+        try {
+            return AssetNames.normalize(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("query parameter asset: " + e.getMessage());
+        }
+    }
+
+    private static Optional<String> blank(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+}

@@ -1,0 +1,35 @@
+package io.annexa.api;
+
+import io.annexa.ingestion.SourceRuntime;
+import io.annexa.service.AnnexaService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+
+/** Every source route: is it running, when did it last deliver, how much did it read and reject. */
+@Path("sources")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class SourceResource {
+
+    public record View(String routeId, String state, String endpoint, Instant lastSuccess, long itemsRead,
+                       long errors, long deadLetters, Instant lastError, String lastErrorMessage) {
+    }
+
+    @Inject
+    AnnexaService service;
+
+    @GET
+    public List<View> list() {
+        SourceRuntime sources = Ready.require(service, AnnexaService::sources);
+        return sources.routes().stream().map(r -> new View(r.routeId(), r.state(), r.endpoint(),
+                r.counters().lastSuccess().orElse(null), r.counters().itemsRead(), r.counters().errors(),
+                r.counters().deadLetters(), r.counters().lastError().orElse(null),
+                r.counters().lastErrorMessage().orElse(null))).toList();
+    }
+}

@@ -1,0 +1,164 @@
+package io.annexa.service;
+
+import io.annexa.control.ControlCatalog;
+import io.annexa.evaluation.EvaluationEngine;
+import io.annexa.evaluation.RuleLibrary;
+import io.annexa.evaluation.RuleLibraryException;
+import io.annexa.ingestion.SourceRuntime;
+import io.annexa.register.DatabaseSettings;
+import io.annexa.register.NonconformityRegister;
+import io.annexa.register.NonconformityRepository;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Starts Annexa when the application starts and stops it when it stops: rule library, register,
+ * evaluation engine, then the source routes, in that order, so no evidence arrives before it can
+ * be evaluated and recorded. Anything failing leaves Annexa not ready (the health check says why)
+ * rather than running half-configured.
+ */
+@ApplicationScoped
+public class AnnexaService {
+
+    private static final Logger LOG = Logger.getLogger(AnnexaService.class.getName());
+
+    public enum State { STARTING, READY, FAILED }
+
+    @Inject
+    Config config;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    private volatile State state = State.STARTING;
+    private volatile String failure;
+    private volatile AnnexaHome home;
+    private volatile ControlCatalog catalog;
+    private volatile NonconformityRepository repository;
+    private volatile EvaluationEngine engine;
+    private volatile SourceRuntime sources;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        Instant started = Instant.now();
+        try {
+            home = new AnnexaHome(AnnexaHome.locateHome(), Path.of(setting("annexa.data").orElse("./annexa-data")));
+            LOG.info(() -> "Annexa home " + home.home() + ", data " + home.data());
+            catalog = ControlCatalog.load();
+            RuleLibrary library = RuleLibrary.load(home.rules(), catalog);
+            library.warnings().forEach(w -> LOG.warning(w::toString));
+            LOG.info(() -> library.rules().size() + " rules compiled from " + home.rules());
+
+            repository = NonconformityRepository.open(databaseSettings());
+            NonconformityRegister register = new NonconformityRegister(repository);
+            engine = new EvaluationEngine(library, result -> register.reconcile(result, library::rule)
+                    .forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
+                            + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
+                            + " on " + change.nonconformity().getAsset())), threads);
+
+            Files.createDirectories(home.inbox("sshd_config"));
+            sources = new SourceRuntime(home.integrations(), home.deadLetters(), fixedProperties(),
+                    this::setting, engine, setting("annexa.sources.max-file-bytes").map(Long::parseLong).orElse(1_048_576L));
+            sources.start();
+            state = State.READY;
+            LOG.info(() -> "Annexa ready in " + Duration.between(started, Instant.now()).toMillis() + " ms; "
+                    + sources.routes().size() + " source routes started");
+        } catch (RuleLibraryException e) {
+            fail("the rule library cannot be used, so Annexa does not evaluate anything until it is fixed:\n" + e.getMessage(), null);
+        } catch (Exception | LinkageError e) {
+            fail("start-up failed: " + e, e);
+        }
+    }
+
+    private void fail(String message, Throwable cause) {
+        failure = message;
+        state = State.FAILED;
+        LOG.log(Level.SEVERE, message, cause);
+        stop();
+    }
+
+    private Map<String, String> fixedProperties() {
+        return Map.of(
+                "annexa.home", home.home().toString(),
+                "annexa.data", home.data().toString(),
+                "annexa.inbox", home.data().resolve("inbox").toString(),
+                "annexa.host.name", hostName());
+    }
+
+    private String hostName() {
+        return setting("annexa.host.name").orElseGet(() -> {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "localhost";
+            }
+        });
+    }
+
+    private DatabaseSettings databaseSettings() {
+        return setting("annexa.db.url")
+                .map(url -> new DatabaseSettings(url, setting("annexa.db.user").orElse(""), setting("annexa.db.password").orElse("")))
+                .orElseGet(() -> DatabaseSettings.embedded(home.data()));
+    }
+
+    /** A configuration value; blank counts as unset, so the shipped file can list every key. */
+    Optional<String> setting(String key) {
+        return config.getOptionalValue(key, String.class).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (sources != null) {
+            sources.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (repository != null) {
+            repository.close();
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    public boolean isReady() {
+        return state == State.READY && engine.isRunning() && sources.isStarted();
+    }
+
+    public Optional<ControlCatalog> catalog() {
+        return Optional.ofNullable(catalog);
+    }
+
+    public Optional<NonconformityRepository> repository() {
+        return Optional.ofNullable(repository);
+    }
+
+    public Optional<EvaluationEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    public Optional<SourceRuntime> sources() {
+        return Optional.ofNullable(sources);
+    }
+}

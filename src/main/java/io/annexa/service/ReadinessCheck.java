@@ -1,0 +1,28 @@
+package io.annexa.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** UP once the rules are compiled, the register is open and every source route has started. */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+
+    @Inject
+    AnnexaService service;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("annexa")
+                .status(service.isReady())
+                .withData("state", service.state().name().toLowerCase());
+        service.failure().ifPresent(f -> response.withData("problem", f));
+        service.engine().ifPresent(e -> response.withData("rules", e.library().rules().size()));
+        service.sources().ifPresent(s -> response.withData("routes", s.routes().size()));
+        return response.build();
+    }
+}

@@ -1,0 +1,362 @@
+package io.annexa.ingestion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import io.annexa.ProjectFiles;
+import io.annexa.evidence.ConfigEntry;
+import io.annexa.evidence.ConfigFile;
+import io.annexa.evidence.EvidenceKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The project's real {@code integrations/*.camel.yaml} routes, started in a real {@link SourceRuntime} with the
+ * real default settings of {@code config/annexa.properties}; only the folders and poll periods are the test's.
+ */
+class SourceRoutesTest {
+
+    private static final String INBOX_ROUTE = "sshd-config-inbox";
+    private static final String LOCAL_ROUTE = "sshd-config-local";
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path temp;
+
+    private Path inbox;
+    private Path sshdInbox;
+    private Path localDir;
+    private Path localRoot;
+    private Path deadLetters;
+    private Properties defaults;
+    private final CollectingSink sink = new CollectingSink();
+    private SourceRuntime runtime;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        inbox = temp.resolve("inbox");
+        sshdInbox = Files.createDirectories(inbox.resolve("sshd_config"));
+        localDir = Files.createDirectories(temp.resolve("local-etc-ssh"));
+        localRoot = Files.createDirectories(temp.resolve("local-root"));
+        deadLetters = temp.resolve("dead-letter");
+        defaults = new Properties();
+        try (InputStream in = Files.newInputStream(ProjectFiles.root().resolve("config/annexa.properties"))) {
+            defaults.load(in);
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- inbox route
+
+    @Test
+    void aDroppedFileBecomesFactsOfTheAssetNamedByTheFile() throws Exception {
+        start();
+        Path web1 = write(sshdInbox.resolve("web1"), """
+                # web1
+                PermitRootLogin no
+                PasswordAuthentication no
+                """);
+
+        EvidenceKey key = new EvidenceKey("sshd_config", "web1", INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.latest(key).isPresent());
+
+        List<Object> facts = sink.latest(key).orElseThrow();
+        assertThat(facts).first().isInstanceOfSatisfying(ConfigFile.class, f -> {
+            assertThat(f.getAsset()).isEqualTo("web1");
+            assertThat(f.getSource()).isEqualTo("sshd_config");
+            assertThat(f.getFile()).isEqualTo(web1.toString());
+        });
+        assertThat(entries(facts)).extracting(ConfigEntry::getAsset, ConfigEntry::getLine, ConfigEntry::getKey,
+                ConfigEntry::getValue).containsExactly(
+                tuple("web1", 2, "PermitRootLogin", "no"),
+                tuple("web1", 3, "PasswordAuthentication", "no"));
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(route(INBOX_ROUTE)).satisfies(r -> {
+            assertThat(r.state()).isEqualTo("Started");
+            assertThat(r.counters().itemsRead()).isEqualTo(1);
+            assertThat(r.counters().lastSuccess()).isPresent();
+            assertThat(r.counters().errors()).isZero();
+            assertThat(r.counters().deadLetters()).isZero();
+        }));
+        assertThat(runtime.routes()).extracting(SourceRuntime.RouteStatus::routeId, SourceRuntime.RouteStatus::state)
+                .containsExactlyInAnyOrder(tuple(INBOX_ROUTE, "Started"), tuple(LOCAL_ROUTE, "Started"));
+        assertThat(sink.keys()).containsExactly(key);
+    }
+
+    @Test
+    void anAssetCommentInTheFirstLinesWinsOverTheFileName() throws Exception {
+        start();
+        write(sshdInbox.resolve("copied-from-db"), """
+                # Copied by the ops team
+                # annexa-asset: DB-01.Example.org
+                PermitRootLogin prohibit-password
+                """);
+
+        EvidenceKey key = new EvidenceKey("sshd_config", "db-01.example.org", INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.latest(key).isPresent());
+
+        assertThat(key.asset()).isEqualTo("db-01.example.org");
+        assertThat(sink.latest(key).orElseThrow()).allSatisfy(fact -> assertThat(fact).satisfiesAnyOf(
+                f -> assertThat(f).isInstanceOfSatisfying(ConfigFile.class, c -> assertThat(c.getAsset()).isEqualTo("db-01.example.org")),
+                f -> assertThat(f).isInstanceOfSatisfying(ConfigEntry.class, c -> assertThat(c.getAsset()).isEqualTo("db-01.example.org"))));
+        assertThat(entries(sink.latest(key).orElseThrow())).extracting(ConfigEntry::getKey, ConfigEntry::getValue)
+                .containsExactly(tuple("PermitRootLogin", "prohibit-password"));
+        assertThat(sink.keys()).extracting(EvidenceKey::asset).containsOnly("db-01.example.org");
+    }
+
+    @Test
+    void aRewrittenFileIsReadAgainAndReplacesThePreviousRead() throws Exception {
+        start();
+        Path web1 = sshdInbox.resolve("web1");
+        Instant first = Instant.now().minusSeconds(60);
+        drop(web1, "Port 22\nPermitRootLogin yes\n", first);
+
+        EvidenceKey key = new EvidenceKey("sshd_config", "web1", INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.calls(key) == 1);
+        // Unchanged: not read again on the following polls.
+        await().during(Duration.ofMillis(800)).atMost(DEADLINE).until(() -> sink.calls(key) == 1);
+        assertThat(entries(sink.latest(key).orElseThrow())).extracting(ConfigEntry::getKey, ConfigEntry::getValue)
+                .containsExactly(tuple("Port", "22"), tuple("PermitRootLogin", "yes"));
+
+        // Same size, other content, other modification time: read again.
+        drop(web1, "Port 22\nPermitRootLogin no \n", first.plusSeconds(30));
+
+        await().atMost(DEADLINE).until(() -> sink.calls(key) == 2);
+        assertThat(entries(sink.latest(key).orElseThrow())).extracting(ConfigEntry::getKey, ConfigEntry::getValue)
+                .containsExactly(tuple("Port", "22"), tuple("PermitRootLogin", "no"));
+        assertThat(sink.keys()).containsExactly(key);
+        assertThat(route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(2);
+        assertThat(route(INBOX_ROUTE).counters().errors()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            a keyword without value          | Port 22\\n# root\\nPermitRootLogin\\n                 | 3 | 'PermitRootLogin' has no value
+            a Match block without criteria   | PermitRootLogin no\\nMatch\\n  X11Forwarding no\\n | 2 | 'Match' has no criteria
+            """)
+    void aMalformedFileIsDeadLetteredAndTheRouteGoesOn(String title, String content, int line, String message) throws Exception {
+        start();
+        Path broken = write(sshdInbox.resolve("broken"), content.replace("\\n", "\n"));
+
+        Path folder = deadLetters.resolve(INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
+        Path reason = reasonFiles(folder).get(0);
+        String text = Files.readString(reason);
+        assertThat(text).contains("route: " + INBOX_ROUTE)
+                .contains("input: " + broken)
+                .contains(broken + ":" + line + ": " + message);
+        Path copy = reason.resolveSibling(reason.getFileName().toString().replaceFirst("\\.reason$", ""));
+        assertThat(copy.getFileName().toString()).endsWith("-broken");
+        assertThat(copy).hasSameBinaryContentAs(broken);
+        assertThat(broken).exists(); // noop: the inbox keeps its files
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            SourceMonitor.Counters counters = route(INBOX_ROUTE).counters();
+            assertThat(counters.errors()).isEqualTo(1);
+            assertThat(counters.deadLetters()).isEqualTo(1);
+            assertThat(counters.lastError()).isPresent();
+            assertThat(counters.lastErrorMessage()).hasValueSatisfying(m -> assertThat(m).contains(":" + line + ": " + message));
+        });
+        assertThat(sink.calls(new EvidenceKey("sshd_config", "broken", INBOX_ROUTE))).isZero();
+        assertThat(sink.keys()).isEmpty();
+
+        // The route was not stopped: a good file dropped afterwards is read.
+        write(sshdInbox.resolve("web2"), "PermitRootLogin no\n");
+        EvidenceKey web2 = new EvidenceKey("sshd_config", "web2", INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.latest(web2).isPresent());
+        assertThat(route(INBOX_ROUTE).state()).isEqualTo("Started");
+        assertThat(route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(1);
+        // Rejected once, not again on every poll.
+        assertThat(route(INBOX_ROUTE).counters().errors()).isEqualTo(1);
+        assertThat(reasonFiles(folder)).hasSize(1);
+        assertThat(sink.keys()).containsExactly(web2);
+    }
+
+    @Test
+    void anOversizedFileIsDeadLetteredAsTooLarge() throws Exception {
+        start(64);
+        Path big = write(sshdInbox.resolve("big"), "# " + "x".repeat(100) + "\nPermitRootLogin no\n");
+
+        Path folder = deadLetters.resolve(INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
+        assertThat(Files.readString(reasonFiles(folder).get(0)))
+                .contains("input: " + big)
+                .contains(big + ": file is " + Files.size(big) + " bytes, more than the 64 ")
+                .contains("annexa.sources.max-file-bytes");
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(route(INBOX_ROUTE).counters().errors()).isEqualTo(1);
+            assertThat(route(INBOX_ROUTE).counters().deadLetters()).isEqualTo(1);
+        });
+        assertThat(sink.keys()).isEmpty();
+    }
+
+    @Test
+    void hiddenAndTemporaryFilesAreIgnored() throws Exception {
+        start();
+        String valid = "PermitRootLogin no\n";
+        write(sshdInbox.resolve(".web1.swp"), valid);
+        write(sshdInbox.resolve("x.tmp"), valid);
+        write(sshdInbox.resolve("web3.part"), valid);
+        write(sshdInbox.resolve(".hidden"), valid);
+        write(sshdInbox.resolve("web1"), valid);
+
+        EvidenceKey web1 = new EvidenceKey("sshd_config", "web1", INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.latest(web1).isPresent());
+        // Several more polls (100 ms apart) see the same folder: still only web1.
+        await().during(Duration.ofMillis(1000)).atMost(DEADLINE).until(() -> sink.keys().equals(List.of(web1)));
+        assertThat(route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(1);
+        assertThat(route(INBOX_ROUTE).counters().errors()).isZero();
+        assertThat(deadLetters.resolve(INBOX_ROUTE)).doesNotExist();
+    }
+
+    // ---------------------------------------------------------------- local route
+
+    @Test
+    void theLocalConfigurationIsFiledUnderThisHostAndFollowsIncludesUnderTheRoot() throws Exception {
+        Path main = write(localDir.resolve("sshd_config"), """
+                # this machine
+                Include /etc/ssh/sshd_config.d/*.conf
+                PermitRootLogin no
+                PasswordAuthentication yes
+                """);
+        Path dropIn = write(Files.createDirectories(localRoot.resolve("etc/ssh/sshd_config.d")).resolve("10-x.conf"), """
+                PasswordAuthentication no
+                X11Forwarding no
+                """);
+        start();
+
+        EvidenceKey key = new EvidenceKey("sshd_config", "testhost", LOCAL_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.latest(key).isPresent());
+
+        List<Object> facts = sink.latest(key).orElseThrow();
+        assertThat(facts).first().isInstanceOfSatisfying(ConfigFile.class, f -> {
+            assertThat(f.getAsset()).isEqualTo("testhost");
+            assertThat(f.getFile()).isEqualTo(main.toString());
+        });
+        // The drop-in is read where the Include stands, so its PasswordAuthentication is the one that counts.
+        assertThat(entries(facts)).extracting(ConfigEntry::getAsset, ConfigEntry::getFile, ConfigEntry::getLine,
+                ConfigEntry::getKey, ConfigEntry::getValue).containsExactly(
+                tuple("testhost", main.toString(), 2, "Include", "/etc/ssh/sshd_config.d/*.conf"),
+                tuple("testhost", dropIn.toString(), 1, "PasswordAuthentication", "no"),
+                tuple("testhost", dropIn.toString(), 2, "X11Forwarding", "no"),
+                tuple("testhost", main.toString(), 3, "PermitRootLogin", "no"));
+
+        // Re-read on its schedule even though the main file did not change (drop-ins may have).
+        await().atMost(DEADLINE).until(() -> sink.calls(key) >= 3);
+        assertThat(sink.keys()).containsExactly(key);
+        assertThat(route(LOCAL_ROUTE).state()).isEqualTo("Started");
+        assertThat(route(LOCAL_ROUTE).counters().itemsRead()).isGreaterThanOrEqualTo(3);
+        assertThat(route(LOCAL_ROUTE).counters().errors()).isZero();
+        assertThat(route(INBOX_ROUTE).counters().itemsRead()).isZero();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void start() throws Exception {
+        start(Long.parseLong(defaults.getProperty("annexa.sources.max-file-bytes")));
+    }
+
+    private void start(long maxFileBytes) throws Exception {
+        Properties settings = new Properties();
+        settings.putAll(defaults);
+        settings.setProperty("annexa.sources.inbox.poll-ms", "100");
+        settings.setProperty("annexa.sources.sshd-config.local.dir", localDir.toString());
+        settings.setProperty("annexa.sources.sshd-config.local.root", localRoot.toString());
+        settings.setProperty("annexa.sources.sshd-config.local.period-ms", "100");
+        Map<String, String> fixed = new HashMap<>();
+        fixed.put("annexa.inbox", inbox.toString());
+        fixed.put("annexa.host.name", "testhost");
+        runtime = new SourceRuntime(Path.of(System.getProperty("mut.dir", ProjectFiles.integrations().toString())), deadLetters, fixed,
+                name -> Optional.ofNullable(settings.getProperty(name)), sink, maxFileBytes);
+        runtime.start();
+        assertThat(runtime.isStarted()).isTrue();
+    }
+
+    private SourceRuntime.RouteStatus route(String id) {
+        return runtime.routes().stream().filter(r -> r.routeId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no route " + id + " in " + runtime.routes()));
+    }
+
+    private static Path write(Path file, String content) throws IOException {
+        return Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    /** Writes beside the inbox and renames into it, so the route never sees the file before its time is set. */
+    private Path drop(Path file, String content, Instant modified) throws IOException {
+        Path staged = write(Files.createDirectories(temp.resolve("staging")).resolve(file.getFileName()), content);
+        Files.setLastModifiedTime(staged, FileTime.from(modified));
+        return Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static List<ConfigEntry> entries(List<Object> facts) {
+        return facts.stream().filter(ConfigEntry.class::isInstance).map(ConfigEntry.class::cast).toList();
+    }
+
+    private static List<Path> reasonFiles(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().toList();
+        }
+    }
+
+    /** A real recipient: keeps every replace call, from whichever Camel thread makes it. */
+    static final class CollectingSink implements EvidenceSink {
+
+        record Call(EvidenceKey key, List<Object> facts) {
+        }
+
+        private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void replace(EvidenceKey key, List<Object> facts) {
+            calls.add(new Call(key, List.copyOf(facts)));
+        }
+
+        long calls(EvidenceKey key) {
+            return calls.stream().filter(c -> c.key().equals(key)).count();
+        }
+
+        Optional<List<Object>> latest(EvidenceKey key) {
+            List<Object> last = null;
+            for (Call call : calls) {
+                if (call.key().equals(key)) {
+                    last = call.facts();
+                }
+            }
+            return Optional.ofNullable(last);
+        }
+
+        List<EvidenceKey> keys() {
+            return calls.stream().map(Call::key).distinct().toList();
+        }
+    }
+}
