@@ -85,7 +85,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                 for (Consumer<EvaluationSession> change : batch) {
                     apply(change);
                 }
-                EvaluationResult result = batch.isEmpty() ? unpublished : session.fire();
+                EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, session.fire());
                 lastCycle = Instant.now();
                 firings = firingsByRuleId();
                 unpublished = publish(result);
@@ -104,6 +104,20 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "cannot apply evidence to the session; skipped", e);
         }
+    }
+
+    /**
+     * A newer cycle replaces a result still waiting to be published: findings and observed are the session's
+     * current state, but what only the waiting result re-read must not be lost (the register dates lastSeen by it).
+     */
+    private static EvaluationResult supersede(EvaluationResult waiting, EvaluationResult newer) {
+        if (waiting == null) {
+            return newer;
+        }
+        java.util.Set<io.annexa.evidence.EvidenceScope> refreshed = new java.util.HashSet<>(waiting.refreshed());
+        refreshed.addAll(newer.refreshed());
+        return new EvaluationResult(newer.at(), newer.findings(), newer.observed(), refreshed,
+                waiting.fired() + newer.fired());
     }
 
     /** @return the result again when it could not be published, to retry */

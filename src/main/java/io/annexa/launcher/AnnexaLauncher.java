@@ -1,24 +1,40 @@
 package io.annexa.launcher;
 
+import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The entry point of {@code annexa.jar}: adds Annexa's defaults to Payara Micro's command line and
- * starts it. {@code --port} wins over {@code ANNEXA_PORT}, which wins over 8080. Clustering and
- * phone-home are off: Annexa is one process that needs no data grid, and it starts faster without.
- * Uses only the JDK, as it runs before Payara's class loaders exist.
+ * The entry point of {@code annexa.jar}.
+ *
+ * <p>{@code java -jar annexa.jar} starts the JVM with the JDK's defaults, which size the heap from the
+ * machine's memory (1.8 GB resident seen on a 24 GB machine). The launcher therefore starts Annexa in a
+ * second JVM with sized options ({@code ANNEXA_JAVA_OPTS}, or {@link #DEFAULT_JAVA_OPTS}); options given
+ * to the first JVM ({@code java -Xmx1g -jar annexa.jar}) are passed on and win. Set
+ * {@code ANNEXA_FORK=false} to run in the first JVM as it is.
+ *
+ * <p>It also adds Annexa's defaults to Payara Micro's command line: {@code --port} wins over
+ * {@code ANNEXA_PORT}, which wins over 8080; clustering and phone-home are off (one process, no data
+ * grid, faster start). Uses only the JDK: it runs before Payara's class loaders exist.
  */
 public final class AnnexaLauncher {
 
     static final String PAYARA_MAIN = "fish.payara.micro.PayaraMicro";
+    static final String DEFAULT_JAVA_OPTS = "-Xmx384m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    private static final String CHILD_MARKER = "annexa.launcher.child";
 
     private AnnexaLauncher() {
     }
 
     public static void main(String[] args) throws Throwable {
         String[] payaraArgs = arguments(args, System.getenv("ANNEXA_PORT"));
+        if (System.getProperty(CHILD_MARKER) == null && !"false".equalsIgnoreCase(System.getenv("ANNEXA_FORK"))) {
+            System.exit(runInSizedJvm(args));
+        }
         try {
             Class.forName(PAYARA_MAIN).getMethod("main", String[].class).invoke(null, (Object) payaraArgs);
         } catch (InvocationTargetException e) {
@@ -26,11 +42,40 @@ public final class AnnexaLauncher {
         }
     }
 
+    private static int runInSizedJvm(String[] args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        String options = System.getenv("ANNEXA_JAVA_OPTS");
+        command.addAll(Arrays.asList((options == null || options.isBlank() ? DEFAULT_JAVA_OPTS : options).trim().split("\\s+")));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-D" + CHILD_MARKER + "=true");
+        command.add("-jar");
+        command.add(ownJar());
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        // Stopping the launcher (Ctrl-C, SIGTERM) stops Annexa gracefully.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy();
+                try {
+                    child.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        return child.waitFor();
+    }
+
+    private static String ownJar() throws URISyntaxException {
+        return new File(AnnexaLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+    }
+
     static String[] arguments(String[] args, String portVariable) {
         List<String> result = new ArrayList<>(List.of(args));
         if (!result.contains("--port")) {
             String port = portVariable == null || portVariable.isBlank() ? "8080" : portVariable.strip();
-            if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+            if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
                 throw new IllegalArgumentException("ANNEXA_PORT '" + port + "' is not a TCP port number (1-65535)");
             }
             result.add("--port");

@@ -103,7 +103,12 @@ public class Nonconformity {
     }
 
     private void setEvidence(String text) {
-        this.evidence = text.length() <= EVIDENCE_LIMIT ? text : text.substring(0, EVIDENCE_LIMIT - 20) + " ... (truncated)";
+        this.evidence = fit(text);
+    }
+
+    /** The evidence as it is stored: cut to the column's size. */
+    static String fit(String text) {
+        return text.length() <= EVIDENCE_LIMIT ? text : text.substring(0, EVIDENCE_LIMIT - 20) + " ... (truncated)";
     }
 
     public Long getId() {

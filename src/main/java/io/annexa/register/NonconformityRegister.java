@@ -60,7 +60,7 @@ public final class NonconformityRegister {
                         rule.severity().label(), text, result.at());
                 changed.add(nc);
                 kinds.put(key, ChangeKind.OPENED);
-            } else if (!current.getEvidence().equals(text) || refreshed(rule, key.asset(), result.refreshed())) {
+            } else if (!current.getEvidence().equals(Nonconformity.fit(text)) || refreshed(rule, key.asset(), result.refreshed())) {
                 current.seenAgain(text, result.at());
                 changed.add(current);
                 kinds.put(key, ChangeKind.UPDATED);

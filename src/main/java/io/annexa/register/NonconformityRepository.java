@@ -59,12 +59,13 @@ public final class NonconformityRepository implements AutoCloseable {
         return read(em -> {
             StringBuilder jpql = new StringBuilder("select n from Nonconformity n where 1 = 1");
             filter.status().ifPresent(s -> jpql.append(" and n.status = :status"));
-            filter.control().ifPresent(c -> jpql.append(" and n.control = :control"));
+            // a rule citing 8.5 and 8.2 shows under both controls
+            filter.control().ifPresent(c -> jpql.append(" and concat(',', n.controls, ',') like :control"));
             filter.asset().ifPresent(a -> jpql.append(" and n.asset = :asset"));
             jpql.append(" order by n.id");
             TypedQuery<Nonconformity> query = em.createQuery(jpql.toString(), Nonconformity.class);
             filter.status().ifPresent(s -> query.setParameter("status", s));
-            filter.control().ifPresent(c -> query.setParameter("control", c));
+            filter.control().ifPresent(c -> query.setParameter("control", "%," + c + ",%"));
             filter.asset().ifPresent(a -> query.setParameter("asset", a));
             return query.getResultList();
         });

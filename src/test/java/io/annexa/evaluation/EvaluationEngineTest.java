@@ -1,7 +1,7 @@
 package io.annexa.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertTimeout;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 import static org.awaitility.Awaitility.await;
 
 import io.annexa.ProjectFiles;

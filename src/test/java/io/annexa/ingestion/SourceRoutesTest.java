@@ -39,6 +39,7 @@ class SourceRoutesTest {
 
     private static final String INBOX_ROUTE = "sshd-config-inbox";
     private static final String LOCAL_ROUTE = "sshd-config-local";
+    private static final String SAMPLES_ROUTE = "sshd-config-samples";
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     @TempDir
@@ -106,7 +107,7 @@ class SourceRoutesTest {
             assertThat(r.counters().deadLetters()).isZero();
         }));
         assertThat(runtime.routes()).extracting(SourceRuntime.RouteStatus::routeId, SourceRuntime.RouteStatus::state)
-                .containsExactlyInAnyOrder(tuple(INBOX_ROUTE, "Started"), tuple(LOCAL_ROUTE, "Started"));
+                .contains(tuple(INBOX_ROUTE, "Started"), tuple(LOCAL_ROUTE, "Started"));
         assertThat(sink.keys()).containsExactly(key);
     }
 
@@ -277,23 +278,65 @@ class SourceRoutesTest {
         assertThat(route(INBOX_ROUTE).counters().itemsRead()).isZero();
     }
 
+    // ---------------------------------------------------------------- bundled samples
+
+    @Test
+    void theBundledSamplesAreReadOnceWhenEnabledByDefault() throws Exception {
+        start(Long.parseLong(defaults.getProperty("annexa.sources.max-file-bytes")), true);
+
+        EvidenceKey web = new EvidenceKey("sshd_config", "web-01.sample", SAMPLES_ROUTE);
+        EvidenceKey bastion = new EvidenceKey("sshd_config", "bastion-01.sample", SAMPLES_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.latest(web).isPresent() && sink.latest(bastion).isPresent());
+        assertThat(entries(sink.latest(web).orElseThrow())).extracting(ConfigEntry::getKey, ConfigEntry::getValue)
+                .contains(tuple("PermitRootLogin", "yes"));
+        // Read once (noop and idempotent), never rejected.
+        await().during(Duration.ofMillis(1000)).atMost(DEADLINE)
+                .until(() -> sink.calls(web) == 1 && sink.calls(bastion) == 1);
+        assertThat(sink.keys()).containsExactlyInAnyOrder(web, bastion);
+        assertThat(route(SAMPLES_ROUTE).state()).isEqualTo("Started");
+        assertThat(route(SAMPLES_ROUTE).counters().itemsRead()).isEqualTo(2);
+        assertThat(route(SAMPLES_ROUTE).counters().errors()).isZero();
+    }
+
+    @Test
+    void theBundledSamplesRouteStaysStoppedWhenDisabled() throws Exception {
+        start();
+        write(sshdInbox.resolve("web1"), "PermitRootLogin no\n");
+        EvidenceKey web1 = new EvidenceKey("sshd_config", "web1", INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.latest(web1).isPresent());
+
+        assertThat(route(SAMPLES_ROUTE).state()).isEqualTo("Stopped");
+        assertThat(sink.keys()).containsExactly(web1);
+    }
+
     // ---------------------------------------------------------------- helpers
 
+    /** The scenarios run without the bundled samples, so the sink holds only what the test dropped. */
     private void start() throws Exception {
         start(Long.parseLong(defaults.getProperty("annexa.sources.max-file-bytes")));
     }
 
     private void start(long maxFileBytes) throws Exception {
+        start(maxFileBytes, false);
+    }
+
+    private void start(long maxFileBytes, boolean samples) throws Exception {
         Properties settings = new Properties();
         settings.putAll(defaults);
+        if (!samples) {
+            settings.setProperty("annexa.sources.samples.enabled", "false");
+        }
         settings.setProperty("annexa.sources.inbox.poll-ms", "100");
         settings.setProperty("annexa.sources.sshd-config.local.dir", localDir.toString());
         settings.setProperty("annexa.sources.sshd-config.local.root", localRoot.toString());
         settings.setProperty("annexa.sources.sshd-config.local.period-ms", "100");
+        // What AnnexaService computes at start-up: the home is the project itself, the data folder the test's.
         Map<String, String> fixed = new HashMap<>();
+        fixed.put("annexa.home", ProjectFiles.root().toString());
+        fixed.put("annexa.data", temp.toString());
         fixed.put("annexa.inbox", inbox.toString());
         fixed.put("annexa.host.name", "testhost");
-        runtime = new SourceRuntime(Path.of(System.getProperty("mut.dir", ProjectFiles.integrations().toString())), deadLetters, fixed,
+        runtime = new SourceRuntime(ProjectFiles.integrations(), deadLetters, fixed,
                 name -> Optional.ofNullable(settings.getProperty(name)), sink, maxFileBytes);
         runtime.start();
         assertThat(runtime.isStarted()).isTrue();
