@@ -10,11 +10,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +39,10 @@ import org.kie.api.conf.EventProcessingOption;
 public final class RuleLibrary {
 
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
+    /** Where the DRL parser saw a syntax error, as it writes it in its message ("Line 12:0", column from 0). */
+    private static final Pattern PARSER_POSITION = Pattern.compile("\\bLine (\\d+):(\\d+)\\b");
+    /** Drools' follow-up to any syntax error, adding nothing to it. */
+    private static final String NULL_PACKAGE = "Parser returned a null Package";
     private static final String KIE_SOURCE_ROOT = "src/main/resources/";
 
     private static final java.util.concurrent.atomic.AtomicLong BUILDS = new java.util.concurrent.atomic.AtomicLong();
@@ -117,11 +123,13 @@ public final class RuleLibrary {
             for (Path drl : files(".drl")) {
                 if (!Files.exists(drl.getParent().resolve("rule.yml"))) {
                     problems.add(Problem.error(display(drl), "DRL file outside a rule folder: add a rule.yml next to it"));
+                } else if (!drl.getFileName().toString().equals(drl.getParent().getFileName() + ".drl")) {
+                    // one rule, one DRL: a second file would silently not be compiled
+                    problems.add(Problem.error(display(drl), "a rule folder holds one DRL file named after the folder ("
+                            + drl.getParent().getFileName() + ".drl); move this one into a rule folder of its own"));
                 }
             }
-            if (problems.stream().anyMatch(Problem::isError)) {
-                throw new RuleLibraryException(problems);
-            }
+            // compiled even when rule.yml problems were found, so that the author sees the DRL errors as well
             KieBase kieBase = compile();
             if (problems.stream().anyMatch(Problem::isError)) {
                 throw new RuleLibraryException(problems);
@@ -146,8 +154,10 @@ public final class RuleLibrary {
             if (!declared.find()) {
                 problems.add(Problem.error(display(drl), "has no package declaration; it must be 'package " + rule.drlPackage() + ";'"));
             } else if (!declared.group(1).equals(rule.drlPackage())) {
-                int line = (int) text.substring(0, declared.start(1)).chars().filter(c -> c == '\n').count() + 1;
-                problems.add(Problem.error(display(drl), line, 0, "package '" + declared.group(1)
+                int start = declared.start(1);
+                int line = (int) text.substring(0, start).chars().filter(c -> c == '\n').count() + 1;
+                int column = start - text.lastIndexOf('\n', start - 1);
+                problems.add(Problem.error(display(drl), line, column, "package '" + declared.group(1)
                         + "' must be the rule folder's path '" + rule.drlPackage() + "'"));
             }
         }
@@ -173,6 +183,9 @@ public final class RuleLibrary {
             files.generateAndWritePomXML(releaseId);
             for (RuleDefinition rule : rules.values()) {
                 Path drl = rule.drlFile();
+                if (!Files.isRegularFile(drl)) {
+                    continue; // reported already
+                }
                 String text = read(drl);
                 digest.update(read(rule.folder().resolve("rule.yml")).getBytes(StandardCharsets.UTF_8));
                 digest.update(text.getBytes(StandardCharsets.UTF_8));
@@ -185,10 +198,19 @@ public final class RuleLibrary {
                 }
                 String path = message.getPath() == null ? "rules" : display(rulesDir.resolve(
                         message.getPath().startsWith(KIE_SOURCE_ROOT) ? message.getPath().substring(KIE_SOURCE_ROOT.length()) : message.getPath()));
-                problems.add(new Problem(path, Math.max(message.getLine(), 0), Math.max(message.getColumn(), 0),
+                int line = Math.max(message.getLine(), 0);
+                int column = Math.max(message.getColumn(), 0);
+                Matcher position = PARSER_POSITION.matcher(message.getText());
+                if (column == 0 && line > 0 && position.find() && Integer.parseInt(position.group(1)) == line) {
+                    column = Integer.parseInt(position.group(2)) + 1;
+                }
+                problems.add(new Problem(path, line, column,
                         message.getLevel() == Message.Level.ERROR ? Problem.Level.ERROR : Problem.Level.WARNING,
                         message.getText().strip()));
             }
+            Set<String> locatedErrors = new HashSet<>();
+            problems.stream().filter(p -> p.isError() && p.line() > 0).forEach(p -> locatedErrors.add(p.file()));
+            problems.removeIf(p -> p.line() == 0 && p.message().equals(NULL_PACKAGE) && locatedErrors.contains(p.file()));
             if (problems.stream().anyMatch(Problem::isError)) {
                 return null;
             }

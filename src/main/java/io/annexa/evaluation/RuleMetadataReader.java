@@ -122,11 +122,12 @@ final class RuleMetadataReader {
                     problem(tuple.getKeyNode(), "unknown standard edition '" + edition + "' in 'controls'; use " + EDITION);
                     continue;
                 }
-                for (String control : textList(tuple.getValueNode(), "controls." + EDITION, tuple.getKeyNode())) {
+                for (ScalarNode item : items(tuple.getValueNode(), "controls." + EDITION, tuple.getKeyNode())) {
+                    String control = item.getValue().strip();
                     if (!catalog.contains(control)) {
-                        problem(tuple.getValueNode(), "'" + control + "' is not an ISO/IEC 27002:2022 control id (5.1 ... 8.34)");
+                        problem(item, "'" + control + "' is not an ISO/IEC 27002:2022 control id (5.1 ... 8.34)");
                     } else if (ids.contains(control)) {
-                        problem(tuple.getValueNode(), "control " + control + " is listed twice");
+                        problem(item, "control " + control + " is listed twice");
                     } else {
                         ids.add(control);
                     }
@@ -199,6 +200,11 @@ final class RuleMetadataReader {
         }
 
         private List<String> textList(Node node, String name, Node parent) {
+            return items(node, name, parent).stream().map(item -> item.getValue().strip()).toList();
+        }
+
+        /** The items of a non-empty list of single values, each with its own position for problems. */
+        private List<ScalarNode> items(Node node, String name, Node parent) {
             if (node == null) {
                 problem(parent, "missing field '" + name + "'");
                 return List.of();
@@ -207,14 +213,13 @@ final class RuleMetadataReader {
                 problem(node, "'" + name + "' must be a non-empty list");
                 return List.of();
             }
-            List<String> values = new ArrayList<>();
+            List<ScalarNode> items = new ArrayList<>();
             for (Node item : sequence.getValue()) {
-                String text = scalar(item, name + " item");
-                if (text != null) {
-                    values.add(text.strip());
+                if (scalar(item, name + " item") != null) {
+                    items.add((ScalarNode) item);
                 }
             }
-            return values;
+            return items;
         }
 
         private String scalar(Node node, String what) {

@@ -132,6 +132,9 @@ public class AnnexaService {
         if (repository != null) {
             repository.close();
         }
+        sources = null;
+        engine = null;
+        repository = null;
     }
 
     public State state() {
