@@ -1,6 +1,10 @@
 package io.annexa.evaluation;
 
 import io.annexa.evidence.EvidenceKey;
+import io.annexa.evidence.EvidenceScope;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.stream.Collectors;
 import io.annexa.ingestion.EvidenceSink;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +36,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Map<String, Long> firings = Map.of();
+    private volatile Map<String, Instant> lastEvaluated = Map.of();
     private volatile Instant lastCycle;
 
     /**
@@ -58,6 +63,22 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     }
 
     /** How often each rule has fired, by rule id. */
+    /** When each rule (by id) last evaluated freshly read evidence of the kinds it reads. */
+    public Map<String, Instant> lastEvaluated() {
+        return lastEvaluated;
+    }
+
+    private void recordEvaluated(EvaluationResult result) {
+        Set<String> refreshedSources = result.refreshed().stream().map(EvidenceScope::source).collect(Collectors.toSet());
+        Map<String, Instant> updated = new HashMap<>(lastEvaluated);
+        for (RuleDefinition rule : library.rules()) {
+            if (rule.sources().stream().anyMatch(refreshedSources::contains)) {
+                updated.put(rule.id(), result.at());
+            }
+        }
+        lastEvaluated = Map.copyOf(updated);
+    }
+
     public Map<String, Long> firings() {
         return firings;
     }
@@ -88,6 +109,9 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                 EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, session.fire());
                 lastCycle = Instant.now();
                 firings = firingsByRuleId();
+                if (!batch.isEmpty()) {
+                    recordEvaluated(result);
+                }
                 unpublished = publish(result);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

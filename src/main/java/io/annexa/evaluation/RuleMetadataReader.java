@@ -1,9 +1,7 @@
 package io.annexa.evaluation;
 
 import io.annexa.control.ControlCatalog;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import io.annexa.yaml.YamlFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -43,16 +37,10 @@ final class RuleMetadataReader {
     /** @return the definition, or empty when problems were added */
     Optional<RuleDefinition> read(Path ruleYml, String displayPath, String drlPackage, List<Problem> problems) {
         Node root;
-        try (Reader reader = Files.newBufferedReader(ruleYml, StandardCharsets.UTF_8)) {
-            LoadSettings settings = LoadSettings.builder().setLabel(displayPath).build();
-            root = new Compose(settings).composeReader(reader).orElse(null);
-        } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-            int column = e.getProblemMark().map(m -> m.getColumn() + 1).orElse(0);
-            problems.add(Problem.error(displayPath, line, column, "not valid YAML: " + e.getProblem()));
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            problems.add(Problem.error(displayPath, "cannot be read: " + e.getMessage()));
+        try {
+            root = YamlFile.read(ruleYml, displayPath).orElse(null);
+        } catch (YamlFile.YamlException e) {
+            problems.add(Problem.error(displayPath, e.line(), e.column(), e.getMessage()));
             return Optional.empty();
         }
         if (!(root instanceof MappingNode mapping)) {
@@ -231,9 +219,7 @@ final class RuleMetadataReader {
         }
 
         private void problem(Node node, String message) {
-            Optional<Mark> mark = node == null ? Optional.empty() : node.getStartMark();
-            problems.add(Problem.error(file, mark.map(m -> m.getLine() + 1).orElse(0),
-                    mark.map(m -> m.getColumn() + 1).orElse(0), message));
+            problems.add(Problem.error(file, YamlFile.line(node), YamlFile.column(node), message));
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.annexa.service;
 
+import io.annexa.control.Applicability;
+import io.annexa.control.ApplicabilityReader;
+import io.annexa.control.CatalogException;
 import io.annexa.control.ControlCatalog;
 import io.annexa.evaluation.EvaluationEngine;
 import io.annexa.evaluation.RuleLibrary;
@@ -50,6 +53,7 @@ public class AnnexaService {
     private volatile String failure;
     private volatile AnnexaHome home;
     private volatile ControlCatalog catalog;
+    private volatile Map<String, Applicability> applicability = Map.of();
     private volatile NonconformityRepository repository;
     private volatile EvaluationEngine engine;
     private volatile SourceRuntime sources;
@@ -60,6 +64,7 @@ public class AnnexaService {
             home = new AnnexaHome(AnnexaHome.locateHome(), Path.of(setting("annexa.data").orElse("./annexa-data")));
             LOG.info(() -> "Annexa home " + home.home() + ", data " + home.data());
             catalog = ControlCatalog.load();
+            applicability = new ApplicabilityReader(catalog).read(home.config().resolve("applicability.yml"));
             RuleLibrary library = RuleLibrary.load(home.rules(), catalog);
             library.warnings().forEach(w -> LOG.warning(w::toString));
             LOG.info(() -> library.rules().size() + " rules compiled from " + home.rules());
@@ -78,6 +83,8 @@ public class AnnexaService {
             state = State.READY;
             LOG.info(() -> "Annexa ready in " + Duration.between(started, Instant.now()).toMillis() + " ms; "
                     + sources.routes().size() + " source routes started");
+        } catch (CatalogException e) {
+            fail("the control catalog or the applicability decisions cannot be used:\n" + e.getMessage(), null);
         } catch (RuleLibraryException e) {
             fail("the rule library cannot be used, so Annexa does not evaluate anything until it is fixed:\n" + e.getMessage(), null);
         } catch (Exception | LinkageError e) {
@@ -151,6 +158,11 @@ public class AnnexaService {
 
     public Optional<ControlCatalog> catalog() {
         return Optional.ofNullable(catalog);
+    }
+
+    /** The organisation's Statement of Applicability decisions, by control id. */
+    public Map<String, Applicability> applicability() {
+        return applicability;
     }
 
     public Optional<NonconformityRepository> repository() {

@@ -1,0 +1,28 @@
+package io.annexa.api;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import java.io.InputStream;
+import java.util.Set;
+
+/** The XML schemas of Annexa's exports, at stable URLs: /api/schemas/soa-1.xsd. */
+@Path("schemas")
+@RequestScoped
+public class SchemaResource {
+
+    private static final Set<String> PUBLISHED = Set.of(SoaXml.SCHEMA);
+
+    @GET
+    @Path("{name}")
+    @Produces("application/xml")
+    public InputStream get(@PathParam("name") String name) {
+        InputStream schema = PUBLISHED.contains(name) ? SchemaResource.class.getResourceAsStream("/schemas/" + name) : null;
+        if (schema == null) {
+            throw ApiError.notFound("no schema '" + name + "'; published: " + String.join(", ", PUBLISHED));
+        }
+        return schema;
+    }
+}

@@ -1,0 +1,33 @@
+package io.annexa.api;
+
+import io.annexa.control.ControlCatalog;
+import io.annexa.control.MonitoringRule;
+import io.annexa.control.StatementOfApplicability;
+import io.annexa.register.Nonconformity;
+import io.annexa.service.AnnexaService;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Assembles the Statement of Applicability from the catalog, the decisions, the rules and the register. */
+final class Soa {
+
+    private Soa() {
+    }
+
+    static StatementOfApplicability current(AnnexaService service) {
+        ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);
+        List<MonitoringRule> rules = service.engine().map(engine -> engine.library().rules().stream()
+                .map(r -> new MonitoringRule(r.id(), r.controls(), engine.lastEvaluated().get(r.id())))
+                .toList()).orElse(List.of());
+        Map<String, List<Long>> openByControl = new HashMap<>();
+        for (Nonconformity nc : service.repository().map(r -> r.findOpen()).orElse(List.of())) {
+            for (String control : nc.getControls()) {
+                openByControl.computeIfAbsent(control, c -> new ArrayList<>()).add(nc.getId());
+            }
+        }
+        return StatementOfApplicability.of(catalog, service.applicability(), rules, openByControl, Instant.now());
+    }
+}

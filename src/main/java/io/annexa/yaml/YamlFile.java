@@ -1,0 +1,67 @@
+package io.annexa.yaml;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * YAML files people edit by hand (rule.yml, applicability.yml) are read as node trees, not bound to
+ * classes, so every complaint can name the line and column it is about and scalars keep the text
+ * that was written ({@code 8.10} stays a control id, it does not become the number 8.1).
+ */
+public final class YamlFile {
+
+    /** The file is not YAML at all, or cannot be read. */
+    public static final class YamlException extends Exception {
+        private final int line;
+        private final int column;
+
+        YamlException(String message, int line, int column) {
+            super(message);
+            this.line = line;
+            this.column = column;
+        }
+
+        public int line() {
+            return line;
+        }
+
+        public int column() {
+            return column;
+        }
+    }
+
+    private YamlFile() {
+    }
+
+    /** @return the document's root node, or empty for an empty document */
+    public static Optional<Node> read(Path file, String label) throws YamlException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return new Compose(LoadSettings.builder().setLabel(label).build()).composeReader(reader);
+        } catch (MarkedYamlEngineException e) {
+            Optional<Mark> mark = e.getProblemMark();
+            throw new YamlException("not valid YAML: " + e.getProblem(), mark.map(m -> m.getLine() + 1).orElse(0),
+                    mark.map(m -> m.getColumn() + 1).orElse(0));
+        } catch (IOException | RuntimeException e) {
+            throw new YamlException("cannot be read: " + e.getMessage(), 0, 0);
+        }
+    }
+
+    /** 1-based line of a node, 0 when unknown. */
+    public static int line(Node node) {
+        return node == null ? 0 : node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    }
+
+    /** 1-based column of a node, 0 when unknown. */
+    public static int column(Node node) {
+        return node == null ? 0 : node.getStartMark().map(m -> m.getColumn() + 1).orElse(0);
+    }
+}
