@@ -2,6 +2,7 @@ package io.annexa.evaluation;
 
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.EvidenceScope;
+import io.annexa.evidence.LogEvent;
 import java.util.HashMap;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,6 +57,16 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     public void replace(EvidenceKey key, List<Object> facts) {
         List<Object> copy = List.copyOf(facts);
         inbox.add(s -> s.replace(key, copy));
+    }
+
+    @Override
+    public void events(List<?> events) {
+        List<?> copy = List.copyOf(events);
+        inbox.add(s -> {
+            for (Object event : copy) {
+                s.insertEvent(event, event instanceof LogEvent log ? log.getTimestamp() : Instant.now());
+            }
+        });
     }
 
     public RuleLibrary library() {

@@ -2,25 +2,37 @@ package io.annexa.ingestion;
 
 import io.annexa.ingestion.sshd.SshdConfigParser;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The configuration parsers Annexa has, by source kind. A parser either follows includes under a root
- * directory (this machine's own files) or does not (files dropped for other hosts).
+ * The configuration file kinds Annexa understands. Each kind has a source name (used in facts, rule
+ * metadata, scenario file extensions and inbox folders), the name its ingest processor is bound under
+ * for routes ({@code process: ref: sshdConfigIngest}), and its parser. A parser either follows includes
+ * under a root directory (this machine's own files) or does not (files dropped for other hosts).
  */
 public final class ConfigParsers {
 
-    private static final Map<String, Function<Path, ConfigParser>> PARSERS = Map.of(
-            SshdConfigParser.SOURCE, SshdConfigParser::new);
+    /** One kind of configuration file. */
+    public record Kind(String source, String bean, Function<Path, ConfigParser> parser) {
+    }
+
+    private static final List<Kind> KINDS = List.of(
+            // one line per kind; keep them sorted by source
+            new Kind(SshdConfigParser.SOURCE, "sshdConfigIngest", SshdConfigParser::new)
+    );
 
     private ConfigParsers() {
     }
 
+    public static List<Kind> kinds() {
+        return KINDS;
+    }
+
     /** @param includeRoot root for includes, or null to not follow them */
     public static Optional<ConfigParser> forSource(String source, Path includeRoot) {
-        return Optional.ofNullable(PARSERS.get(source)).map(factory -> factory.apply(includeRoot));
+        return KINDS.stream().filter(k -> k.source().equals(source)).findFirst().map(k -> k.parser().apply(includeRoot));
     }
 
     /** Parsers that do not follow includes: for inputs whose includes are not on this machine. */

@@ -32,17 +32,14 @@ public final class SourceRuntime implements AutoCloseable {
     }
 
     private final CamelContext camel = new DefaultCamelContext();
-    private final SourceMonitor monitor = new SourceMonitor();
+    private final SourceMonitor monitor;
 
     /**
      * @param integrations folder of {@code *.camel.yaml} route files
-     * @param deadLetters  where rejected inputs are kept
      * @param fixed        properties computed at start-up (absolute data directory, host name), which win
-     * @param settings     every other placeholder, looked up in Annexa's configuration
+     *                     over {@code context.settings()} for placeholders
      */
-    public SourceRuntime(Path integrations, Path deadLetters, Map<String, String> fixed,
-                         Function<String, Optional<String>> settings, EvidenceSink sink, long maxFileBytes)
-            throws Exception {
+    public SourceRuntime(Path integrations, Map<String, String> fixed, SourceContext context) throws Exception {
         camel.getCamelContextExtension().setName("annexa");
         Properties overrides = new Properties();
         overrides.putAll(fixed);
@@ -55,11 +52,11 @@ public final class SourceRuntime implements AutoCloseable {
 
             @Override
             public String getProperty(String name) {
-                return settings.apply(name).orElse(null);
+                return context.settings().apply(name).orElse(null);
             }
         });
-        camel.getRegistry().bind("deadLetters", new DeadLetters(deadLetters, monitor));
-        camel.getRegistry().bind("sshdConfigIngest", new ConfigFileIngest("sshd_config", sink, monitor, maxFileBytes));
+        this.monitor = context.monitor();
+        SourceBindings.bindAll(camel.getRegistry(), context);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeFiles(integrations));
     }
 

@@ -7,6 +7,9 @@ import io.annexa.control.ControlCatalog;
 import io.annexa.evaluation.EvaluationEngine;
 import io.annexa.evaluation.RuleLibrary;
 import io.annexa.evaluation.RuleLibraryException;
+import io.annexa.ingestion.ConfigParsers;
+import io.annexa.ingestion.SourceContext;
+import io.annexa.ingestion.SourceMonitor;
 import io.annexa.ingestion.SourceRuntime;
 import io.annexa.register.DatabaseSettings;
 import io.annexa.register.NonconformityRegister;
@@ -76,9 +79,11 @@ public class AnnexaService {
                             + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
                             + " on " + change.nonconformity().getAsset())), threads);
 
-            Files.createDirectories(home.inbox("sshd_config"));
-            sources = new SourceRuntime(home.integrations(), home.deadLetters(), fixedProperties(),
-                    this::setting, engine, setting("annexa.sources.max-file-bytes").map(Long::parseLong).orElse(1_048_576L));
+            for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
+                Files.createDirectories(home.inbox(kind.source()));
+            }
+            sources = new SourceRuntime(home.integrations(), fixedProperties(), new SourceContext(engine, new SourceMonitor(),
+                    home.data(), this::setting, catalog, setting("annexa.sources.max-file-bytes").map(Long::parseLong).orElse(1_048_576L)));
             sources.start();
             state = State.READY;
             LOG.info(() -> "Annexa ready in " + Duration.between(started, Instant.now()).toMillis() + " ms; "

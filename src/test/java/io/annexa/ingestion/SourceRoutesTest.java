@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.annexa.ProjectFiles;
+import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.evidence.EvidenceKey;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -336,8 +336,8 @@ class SourceRoutesTest {
         fixed.put("annexa.data", temp.toString());
         fixed.put("annexa.inbox", inbox.toString());
         fixed.put("annexa.host.name", "testhost");
-        runtime = new SourceRuntime(ProjectFiles.integrations(), deadLetters, fixed,
-                name -> Optional.ofNullable(settings.getProperty(name)), sink, maxFileBytes);
+        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(sink, new SourceMonitor(), temp,
+                name -> Optional.ofNullable(settings.getProperty(name)), ControlCatalog.load(), maxFileBytes));
         runtime.start();
         assertThat(runtime.isStarted()).isTrue();
     }
@@ -368,38 +368,6 @@ class SourceRoutesTest {
         }
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().toList();
-        }
-    }
-
-    /** A real recipient: keeps every replace call, from whichever Camel thread makes it. */
-    static final class CollectingSink implements EvidenceSink {
-
-        record Call(EvidenceKey key, List<Object> facts) {
-        }
-
-        private final List<Call> calls = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void replace(EvidenceKey key, List<Object> facts) {
-            calls.add(new Call(key, List.copyOf(facts)));
-        }
-
-        long calls(EvidenceKey key) {
-            return calls.stream().filter(c -> c.key().equals(key)).count();
-        }
-
-        Optional<List<Object>> latest(EvidenceKey key) {
-            List<Object> last = null;
-            for (Call call : calls) {
-                if (call.key().equals(key)) {
-                    last = call.facts();
-                }
-            }
-            return Optional.ofNullable(last);
-        }
-
-        List<EvidenceKey> keys() {
-            return calls.stream().map(Call::key).distinct().toList();
         }
     }
 }
