@@ -17,8 +17,9 @@ import java.util.List;
 @RequestScoped
 public class SourceResource {
 
-    public record View(String routeId, String state, String endpoint, Instant lastSuccess, long itemsRead,
-                       long errors, long deadLetters, Instant lastError, String lastErrorMessage) {
+    public record View(String routeId, String kind, String state, String endpoint, Instant lastSuccess, long itemsRead,
+                       long errors, long deadLetters, Instant lastError, String lastErrorMessage,
+                       String expectedInterval, boolean silent) {
     }
 
     @Inject
@@ -27,9 +28,10 @@ public class SourceResource {
     @GET
     public List<View> list() {
         SourceRuntime sources = Ready.require(service, AnnexaService::sources);
-        return sources.routes().stream().map(r -> new View(r.routeId(), r.state(), r.endpoint(),
+        return sources.routes().stream().map(r -> new View(r.routeId(), r.kind(), r.state(), r.endpoint(),
                 r.counters().lastSuccess().orElse(null), r.counters().itemsRead(), r.counters().errors(),
                 r.counters().deadLetters(), r.counters().lastError().orElse(null),
-                r.counters().lastErrorMessage().orElse(null))).toList();
+                r.counters().lastErrorMessage().orElse(null),
+                r.expectedInterval() == null ? null : r.expectedInterval().toString(), r.silent())).toList();
     }
 }

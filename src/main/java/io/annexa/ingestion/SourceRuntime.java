@@ -1,6 +1,14 @@
 package io.annexa.ingestion;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,12 +35,18 @@ import org.apache.camel.support.ResourceHelper;
  */
 public final class SourceRuntime implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(SourceRuntime.class.getName());
+
     /** One route as the API shows it. */
-    public record RouteStatus(String routeId, String state, SourceMonitor.Counters counters, String endpoint) {
+    public record RouteStatus(String routeId, String kind, String state, SourceMonitor.Counters counters, String endpoint,
+                              Duration expectedInterval, boolean silent) {
     }
 
     private final CamelContext camel = new DefaultCamelContext();
     private final SourceMonitor monitor;
+    private final SourceContext context;
+    private final SilenceWatch silence;
+    private ScheduledExecutorService silenceChecks;
 
     /**
      * @param integrations folder of {@code *.camel.yaml} route files
@@ -56,6 +70,8 @@ public final class SourceRuntime implements AutoCloseable {
             }
         });
         this.monitor = context.monitor();
+        this.context = context;
+        this.silence = new SilenceWatch(context.monitor(), context.sink(), Clock.systemUTC());
         SourceBindings.bindAll(camel.getRegistry(), context);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeFiles(integrations));
     }
@@ -75,6 +91,37 @@ public final class SourceRuntime implements AutoCloseable {
 
     public void start() {
         camel.start();
+        long every = context.setting("annexa.sources.silence-check-ms").map(Long::parseLong).orElse(60_000L);
+        silenceChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "annexa-silence-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        silenceChecks.scheduleWithFixedDelay(this::checkSilence, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Reports routes that stayed silent past their expected interval; also run by tests directly. */
+    public void checkSilence() {
+        try {
+            Map<String, SilenceWatch.Expectation> expectations = new HashMap<>();
+            for (Route route : camel.getRoutes()) {
+                expectedInterval(route.getRouteId()).ifPresent(interval ->
+                        expectations.put(route.getRouteId(), new SilenceWatch.Expectation(kind(route), interval)));
+            }
+            silence.check(expectations);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot check sources for silence", e);
+        }
+    }
+
+    /** {@code annexa.sources.<route id>.expected-interval-ms}; routes without it are never silent. */
+    private Optional<Duration> expectedInterval(String routeId) {
+        return context.setting("annexa.sources." + routeId + ".expected-interval-ms").map(Long::parseLong).map(Duration::ofMillis);
+    }
+
+    /** The route's group in its YAML file names the kind of evidence it delivers; else the route id. */
+    private static String kind(Route route) {
+        return route.getGroup() == null || route.getGroup().isBlank() ? route.getRouteId() : route.getGroup();
     }
 
     public boolean isStarted() {
@@ -85,8 +132,9 @@ public final class SourceRuntime implements AutoCloseable {
         List<RouteStatus> routes = new ArrayList<>();
         for (Route route : camel.getRoutes()) {
             ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
-            routes.add(new RouteStatus(route.getRouteId(), status == null ? "Unknown" : status.name(),
-                    monitor.counters(route.getRouteId()), route.getEndpoint().getEndpointBaseUri()));
+            routes.add(new RouteStatus(route.getRouteId(), kind(route), status == null ? "Unknown" : status.name(),
+                    monitor.counters(route.getRouteId()), route.getEndpoint().getEndpointBaseUri(),
+                    expectedInterval(route.getRouteId()).orElse(null), silence.isSilent(route.getRouteId())));
         }
         return routes;
     }
@@ -101,6 +149,9 @@ public final class SourceRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (silenceChecks != null) {
+            silenceChecks.shutdownNow();
+        }
         camel.stop();
     }
 }
