@@ -30,8 +30,8 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private static final int BATCH = 10_000;
     private static final long RETRY_MILLIS = 5_000;
 
-    private final RuleLibrary library;
-    private final EvaluationSession session;
+    private volatile RuleLibrary library;
+    private EvaluationSession session;
     private final Consumer<EvaluationResult> results;
     private final BlockingQueue<Consumer<EvaluationSession>> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -67,6 +67,36 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                 s.insertEvent(event, event instanceof LogEvent log ? log.getTimestamp() : Instant.now());
             }
         });
+    }
+
+    /**
+     * Replaces the rule library without losing anything: the swap is queued behind every input already
+     * handed over, the new session starts from all current evidence and live events, and the next
+     * cycle re-derives the findings. Build and check the library before: this never fails on rules.
+     */
+    public void swap(RuleLibrary next) {
+        inbox.add(new Swap(next));
+    }
+
+    /** A queued library change; applied by the evaluation thread between inputs. */
+    private record Swap(RuleLibrary next) implements Consumer<EvaluationSession> {
+        @Override
+        public void accept(EvaluationSession ignored) {
+            throw new IllegalStateException("applied by the engine itself");
+        }
+    }
+
+    private void swapTo(RuleLibrary next) {
+        EvaluationSession fresh = next.newSession(EvaluationSession.Clock.REALTIME);
+        session.evidence().forEach(fresh::carryOver);
+        for (LogEvent event : session.liveEvents()) {
+            fresh.insertEvent(event, event.getTimestamp());
+        }
+        EvaluationSession old = session;
+        session = fresh;
+        library = next;
+        old.close();
+        LOG.info(() -> "rule library " + next.contentHash().substring(0, 12) + " in service: " + next.rules().size() + " rules");
     }
 
     public RuleLibrary library() {
@@ -135,6 +165,10 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
 
     private void apply(Consumer<EvaluationSession> change) {
         try {
+            if (change instanceof Swap swap) {
+                swapTo(swap.next());
+                return;
+            }
             change.accept(session);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "cannot apply evidence to the session; skipped", e);

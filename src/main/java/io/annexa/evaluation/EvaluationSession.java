@@ -52,6 +52,7 @@ public final class EvaluationSession implements AutoCloseable {
         configuration.setOption(clock == Clock.PSEUDO ? ClockTypeOption.PSEUDO : ClockTypeOption.REALTIME);
         this.session = library.kieBase().newKieSession(configuration, null);
         session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
+        library.parameters().forEach(session::insert);
         session.addEventListener(new FindingTracker());
         session.addEventListener(new DefaultAgendaEventListener() {
             @Override
@@ -77,6 +78,30 @@ public final class EvaluationSession implements AutoCloseable {
         evidence.put(key, handles);
         observed.merge(key.scope(), 1, Integer::sum);
         refreshed.add(key.scope());
+    }
+
+    /**
+     * Takes over evidence from a session of an earlier rule library. Unlike {@link #replace} it does not
+     * count as a fresh read: nothing was re-read, only the rules changed.
+     */
+    void carryOver(EvidenceKey key, List<Object> facts) {
+        replace(key, facts);
+        refreshed.remove(key.scope());
+    }
+
+    /** The evidence this session holds, by key: what a session of a new rule library must start from. */
+    Map<EvidenceKey, List<Object>> evidence() {
+        Map<EvidenceKey, List<Object>> copy = new java.util.LinkedHashMap<>();
+        evidence.forEach((key, handles) -> copy.put(key, handles.stream().map(session::getObject).toList()));
+        return copy;
+    }
+
+    /** Events still inside their expiry, oldest first. */
+    List<io.annexa.evidence.LogEvent> liveEvents() {
+        return session.getObjects(o -> o instanceof io.annexa.evidence.LogEvent).stream()
+                .map(io.annexa.evidence.LogEvent.class::cast)
+                .sorted(java.util.Comparator.comparing(io.annexa.evidence.LogEvent::getTimestamp))
+                .toList();
     }
 
     /**

@@ -13,15 +13,37 @@ import java.util.Map;
  *                  for an asset without a finding means the rule passes there
  * @param folder    the rule folder
  * @param drlPackage the DRL package, which is the folder path below {@code rules/}
+ * @param parameters parameter defaults by name
+ * @param parameterTypes parameter types by name: integer, string, duration, boolean
  */
 public record RuleDefinition(String id, String title, List<String> controls, Severity severity,
                              List<String> sources, String rationale, String remediation,
-                             Map<String, String> parameters, Path folder, String drlPackage) {
+                             Map<String, String> parameters, Path folder, String drlPackage,
+                             Map<String, String> parameterTypes) {
 
     public RuleDefinition {
         controls = List.copyOf(controls);
         sources = List.copyOf(sources);
         parameters = Map.copyOf(parameters);
+        parameterTypes = Map.copyOf(parameterTypes);
+    }
+
+    /** A rule whose parameters are all strings. */
+    public RuleDefinition(String id, String title, List<String> controls, Severity severity, List<String> sources,
+                          String rationale, String remediation, Map<String, String> parameters, Path folder,
+                          String drlPackage) {
+        this(id, title, controls, severity, sources, rationale, remediation, parameters, folder, drlPackage,
+                parameters.keySet().stream().collect(java.util.stream.Collectors.toMap(k -> k, k -> "string")));
+    }
+
+    /** Why {@code value} is not valid for parameter {@code name}, or empty when it is. */
+    public java.util.Optional<String> checkParameter(String name, String value) {
+        String type = parameterTypes.get(name);
+        if (type == null) {
+            return java.util.Optional.of("rule " + id + " has no parameter '" + name + "'; it has: "
+                    + String.join(", ", new java.util.TreeSet<>(parameterTypes.keySet())));
+        }
+        return ParameterTypes.check(type, value).map(problem -> "parameter '" + name + "' of " + id + ": " + problem);
     }
 
     public String primaryControl() {

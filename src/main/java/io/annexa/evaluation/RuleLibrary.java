@@ -51,8 +51,13 @@ public final class RuleLibrary {
     private final List<Problem> warnings;
     private final KieBase kieBase;
     private final String contentHash;
+    private final RuleSettings settings;
+    private final Map<String, String> versions;
 
-    private RuleLibrary(Map<String, RuleDefinition> rules, List<Problem> warnings, KieBase kieBase, String contentHash) {
+    private RuleLibrary(Map<String, RuleDefinition> rules, List<Problem> warnings, KieBase kieBase, String contentHash,
+                        RuleSettings settings, Map<String, String> versions) {
+        this.settings = settings;
+        this.versions = Map.copyOf(versions);
         this.rules = Collections.unmodifiableMap(rules);
         this.warnings = List.copyOf(warnings);
         this.kieBase = kieBase;
@@ -60,7 +65,12 @@ public final class RuleLibrary {
     }
 
     public static RuleLibrary load(Path rulesDir, ControlCatalog catalog) throws RuleLibraryException {
-        return new Loader(rulesDir, catalog).load();
+        return load(rulesDir, null, catalog);
+    }
+
+    /** @param settingsFile this environment's {@code config/rules.yml}; null or absent: every rule on, defaults */
+    public static RuleLibrary load(Path rulesDir, Path settingsFile, ControlCatalog catalog) throws RuleLibraryException {
+        return new Loader(rulesDir, settingsFile, catalog).load();
     }
 
     public List<RuleDefinition> rules() {
@@ -74,6 +84,35 @@ public final class RuleLibrary {
     /** Compiler warnings; the library runs with them, the rule tests refuse them. */
     public List<Problem> warnings() {
         return warnings;
+    }
+
+    /** Whether the rule runs here; a switched-off rule is listed but neither compiled nor evaluated. */
+    public boolean isEnabled(String id) {
+        return rules.containsKey(id) && settings.isEnabled(id);
+    }
+
+    /** The rule if it exists and runs here. */
+    public Optional<RuleDefinition> enabledRule(String id) {
+        return rule(id).filter(r -> settings.isEnabled(id));
+    }
+
+    /** A short hash of the rule's rule.yml and DRL: changes exactly when the rule does. */
+    public String version(String id) {
+        return versions.getOrDefault(id, "");
+    }
+
+    /** Every enabled rule's parameters, defaults overridden by config/rules.yml, as facts for the session. */
+    public List<io.annexa.evidence.RuleParameter> parameters() {
+        List<io.annexa.evidence.RuleParameter> parameters = new ArrayList<>();
+        for (RuleDefinition rule : rules.values()) {
+            if (!settings.isEnabled(rule.id())) {
+                continue;
+            }
+            Map<String, String> overrides = settings.parameters().getOrDefault(rule.id(), Map.of());
+            rule.parameters().forEach((name, value) -> parameters.add(
+                    new io.annexa.evidence.RuleParameter(rule.id(), name, overrides.getOrDefault(name, value))));
+        }
+        return parameters;
     }
 
     public KieBase kieBase() {
@@ -99,8 +138,12 @@ public final class RuleLibrary {
         private final List<Problem> problems = new ArrayList<>();
         private final Map<String, RuleDefinition> rules = new LinkedHashMap<>();
         private final MessageDigest digest;
+        private final Path settingsFile;
+        private final Map<String, String> versions = new LinkedHashMap<>();
+        private RuleSettings settings = RuleSettings.none();
 
-        Loader(Path rulesDir, ControlCatalog catalog) {
+        Loader(Path rulesDir, Path settingsFile, ControlCatalog catalog) {
+            this.settingsFile = settingsFile;
             this.rulesDir = rulesDir.toAbsolutePath().normalize();
             this.catalog = catalog;
             try {
@@ -129,12 +172,20 @@ public final class RuleLibrary {
                             + drl.getParent().getFileName() + ".drl); move this one into a rule folder of its own"));
                 }
             }
+            if (settingsFile != null) {
+                String display = "config/" + settingsFile.getFileName();
+                settings = RuleSettings.read(settingsFile, display, problems);
+                settings.check(rules, display, problems);
+                if (Files.exists(settingsFile)) {
+                    digest.update(read(settingsFile).getBytes(StandardCharsets.UTF_8));
+                }
+            }
             // compiled even when rule.yml problems were found, so that the author sees the DRL errors as well
             KieBase kieBase = compile();
             if (problems.stream().anyMatch(Problem::isError)) {
                 throw new RuleLibraryException(problems);
             }
-            return new RuleLibrary(rules, problems, kieBase, HexFormat.of().formatHex(digest.digest()));
+            return new RuleLibrary(rules, problems, kieBase, HexFormat.of().formatHex(digest.digest()), settings, versions);
         }
 
         private void accept(RuleDefinition rule) {
@@ -187,9 +238,13 @@ public final class RuleLibrary {
                     continue; // reported already
                 }
                 String text = read(drl);
-                digest.update(read(rule.folder().resolve("rule.yml")).getBytes(StandardCharsets.UTF_8));
+                String metadata = read(rule.folder().resolve("rule.yml"));
+                digest.update(metadata.getBytes(StandardCharsets.UTF_8));
                 digest.update(text.getBytes(StandardCharsets.UTF_8));
-                files.write(KIE_SOURCE_ROOT + rulesDir.relativize(drl).toString().replace('\\', '/'), text);
+                versions.put(rule.id(), shortHash(metadata + "\u0000" + text));
+                if (settings.isEnabled(rule.id())) {
+                    files.write(KIE_SOURCE_ROOT + rulesDir.relativize(drl).toString().replace('\\', '/'), text);
+                }
             }
             KieBuilder builder = services.newKieBuilder(files).buildAll(DrlProject.class);
             for (Message message : builder.getResults().getMessages()) {
@@ -230,6 +285,15 @@ public final class RuleLibrary {
                         .toList();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + rulesDir, e);
+            }
+        }
+
+        private static String shortHash(String text) {
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(hash).substring(0, 12);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             }
         }
 

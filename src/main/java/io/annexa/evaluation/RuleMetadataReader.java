@@ -26,7 +26,7 @@ final class RuleMetadataReader {
     static final String EDITION = "iso27002:2022";
     private static final Set<String> FIELDS = Set.of("id", "title", "controls", "severity", "sources",
             "rationale", "remediation", "parameters");
-    private static final Set<String> PARAMETER_TYPES = Set.of("integer", "string", "duration", "boolean");
+    private static final Set<String> PARAMETER_TYPES = ParameterTypes.NAMES;
 
     private final ControlCatalog catalog;
 
@@ -86,12 +86,13 @@ final class RuleMetadataReader {
             List<String> sources = textList(fields.get("sources"), "sources", root);
             String rationale = requiredText(fields, "rationale", root);
             String remediation = requiredText(fields, "remediation", root);
-            Map<String, String> parameters = parameters(fields.get("parameters"));
+            Map<String, String> parameterTypes = new LinkedHashMap<>();
+            Map<String, String> parameters = parameters(fields.get("parameters"), parameterTypes);
             if (problems.size() > problemsBefore) {
                 return Optional.empty();
             }
             return Optional.of(new RuleDefinition(id, title, controls, severity, sources, rationale, remediation,
-                    parameters, folder, drlPackage));
+                    parameters, folder, drlPackage, parameterTypes));
         }
 
         private List<String> controls(Node node, Node parent) {
@@ -141,7 +142,7 @@ final class RuleMetadataReader {
             }
         }
 
-        private Map<String, String> parameters(Node node) {
+        private Map<String, String> parameters(Node node, Map<String, String> types) {
             Map<String, String> defaults = new LinkedHashMap<>();
             if (node == null) {
                 return defaults;
@@ -165,10 +166,11 @@ final class RuleMetadataReader {
                 String value = specFields.containsKey("default") ? scalar(specFields.get("default"), "default") : null;
                 if (value == null) {
                     problem(spec, "parameter '" + name + "' needs a default");
-                } else if ("integer".equals(type) && !value.matches("-?\\d+")) {
-                    problem(specFields.get("default"), "parameter '" + name + "' is an integer but its default is '" + value + "'");
+                } else if (type != null && ParameterTypes.check(type, value).isPresent()) {
+                    problem(specFields.get("default"), "default of parameter '" + name + "': " + ParameterTypes.check(type, value).get());
                 } else {
                     defaults.put(name, value);
+                    types.put(name, type);
                 }
             }
             return defaults;

@@ -6,6 +6,7 @@ import io.annexa.control.CatalogException;
 import io.annexa.control.ControlCatalog;
 import io.annexa.evaluation.EvaluationEngine;
 import io.annexa.evaluation.RuleLibrary;
+import io.annexa.evaluation.RuleDeployer;
 import io.annexa.evaluation.RuleLibraryException;
 import io.annexa.ingestion.ConfigParsers;
 import io.annexa.ingestion.SourceContext;
@@ -60,6 +61,7 @@ public class AnnexaService {
     private volatile NonconformityRepository repository;
     private volatile EvaluationEngine engine;
     private volatile SourceRuntime sources;
+    private volatile RuleDeployer deployer;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         Instant started = Instant.now();
@@ -68,13 +70,14 @@ public class AnnexaService {
             LOG.info(() -> "Annexa home " + home.home() + ", data " + home.data());
             catalog = ControlCatalog.load();
             applicability = new ApplicabilityReader(catalog).read(home.config().resolve("applicability.yml"));
-            RuleLibrary library = RuleLibrary.load(home.rules(), catalog);
+            RuleLibrary library = RuleLibrary.load(home.rules(), home.config().resolve("rules.yml"), catalog);
             library.warnings().forEach(w -> LOG.warning(w::toString));
             LOG.info(() -> library.rules().size() + " rules compiled from " + home.rules());
 
             repository = NonconformityRepository.open(databaseSettings());
             NonconformityRegister register = new NonconformityRegister(repository);
-            engine = new EvaluationEngine(library, result -> register.reconcile(result, library::rule)
+            // the rules in service when the result is recorded: a deployment may have swapped them
+            engine = new EvaluationEngine(library, result -> register.reconcile(result, id -> engine.library().enabledRule(id))
                     .forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
                             + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
                             + " on " + change.nonconformity().getAsset())), threads);
@@ -85,6 +88,8 @@ public class AnnexaService {
             sources = new SourceRuntime(home.integrations(), fixedProperties(), new SourceContext(engine, new SourceMonitor(),
                     home.data(), this::setting, catalog, setting("annexa.sources.max-file-bytes").map(Long::parseLong).orElse(1_048_576L)));
             sources.start();
+            deployer = new RuleDeployer(home.rules(), home.config().resolve("rules.yml"), catalog, engine, threads,
+                    setting("annexa.rules.reload-ms").map(Long::parseLong).orElse(5_000L));
             state = State.READY;
             LOG.info(() -> "Annexa ready in " + Duration.between(started, Instant.now()).toMillis() + " ms; "
                     + sources.routes().size() + " source routes started");
@@ -135,6 +140,9 @@ public class AnnexaService {
 
     @PreDestroy
     void stop() {
+        if (deployer != null) {
+            deployer.close();
+        }
         if (sources != null) {
             sources.close();
         }
@@ -145,6 +153,7 @@ public class AnnexaService {
             repository.close();
         }
         sources = null;
+        deployer = null;
         engine = null;
         repository = null;
     }
@@ -176,6 +185,10 @@ public class AnnexaService {
 
     public Optional<EvaluationEngine> engine() {
         return Optional.ofNullable(engine);
+    }
+
+    public Optional<RuleDeployer> deployer() {
+        return Optional.ofNullable(deployer);
     }
 
     public Optional<SourceRuntime> sources() {
