@@ -1,0 +1,195 @@
+package io.annexa.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.annexa.ProjectFiles;
+import io.annexa.control.ControlCatalog;
+import io.annexa.evidence.EvidenceKey;
+import io.annexa.ingestion.ConfigParsers;
+import io.annexa.register.DatabaseSettings;
+import io.annexa.register.NonconformityFilter;
+import io.annexa.register.NonconformityRegister;
+import io.annexa.register.NonconformityRepository;
+import io.annexa.register.NonconformityStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rules change while Annexa runs: the new library is swapped in without a restart, current evidence
+ * carries over, and the register neither duplicates nor wrongly resolves nonconformities.
+ */
+class RuleDeployerTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final String ROOT_LOGIN = "technological/c8_05_secure_authentication/sshd_root_login_disabled";
+
+    @TempDir
+    Path home;
+
+    private final ControlCatalog catalog = ControlCatalog.load();
+    private final List<EvaluationResult> results = new CopyOnWriteArrayList<>();
+    private Path rules;
+    private Path settings;
+    private NonconformityRepository repository;
+    private EvaluationEngine engine;
+    private RuleDeployer deployer;
+
+    @BeforeEach
+    void start() throws Exception {
+        rules = home.resolve("rules");
+        copy(ProjectFiles.rules(), rules);
+        settings = Files.createDirectories(home.resolve("config")).resolve("rules.yml");
+        repository = NonconformityRepository.open(DatabaseSettings.embedded(home.resolve("data")));
+        NonconformityRegister register = new NonconformityRegister(repository);
+        RuleLibrary library = RuleLibrary.load(rules, settings, catalog);
+        engine = new EvaluationEngine(library, result -> {
+            register.reconcile(result, id -> engine.library().enabledRule(id));
+            results.add(result);
+        }, Thread::new);
+        deployer = new RuleDeployer(rules, settings, catalog, engine, Thread::new, 100);
+        engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("PermitRootLogin yes\nPasswordAuthentication no\n"));
+        await().atMost(DEADLINE).until(() -> open("sshd_root_login_disabled").size() == 1);
+    }
+
+    @AfterEach
+    void stop() {
+        deployer.close();
+        engine.close();
+        repository.close();
+    }
+
+    @Test
+    void aChangedRuleIsDeployedWithoutRestartAndTheOpenNonconformityIsKept() throws IOException {
+        long id = open("sshd_root_login_disabled").get(0).getId();
+        Path drl = rules.resolve(ROOT_LOGIN).resolve("sshd_root_login_disabled.drl");
+        Files.writeString(drl, Files.readString(drl).replace("root may log in over SSH: ", "root login allowed: "));
+
+        await().atMost(DEADLINE).until(() -> open("sshd_root_login_disabled").stream()
+                .anyMatch(nc -> nc.getEvidence().startsWith("root login allowed: ")));
+        assertThat(open("sshd_root_login_disabled")).singleElement().satisfies(nc -> assertThat(nc.getId()).isEqualTo(id));
+        assertThat(deployer.lastDeployment().deployed()).isTrue();
+        // one row: the same nonconformity, neither resolved nor opened again by the swap
+        assertThat(repository.search(NonconformityFilter.all())).hasSize(1);
+    }
+
+    @Test
+    void aRuleThatDoesNotCompileNeverReplacesTheWorkingOnes() throws IOException {
+        String before = engine.library().contentHash();
+        Path drl = rules.resolve(ROOT_LOGIN).resolve("sshd_root_login_disabled.drl");
+        Files.writeString(drl, Files.readString(drl).replaceFirst("then", "thne"));
+
+        await().atMost(DEADLINE).until(() -> !deployer.lastDeployment().deployed());
+        assertThat(deployer.lastDeployment().problems()).anySatisfy(p -> assertThat(p.toString()).contains("sshd_root_login_disabled.drl"));
+        assertThat(engine.library().contentHash()).isEqualTo(before);
+
+        // the old rules still evaluate new evidence
+        engine.replace(new EvidenceKey("sshd_config", "web2", "test"), sshd("web2", "PermitRootLogin yes\nPasswordAuthentication no\n"));
+        await().atMost(DEADLINE).until(() -> repository.findOpen().stream()
+                .filter(nc -> nc.getRuleId().equals("sshd_root_login_disabled")).count() == 2);
+    }
+
+    @Test
+    void disablingARuleStopsItWithoutResolvingItsNonconformitiesAndParametersComeFromSettings() throws IOException {
+        Files.writeString(settings, "rules:\n  sshd_root_login_disabled:\n    enabled: false\n");
+        await().atMost(DEADLINE).until(() -> !engine.library().isEnabled("sshd_root_login_disabled"));
+        engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("PermitRootLogin no\nPasswordAuthentication no\n"));
+        await().atMost(DEADLINE).until(() -> results.stream().anyMatch(r -> !r.refreshed().isEmpty()
+                && r.findings().stream().noneMatch(f -> f.getRuleId().equals("sshd_root_login_disabled"))));
+        // not evaluated any more is not the same as fixed
+        assertThat(open("sshd_root_login_disabled")).hasSize(1);
+
+        Files.writeString(settings, "rules:\n  sshd_root_login_disabled:\n    enabled: nope\n");
+        await().atMost(DEADLINE).until(() -> !deployer.lastDeployment().deployed());
+        assertThat(deployer.lastDeployment().problems()).anySatisfy(p -> assertThat(p.toString())
+                .contains("config/rules.yml:3").contains("true or false"));
+    }
+
+    @Test
+    void aNewRuleFolderIsPickedUpAndEvaluatesCurrentEvidence() throws IOException {
+        Path folder = Files.createDirectories(rules.resolve("technological/c8_05_secure_authentication/sshd_max_auth_tries_limited"));
+        Files.writeString(folder.resolve("rule.yml"), """
+                id: sshd_max_auth_tries_limited
+                title: SSH limits authentication attempts per connection
+                controls:
+                  iso27002:2022: ["8.5"]
+                severity: low
+                sources: [sshd_config]
+                rationale: Fewer attempts per connection slow down password guessing.
+                remediation: Set MaxAuthTries to the parameter's value or lower.
+                parameters:
+                  max_auth_tries:
+                    type: integer
+                    default: 4
+                    description: highest MaxAuthTries accepted
+                """);
+        Files.writeString(folder.resolve("sshd_max_auth_tries_limited.drl"), """
+                package technological.c8_05_secure_authentication.sshd_max_auth_tries_limited;
+
+                import io.annexa.evidence.ConfigFile;
+                import io.annexa.evidence.ConfigEntry;
+                import io.annexa.evidence.RuleParameter;
+
+                global io.annexa.evaluation.FindingFactory findings;
+
+                rule "sshd_max_auth_tries_limited: MaxAuthTries missing or too high"
+                when
+                    RuleParameter( rule == "sshd_max_auth_tries_limited", name == "max_auth_tries", $max : intValue )
+                    $file : ConfigFile( source == "sshd_config", $asset : asset )
+                    not ConfigEntry( source == "sshd_config", asset == $asset, key == "MaxAuthTries", global,
+                                     Integer.parseInt(value) <= $max )
+                then
+                    insertLogical(findings.of(drools, $asset, "MaxAuthTries is not set to " + $max + " or lower in " + $file.getFile()));
+                end
+                """);
+        await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").size() == 1);
+        assertThat(open("sshd_max_auth_tries_limited").get(0).getEvidence()).contains("4 or lower");
+
+        Files.writeString(settings, "rules:\n  sshd_max_auth_tries_limited:\n    parameters:\n      max_auth_tries: 6\n");
+        await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").stream().anyMatch(nc -> nc.getEvidence().contains("6 or lower")));
+        engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("PermitRootLogin yes\nPasswordAuthentication no\nMaxAuthTries 6\n"));
+        await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").isEmpty());
+    }
+
+    private List<io.annexa.register.Nonconformity> open(String ruleId) {
+        return repository.search(new NonconformityFilter(Optional.of(NonconformityStatus.OPEN), Optional.empty(), Optional.of("web1")))
+                .stream().filter(nc -> nc.getRuleId().equals(ruleId)).toList();
+    }
+
+    private List<Object> sshd(String content) throws IOException {
+        return sshd("web1", content);
+    }
+
+    private List<Object> sshd(String asset, String content) throws IOException {
+        Path file = Files.writeString(Files.createTempFile(home, "sshd", ".conf"), content);
+        try {
+            return ConfigParsers.forSource("sshd_config").orElseThrow().parse(file, asset, Instant.now()).facts();
+        } catch (io.annexa.ingestion.InvalidInputException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+}
