@@ -1,42 +1,147 @@
 package io.annexa.api;
 
 import io.annexa.evaluation.EvaluationEngine;
+import io.annexa.evaluation.Problem;
 import io.annexa.evaluation.RuleDefinition;
+import io.annexa.evaluation.RuleDeployer;
+import io.annexa.evaluation.RuleDraft;
+import io.annexa.evaluation.RuleLibrary;
+import io.annexa.evaluation.RuleSettings;
+import io.annexa.ingestion.ConfigParsers;
+import io.annexa.service.AnnexaHome;
 import io.annexa.service.AnnexaService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+/**
+ * The rule library: what is in service, checking a rule before deploying it, deploying it, and
+ * switching rules on and off. Changes are deployed without a restart and never replace working rules
+ * with broken ones.
+ */
 @Path("rules")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
 public class RuleResource {
 
-    /** A loaded rule: what it checks, against which controls, and how often it fired. */
+    /** A loaded rule: what it checks, against which controls, its version, and how often it fired. */
     public record View(String id, String title, String control, List<String> controls, String severity,
-                       List<String> sources, Map<String, String> parameters, String libraryVersion, long fired) {
+                       List<String> sources, Map<String, String> parameters, boolean enabled, String version,
+                       Instant deployedAt, long fired) {
+    }
+
+    /** The result of checking a draft. */
+    public record Validation(boolean valid, List<String> problems) {
+    }
+
+    /** The outcome of the last deployment attempt. */
+    public record Deployment(Instant at, boolean deployed, String libraryVersion, List<String> problems) {
+
+        static Deployment of(RuleDeployer.Deployment d) {
+            return new Deployment(d.at(), d.deployed(), d.libraryVersion(), d.problems().stream().map(Problem::toString).toList());
+        }
     }
 
     @Inject
     AnnexaService service;
 
+    @Context
+    HttpHeaders headers;
+
     @GET
     public List<View> list() {
         EvaluationEngine engine = Ready.require(service, AnnexaService::engine);
+        RuleLibrary library = engine.library();
         Map<String, Long> fired = engine.firings();
-        String version = engine.library().contentHash();
-        return engine.library().rules().stream()
-                .map(r -> view(r, version, fired.getOrDefault(r.id(), 0L)))
-                .toList();
+        Instant deployedAt = service.deployer().map(RuleDeployer::deployedAt).orElse(null);
+        return library.rules().stream().map(r -> view(r, library, deployedAt, fired.getOrDefault(r.id(), 0L))).toList();
     }
 
-    private static View view(RuleDefinition rule, String version, long fired) {
+    @GET
+    @Path("deployment")
+    public Deployment deployment() {
+        return Deployment.of(Ready.require(service, AnnexaService::deployer).lastDeployment());
+    }
+
+    @POST
+    @Path("validate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Validation validate(RuleDraft draft) {
+        List<String> problems = check(draft);
+        return new Validation(problems.isEmpty(), problems);
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response put(@PathParam("id") String id, RuleDraft draft) {
+        AdminGuard.require(service, headers);
+        if (draft == null || draft.path() == null || !draft.id().equals(id)) {
+            throw ApiError.badRequest("the rule folder's last segment must be the rule id '" + id + "'");
+        }
+        List<String> problems = check(draft);
+        if (!problems.isEmpty()) {
+            return Response.status(422).entity(new Validation(false, problems)).build();
+        }
+        AnnexaHome home = Ready.require(service, AnnexaService::home);
+        try {
+            draft.writeInto(home.rules());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write rule " + id + " into " + home.rules(), e);
+        }
+        return Response.ok(Deployment.of(Ready.require(service, AnnexaService::deployer).deploy())).build();
+    }
+
+    @PUT
+    @Path("{id}/enabled")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    public Deployment enable(@PathParam("id") String id, String body) {
+        AdminGuard.require(service, headers);
+        String flag = body == null ? "" : body.strip();
+        if (!flag.equals("true") && !flag.equals("false")) {
+            throw ApiError.badRequest("body must be true or false, not '" + flag + "'");
+        }
+        RuleLibrary library = Ready.require(service, AnnexaService::engine).library();
+        if (library.rule(id).isEmpty()) {
+            throw ApiError.notFound("no rule '" + id + "'");
+        }
+        java.nio.file.Path file = Ready.require(service, AnnexaService::home).config().resolve("rules.yml");
+        try {
+            RuleSettings.readForUpdate(file).withEnabled(id, Boolean.parseBoolean(flag)).write(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        } catch (IllegalStateException e) {
+            throw ApiError.of(Response.Status.CONFLICT, e.getMessage());
+        }
+        return Deployment.of(Ready.require(service, AnnexaService::deployer).deploy());
+    }
+
+    private List<String> check(RuleDraft draft) {
+        if (draft == null) {
+            throw ApiError.badRequest("body must be a JSON object with path, ruleYml, drl and scenarios");
+        }
+        AnnexaHome home = Ready.require(service, AnnexaService::home);
+        return draft.check(home.rules(), home.config().resolve("rules.yml"), Ready.require(service, AnnexaService::catalog),
+                ConfigParsers::forSource);
+    }
+
+    private static View view(RuleDefinition rule, RuleLibrary library, Instant deployedAt, long fired) {
         return new View(rule.id(), rule.title(), rule.primaryControl(), rule.controls(), rule.severity().label(),
-                rule.sources(), rule.parameters(), version, fired);
+                rule.sources(), rule.parameters(), library.isEnabled(rule.id()), library.version(rule.id()), deployedAt, fired);
     }
 }

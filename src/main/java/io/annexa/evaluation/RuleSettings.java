@@ -30,6 +30,48 @@ public record RuleSettings(Map<String, Boolean> enabled, Map<String, Map<String,
         return new RuleSettings(Map.of(), Map.of(), null);
     }
 
+    /** Reads the file for editing; unlike loading a library, a file with problems is refused. */
+    public static RuleSettings readForUpdate(Path file) {
+        List<Problem> problems = new java.util.ArrayList<>();
+        RuleSettings settings = read(file, "config/" + file.getFileName(), problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("config/" + file.getFileName() + " has problems, fix it first: " + problems);
+        }
+        return settings;
+    }
+
+    /** This file with one rule switched on or off; written back by {@link #write}. */
+    public RuleSettings withEnabled(String ruleId, boolean on) {
+        Map<String, Boolean> changed = new LinkedHashMap<>(enabled);
+        changed.put(ruleId, on);
+        return new RuleSettings(changed, parameters, file);
+    }
+
+    /** Writes the settings back. Comments in the file are not kept: the API owns the file once it edits it. */
+    public void write(Path target) throws java.io.IOException {
+        StringBuilder yaml = new StringBuilder("# Rule settings of this environment; written by Annexa's API.\nrules:\n");
+        java.util.Set<String> ids = new java.util.TreeSet<>(enabled.keySet());
+        ids.addAll(parameters.keySet());
+        for (String id : ids) {
+            yaml.append("  ").append(id).append(":\n");
+            if (enabled.containsKey(id)) {
+                yaml.append("    enabled: ").append(enabled.get(id)).append('\n');
+            }
+            Map<String, String> values = parameters.getOrDefault(id, Map.of());
+            if (!values.isEmpty()) {
+                yaml.append("    parameters:\n");
+                values.forEach((name, value) -> yaml.append("      ").append(name).append(": \"")
+                        .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
+            }
+        }
+        if (ids.isEmpty()) {
+            yaml.append("  {}\n");
+        }
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(temporary, yaml.toString());
+        Files.move(temporary, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     public boolean isEnabled(String ruleId) {
         return enabled.getOrDefault(ruleId, true);
     }

@@ -134,7 +134,7 @@ public class AnnexaService {
     }
 
     /** A configuration value; blank counts as unset, so the shipped file can list every key. */
-    Optional<String> setting(String key) {
+    public Optional<String> setting(String key) {
         return config.getOptionalValue(key, String.class).map(String::strip).filter(v -> !v.isEmpty());
     }
 
@@ -168,6 +168,10 @@ public class AnnexaService {
 
     public boolean isReady() {
         return state == State.READY && engine.isRunning() && sources.isStarted();
+    }
+
+    public Optional<AnnexaHome> home() {
+        return Optional.ofNullable(home);
     }
 
     public Optional<ControlCatalog> catalog() {

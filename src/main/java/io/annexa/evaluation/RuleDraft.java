@@ -1,0 +1,132 @@
+package io.annexa.evaluation;
+
+import io.annexa.control.ControlCatalog;
+import io.annexa.ingestion.ConfigParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A rule folder sent over the API: its path below {@code rules/}, rule.yml, DRL and scenarios. It is
+ * checked against a copy of the library in service, never the library itself: compile errors with line
+ * and column, rule.yml problems, missing or failing scenarios.
+ */
+public record RuleDraft(String path, String ruleYml, String drl, Map<String, String> scenarios) {
+
+    private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*");
+    private static final Pattern SAFE_FILE = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    /** The rule id: the last segment of the path. */
+    public String id() {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** Everything wrong with the draft, as problems; empty means it can be deployed. */
+    public List<String> check(Path rulesInService, Path settingsFile, ControlCatalog catalog,
+                              Function<String, Optional<ConfigParser>> parsers) {
+        List<String> shape = shapeProblems();
+        if (!shape.isEmpty()) {
+            return shape;
+        }
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("annexa-rule-draft");
+            Path rules = work.resolve("rules");
+            copyWithout(rulesInService, rules, id());
+            writeInto(rules);
+            RuleLibrary library = RuleLibrary.load(rules, settingsFile, catalog);
+            RuleDefinition rule = library.rule(id()).orElseThrow();
+            ScenarioRunner runner = new ScenarioRunner(library, parsers);
+            List<String> problems = new ArrayList<>(library.warnings().stream().map(Problem::toString).toList());
+            problems.addAll(runner.problems(rule));
+            for (Scenario scenario : runner.scenarios(rule)) {
+                ScenarioRunner.Result result = runner.run(scenario);
+                if (!result.passed()) {
+                    problems.add(result.explain());
+                }
+            }
+            return problems;
+        } catch (RuleLibraryException e) {
+            return e.getProblems().stream().map(Problem::toString).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the rule check", e);
+        } finally {
+            delete(work);
+        }
+    }
+
+    /** Writes the draft's folder below {@code rules}, replacing an existing folder of the same id. */
+    public void writeInto(Path rules) throws IOException {
+        Path folder = rules.resolve(path);
+        if (Files.exists(folder)) {
+            delete(folder);
+        }
+        Files.createDirectories(folder.resolve("tests"));
+        Files.writeString(folder.resolve("rule.yml"), ruleYml);
+        Files.writeString(folder.resolve(id() + ".drl"), drl);
+        for (Map.Entry<String, String> scenario : scenarios.entrySet()) {
+            Files.writeString(folder.resolve("tests").resolve(scenario.getKey()), scenario.getValue());
+        }
+    }
+
+    private List<String> shapeProblems() {
+        List<String> problems = new ArrayList<>();
+        if (path == null || !SAFE_PATH.matcher(path).matches()) {
+            problems.add("path: '" + path + "' must be the rule folder below rules/, e.g. technological/c8_05_secure_authentication/my_rule");
+        }
+        if (ruleYml == null || ruleYml.isBlank()) {
+            problems.add("ruleYml: missing");
+        }
+        if (drl == null || drl.isBlank()) {
+            problems.add("drl: missing");
+        }
+        if (scenarios != null) {
+            scenarios.keySet().stream().filter(name -> !SAFE_FILE.matcher(name).matches())
+                    .forEach(name -> problems.add("scenarios: '" + name + "' is not a plain file name"));
+        }
+        return problems;
+    }
+
+    private static void copyWithout(Path from, Path to, String excludedRule) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path relative = from.relativize(source);
+                boolean excluded = false;
+                for (Path segment : relative) {
+                    excluded |= segment.toString().equals(excludedRule);
+                }
+                if (excluded) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    static void delete(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}
