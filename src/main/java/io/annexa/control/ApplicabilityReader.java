@@ -4,6 +4,7 @@ import io.annexa.yaml.YamlFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +57,17 @@ public final class ApplicabilityReader {
         if (!(controls instanceof MappingNode byControl)) {
             throw new CatalogException(List.of(where(name, root) + "must hold a mapping 'controls:' of control id to decision"));
         }
+        Map<String, Node> listed = new LinkedHashMap<>();
         for (NodeTuple entry : byControl.getValue()) {
             String id = text(entry.getKeyNode());
             if (id == null || !catalog.contains(id)) {
                 problems.add(where(name, entry.getKeyNode()) + "'" + id + "' is not an ISO/IEC 27002:2022 control id (5.1 ... 8.34)");
+                continue;
+            }
+            Node first = listed.putIfAbsent(id, entry.getKeyNode());
+            if (first != null) {
+                problems.add(where(name, entry.getKeyNode()) + "control " + id + " is listed twice (first on line "
+                        + YamlFile.line(first) + "); keep one entry");
                 continue;
             }
             if (!(entry.getValueNode() instanceof MappingNode decision)) {
@@ -79,6 +87,7 @@ public final class ApplicabilityReader {
         String justification = "";
         Implementation implementation = null;
         String notes = "";
+        Set<String> seen = new HashSet<>();
         for (NodeTuple field : node.getValue()) {
             String key = text(field.getKeyNode());
             String value = text(field.getValueNode());
@@ -87,8 +96,19 @@ public final class ApplicabilityReader {
                         + "; allowed: applicable, implementation, justification, notes");
                 continue;
             }
+            if (!seen.add(key)) {
+                problems.add(where(name, field.getKeyNode()) + "'" + key + "' of control " + id + " is given twice");
+                continue;
+            }
             if (value == null) {
                 problems.add(where(name, field.getValueNode()) + "'" + key + "' of control " + id + " must be a single value");
+                continue;
+            }
+            int bad = value.codePoints().filter(ApplicabilityReader::notXmlChar).findFirst().orElse(-1);
+            if (bad >= 0) {
+                // a YAML escape such as "\a" would otherwise make the XML Statement of Applicability unreadable
+                problems.add(where(name, field.getValueNode()) + "'" + key + "' of control " + id
+                        + String.format(" contains the character U+%04X, which the XML export cannot carry; remove it", bad));
                 continue;
             }
             switch (key) {
@@ -110,6 +130,12 @@ public final class ApplicabilityReader {
             }
         }
         return new Applicability(id, applicable, justification, implementation, notes);
+    }
+
+    /** Characters XML 1.0 cannot carry, so neither can the exported Statement of Applicability. */
+    private static boolean notXmlChar(int c) {
+        return c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : c == 0xFFFE || c == 0xFFFF
+                || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE);
     }
 
     private static Node field(MappingNode mapping, String key) {

@@ -23,11 +23,19 @@ import org.apache.camel.Processor;
  * <p>The asset is, in order: the {@code AnnexaAsset} header set by the route, an
  * {@code # annexa-asset: name} comment in the first lines of the file, the file name.
  * The {@code AnnexaIncludeRoot} header makes the parser follow includes under that directory.
+ *
+ * <p>An asset may have several files of one kind (PAM has one per service). Each is a piece of evidence of its
+ * own, named by the {@code AnnexaPart} header set by the route or, in a file name {@code <asset>__<part>}
+ * ({@code web1__sshd}), by what follows the last {@code __}; its facts are filed under the origin
+ * {@code <route id>/<part>}, so reading one part never replaces another. The part is not part of the asset name.
  */
 public final class ConfigFileIngest implements Processor {
 
     public static final String ASSET_HEADER = "AnnexaAsset";
     public static final String INCLUDE_ROOT_HEADER = "AnnexaIncludeRoot";
+    public static final String PART_HEADER = "AnnexaPart";
+    /** Between asset and part in a file name: {@code web1__sshd}. */
+    public static final String PART_SEPARATOR = "__";
     private static final Pattern ASSET_COMMENT = Pattern.compile("^\\s*#\\s*annexa-asset\\s*:\\s*(\\S+)\\s*$");
     private static final int ASSET_COMMENT_LINES = 5;
 
@@ -57,20 +65,37 @@ public final class ConfigFileIngest implements Processor {
         String includeRoot = exchange.getIn().getHeader(INCLUDE_ROOT_HEADER, String.class);
         ConfigParser parser = ConfigParsers.forSource(source, includeRoot == null || includeRoot.isBlank() ? null : Path.of(includeRoot))
                 .orElseThrow();
-        String asset = asset(exchange, file);
+        String name = file.getFileName().toString();
+        int separator = name.lastIndexOf(PART_SEPARATOR);
+        String part = part(exchange, file, separator < 0 ? null : name.substring(separator + PART_SEPARATOR.length()));
+        String asset = asset(exchange, file, separator < 0 ? name : name.substring(0, separator));
         ConfigSnapshot snapshot = parser.parse(file, asset, Instant.now());
         String routeId = exchange.getFromRouteId();
-        sink.replace(new EvidenceKey(source, asset, routeId), snapshot.facts());
+        sink.replace(new EvidenceKey(source, asset, part == null ? routeId : routeId + "/" + part), snapshot.facts());
         monitor.read(routeId, 1);
     }
 
-    private static String asset(Exchange exchange, Path file) throws IOException, InvalidInputException {
+    /** @return null when the file is the asset's only one of its kind */
+    private static String part(Exchange exchange, Path file, String fromName) throws InvalidInputException {
+        String fromRoute = exchange.getIn().getHeader(PART_HEADER, String.class);
+        if (fromRoute != null && !fromRoute.isBlank()) {
+            return fromRoute.strip();
+        }
+        if (fromName != null && fromName.isEmpty()) {
+            throw new InvalidInputException(file.toString(), 0, "nothing after '" + PART_SEPARATOR
+                    + "' in the file name: name it <asset>" + PART_SEPARATOR + "<part>");
+        }
+        return fromName;
+    }
+
+    /** @param fromName the file name without its part */
+    private static String asset(Exchange exchange, Path file, String fromName) throws IOException, InvalidInputException {
         String fromRoute = exchange.getIn().getHeader(ASSET_HEADER, String.class);
         if (fromRoute != null && !fromRoute.isBlank()) {
             return AssetNames.normalize(fromRoute);
         }
         Optional<String> fromComment = assetComment(file);
-        String name = fromComment.orElse(file.getFileName().toString());
+        String name = fromComment.orElse(fromName);
         try {
             return AssetNames.normalize(name);
         } catch (IllegalArgumentException e) {

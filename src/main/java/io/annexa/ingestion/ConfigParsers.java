@@ -1,6 +1,15 @@
 package io.annexa.ingestion;
 
+import io.annexa.ingestion.auditd.AuditdConfigParser;
+import io.annexa.ingestion.auditrules.AuditRulesParser;
+import io.annexa.ingestion.chrony.ChronyConfigParser;
+import io.annexa.ingestion.logindefs.LoginDefsParser;
+import io.annexa.ingestion.logrotate.LogrotateConfigParser;
+import io.annexa.ingestion.pam.PamConfigParser;
+import io.annexa.ingestion.pwquality.PwqualityConfParser;
+import io.annexa.ingestion.rsyslog.RsyslogConfigParser;
 import io.annexa.ingestion.sshd.SshdConfigParser;
+import io.annexa.ingestion.sudoers.SudoersParser;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +29,16 @@ public final class ConfigParsers {
 
     private static final List<Kind> KINDS = List.of(
             // one line per kind; keep them sorted by source
-            new Kind(SshdConfigParser.SOURCE, "sshdConfigIngest", SshdConfigParser::new)
+            new Kind(AuditRulesParser.SOURCE, "auditRulesIngest", root -> new AuditRulesParser()),
+            new Kind(AuditdConfigParser.SOURCE, "auditdConfIngest", root -> new AuditdConfigParser()),
+            new Kind(ChronyConfigParser.SOURCE, "chronyConfIngest", ChronyConfigParser::new),
+            new Kind(LoginDefsParser.SOURCE, "loginDefsIngest", root -> new LoginDefsParser()),
+            new Kind(LogrotateConfigParser.SOURCE, "logrotateConfIngest", LogrotateConfigParser::new),
+            new Kind(PamConfigParser.SOURCE, "pamDIngest", root -> new PamConfigParser()),
+            new Kind(PwqualityConfParser.SOURCE, "pwqualityConfIngest", PwqualityConfParser::new),
+            new Kind(RsyslogConfigParser.SOURCE, "rsyslogConfIngest", RsyslogConfigParser::new),
+            new Kind(SshdConfigParser.SOURCE, "sshdConfigIngest", SshdConfigParser::new),
+            new Kind(SudoersParser.SOURCE, "sudoersIngest", SudoersParser::new)
     );
 
     private ConfigParsers() {

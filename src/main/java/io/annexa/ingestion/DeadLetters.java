@@ -62,6 +62,34 @@ public final class DeadLetters implements Processor {
         LOG.warning(() -> "route " + routeId + " rejected an input: " + reason);
     }
 
+    /**
+     * Keeps one rejected item of an input that is otherwise read on (a log line, a network message) with its
+     * {@code .reason}, and counts it: for sources where one bad item must not fail the whole read, so nothing
+     * is thrown to the route's error handler. Never throws; a dead letter that cannot be written is logged.
+     */
+    public synchronized void store(String routeId, String name, String content, String reason) {
+        Instant now = Instant.now();
+        boolean kept = false;
+        try {
+            Path folder = Files.createDirectories(directory.resolve(routeId));
+            String base = STAMP.format(now) + "-" + name.replaceAll("[^A-Za-z0-9._-]", "_");
+            String unique = base;
+            // Several items of one input can fail within the same millisecond.
+            for (int n = 2; Files.exists(folder.resolve(unique)); n++) {
+                unique = base + "-" + n;
+            }
+            Files.writeString(folder.resolve(unique), content, StandardCharsets.UTF_8);
+            Files.writeString(folder.resolve(unique + ".reason"), "route: " + routeId + "\nat: " + now
+                    + "\ninput: " + name + "\nreason: " + reason + "\n", StandardCharsets.UTF_8);
+            kept = true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot dead-letter input of route " + routeId + " (" + reason + ")", e);
+        }
+        monitor.failed(routeId, reason, kept);
+        // Not a warning per item: a flood of bad lines would drown the log; the counters and files tell.
+        LOG.fine(() -> "route " + routeId + " rejected " + name + ": " + reason);
+    }
+
     private static String inputName(Exchange exchange) {
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         return name == null ? exchange.getExchangeId() : name.replaceAll("[^A-Za-z0-9._-]", "_");

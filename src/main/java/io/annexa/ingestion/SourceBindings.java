@@ -17,5 +17,14 @@ final class SourceBindings {
             registry.bind(kind.bean(), new ConfigFileIngest(kind.source(), context.sink(), context.monitor(), context.maxFileBytes()));
         }
         // other sources: one line each, below this comment, in alphabetical order
+        registry.bind("accountQueryIngest", new io.annexa.ingestion.accounts.AccountQueryIngest(context));
+        registry.bind("jsonInventoryIngest", new io.annexa.ingestion.http.JsonInventoryIngest(context));
+        registry.bind("logFileIngest", new io.annexa.ingestion.log.LogFileIngest(context));
+        registry.bind("logFollowIngest", new io.annexa.ingestion.log.LogFollowIngest(context));
+        registry.bind("logsInboxRead", io.annexa.ingestion.log.LogFileIngest.readFiles(context));
+        registry.bind("syslogFrameDecoder", new io.annexa.ingestion.log.SyslogFrameDecoderFactory(context));
+        registry.bind("syslogIngest", new io.annexa.ingestion.log.SyslogIngest(context));
+        registry.bind("tlsProbeIngest", new io.annexa.ingestion.tls.TlsProbeIngest(context));
+        registry.bind("xccdfIngest", new io.annexa.ingestion.xccdf.XccdfIngest(context));
     }
 }

@@ -42,6 +42,19 @@ public final class SourceMonitor {
         public Optional<String> lastErrorMessage() {
             return Optional.ofNullable(lastErrorMessage.get());
         }
+
+        // Apart from errors: a line no classification knows is read correctly, it just says nothing yet.
+        private final AtomicLong unclassified = new AtomicLong();
+
+        /** Log lines read that no classification matched (they are in {@link #itemsRead()} too). */
+        public long unclassified() {
+            return unclassified.get();
+        }
+    }
+
+    /** Counts log lines a route read that no classification matched. */
+    public void unclassified(String routeId, long lines) {
+        counters(routeId).unclassified.addAndGet(lines);
     }
 
     private final Map<String, Counters> routes = new ConcurrentHashMap<>();

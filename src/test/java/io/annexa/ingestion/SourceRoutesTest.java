@@ -326,6 +326,16 @@ class SourceRoutesTest {
         if (!samples) {
             settings.setProperty("annexa.sources.samples.enabled", "false");
         }
+        // this test is about the sshd routes: every other source looks at an empty folder or is off
+        Path nowhere = Files.createDirectories(temp.resolve("nowhere"));
+        for (String key : defaults.stringPropertyNames()) {
+            if (key.endsWith(".local.dir") || key.endsWith(".local.root")) {
+                settings.setProperty(key, nowhere.toString());
+            } else if (key.endsWith(".enabled") && !key.equals("annexa.sources.samples.enabled")) {
+                settings.setProperty(key, "false");
+            }
+        }
+        settings.setProperty("annexa.sources.logs.follow", nowhere.resolve("none.log").toString());
         settings.setProperty("annexa.sources.inbox.poll-ms", "100");
         settings.setProperty("annexa.sources.sshd-config.local.dir", localDir.toString());
         settings.setProperty("annexa.sources.sshd-config.local.root", localRoot.toString());

@@ -6,6 +6,7 @@ import jakarta.xml.bind.UnmarshalException;
 import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.ValidationEvent;
 import jakarta.xml.bind.ValidationEventLocator;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -17,6 +18,8 @@ import javax.xml.parsers.SAXParserFactory;
 import javax.xml.transform.sax.SAXSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
+import javax.xml.validation.Validator;
+import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
@@ -60,7 +63,17 @@ public final class SafeXml {
     }
 
     public static <T> T unmarshal(InputStream in, String name, Class<T> type, Schema schema) throws InvalidXmlException {
-        List<String> problems = new ArrayList<>();
+        byte[] document;
+        try {
+            document = in.readAllBytes();
+        } catch (IOException e) {
+            throw new InvalidXmlException(name, List.of(name + ": cannot be read: " + e.getMessage()));
+        }
+        // JAXB turns every schema error into a fatal one and stops at the first; a plain Validator goes on
+        List<String> problems = validate(document, name, schema);
+        if (!problems.isEmpty()) {
+            throw new InvalidXmlException(name, problems);
+        }
         try {
             Unmarshaller unmarshaller = JAXBContext.newInstance(type).createUnmarshaller();
             unmarshaller.setSchema(schema);
@@ -68,9 +81,7 @@ public final class SafeXml {
                 problems.add(describe(name, event));
                 return event.getSeverity() == ValidationEvent.WARNING || event.getSeverity() == ValidationEvent.ERROR;
             });
-            InputSource source = new InputSource(in);
-            source.setSystemId(name);
-            Object result = unmarshaller.unmarshal(new SAXSource(hardenedReader(), source));
+            Object result = unmarshaller.unmarshal(new SAXSource(hardenedReader(), source(document, name)));
             if (!problems.isEmpty()) {
                 throw new InvalidXmlException(name, problems);
             }
@@ -83,6 +94,52 @@ public final class SafeXml {
         } catch (JAXBException e) {
             throw new IllegalStateException("cannot bind " + type.getName() + ": " + e, e);
         }
+    }
+
+    /** Every schema violation and the parse error that ends the document, if any, each with its place. */
+    private static List<String> validate(byte[] document, String name, Schema schema) {
+        List<String> problems = new ArrayList<>();
+        ErrorHandler collect = new ErrorHandler() {
+            @Override
+            public void warning(SAXParseException e) {
+                problems.add(describe(name, e));
+            }
+
+            @Override
+            public void error(SAXParseException e) {
+                problems.add(describe(name, e));
+            }
+
+            @Override
+            public void fatalError(SAXParseException e) throws SAXException {
+                problems.add(describe(name, e));
+                throw e;
+            }
+        };
+        try {
+            Validator validator = schema.newValidator();
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            validator.setErrorHandler(collect);
+            validator.validate(new SAXSource(hardenedReader(), source(document, name)));
+        } catch (SAXParseException e) {
+            if (problems.isEmpty()) {
+                problems.add(describe(name, e));
+            }
+        } catch (SAXException | IOException e) {
+            problems.add(name + ": " + e.getMessage());
+        }
+        return problems;
+    }
+
+    private static InputSource source(byte[] document, String name) {
+        InputSource source = new InputSource(new ByteArrayInputStream(document));
+        source.setSystemId(name);
+        return source;
+    }
+
+    private static String describe(String name, SAXParseException e) {
+        return name + ":" + e.getLineNumber() + ":" + e.getColumnNumber() + ": " + e.getMessage();
     }
 
     private static XMLReader hardenedReader() {
@@ -110,9 +167,47 @@ public final class SafeXml {
     private static String describe(String name, UnmarshalException e) {
         Throwable cause = e.getLinkedException() != null ? e.getLinkedException() : e.getCause();
         if (cause instanceof SAXParseException parse) {
-            return name + ":" + parse.getLineNumber() + ":" + parse.getColumnNumber() + ": " + parse.getMessage();
+            return describe(name, parse);
         }
         return name + ": " + (cause != null ? cause.getMessage() : e.getMessage());
+    }
+
+    /**
+     * A pull parser with the same guarantees, for documents too big to bind whole (scanner results):
+     * DTDs and external entities are not processed, and a DOCTYPE, which only entity tricks need, fails
+     * the read where it stands. The JDK's own StAX implementation is used, whatever else is on the class
+     * path, so these settings are known to be honoured.
+     */
+    public static javax.xml.stream.XMLStreamReader streamReader(InputStream in, String name) throws javax.xml.stream.XMLStreamException {
+        javax.xml.stream.XMLInputFactory factory = javax.xml.stream.XMLInputFactory.newDefaultFactory();
+        factory.setProperty(javax.xml.stream.XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(javax.xml.stream.XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        return new javax.xml.stream.util.StreamReaderDelegate(factory.createXMLStreamReader(name, in)) {
+            @Override
+            public int next() throws javax.xml.stream.XMLStreamException {
+                int event = super.next();
+                if (event == javax.xml.stream.XMLStreamConstants.DTD) {
+                    throw new javax.xml.stream.XMLStreamException(
+                            "DOCTYPE is not allowed: its entities could read local files or expand without bound", getLocation());
+                }
+                return event;
+            }
+
+            @Override
+            public int nextTag() throws javax.xml.stream.XMLStreamException {
+                // the parent's nextTag would step over a DOCTYPE without passing through next()
+                int event = next();
+                while (isWhiteSpace() || event == javax.xml.stream.XMLStreamConstants.COMMENT
+                        || event == javax.xml.stream.XMLStreamConstants.PROCESSING_INSTRUCTION) {
+                    event = next();
+                }
+                if (event != javax.xml.stream.XMLStreamConstants.START_ELEMENT && event != javax.xml.stream.XMLStreamConstants.END_ELEMENT) {
+                    throw new javax.xml.stream.XMLStreamException("expected an element", getLocation());
+                }
+                return event;
+            }
+        };
     }
 
     /** Opens a classpath resource or fails naming it. */

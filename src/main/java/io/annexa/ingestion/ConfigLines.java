@@ -1,0 +1,58 @@
+package io.annexa.ingestion;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A configuration file as lines of text, split at LF only: a CR stays in the line, because some programs
+ * (auditd, auditctl) misread it and their parsers must be able to say so. Anything that is not text (a NUL
+ * byte, invalid UTF-8, an endless line) is refused at the line an editor shows it on.
+ */
+public final class ConfigLines {
+
+    /** Far beyond any real configuration file; keeps a file dropped by mistake (a disk image, a log) out of memory. */
+    public static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
+    public static final int MAX_LINE_BYTES = 64 * 1024;
+
+    private ConfigLines() {
+    }
+
+    /**
+     * @param kind what the file should be, for the message when it is far too large ({@code "a chrony.conf"})
+     * @return the lines without their LF; a leading byte order mark is skipped
+     */
+    public static List<String> read(Path path, String kind) throws InvalidInputException, IOException {
+        String file = path.toString();
+        if (Files.size(path) > MAX_FILE_BYTES) {
+            throw new InvalidInputException(file, 0, "larger than " + MAX_FILE_BYTES + " bytes, not " + kind);
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        boolean bom = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
+        List<String> lines = new ArrayList<>();
+        for (int start = bom ? 3 : 0; start < bytes.length; ) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                if (bytes[end] == 0) {
+                    throw new InvalidInputException(file, lines.size() + 1, "NUL byte: binary content, not text");
+                }
+                end++;
+            }
+            if (end - start > MAX_LINE_BYTES) {
+                throw new InvalidInputException(file, lines.size() + 1, "line longer than " + MAX_LINE_BYTES + " bytes");
+            }
+            try {
+                lines.add(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, start, end - start)).toString());
+            } catch (CharacterCodingException e) {
+                throw new InvalidInputException(file, lines.size() + 1, "invalid UTF-8");
+            }
+            start = end + 1;
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,37 @@
+package io.annexa.ingestion.http;
+
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.JsonPathException;
+import java.util.Optional;
+
+/** A compiled JSONPath that keeps the text the mapping file gave, so complaints quote what was written. */
+public record JsonSelector(String expression, JsonPath path) {
+
+    /** @throws IllegalArgumentException with JSONPath's own explanation, for the reader to put a line number on */
+    public static JsonSelector compile(String expression) {
+        if (expression == null || expression.isBlank()) {
+            throw new IllegalArgumentException("the JSONPath is empty");
+        }
+        try {
+            return new JsonSelector(expression.strip(), JsonPath.compile(expression.strip()));
+        } catch (RuntimeException e) {
+            // InvalidPathException, and for some typos ("$.[") an index exception from the path compiler
+            throw new IllegalArgumentException("'" + expression.strip() + "' is not a valid JSONPath: " + e.getMessage(), e);
+        }
+    }
+
+    /** What the path selects in a document or an item; empty when it selects nothing or JSON null. */
+    public Optional<Object> in(Object json) {
+        try {
+            return Optional.ofNullable(path.read(json, JsonDocuments.JSONPATH));
+        } catch (JsonPathException e) {
+            // a missing property, or an item that is not an object: both mean "nothing there"
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return expression;
+    }
+}

@@ -1,0 +1,27 @@
+package io.annexa.ingestion.xccdf;
+
+import io.annexa.evidence.CheckResult;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What one result file says.
+ *
+ * @param assets      every target the file has results for, including one whose rules were all not selected,
+ *                    so its previous results are still replaced
+ * @param checks      one per rule-result, in document order, except those not selected
+ * @param notSelected how many rule-results were skipped as not selected
+ */
+public record XccdfReport(Set<String> assets, List<CheckResult> checks, int notSelected) {
+
+    public XccdfReport {
+        assets = Collections.unmodifiableSet(new LinkedHashSet<>(assets)); // file order, for stable hand-overs
+        checks = List.copyOf(checks);
+    }
+
+    public List<CheckResult> checksOf(String asset) {
+        return checks.stream().filter(c -> c.asset().equals(asset)).toList();
+    }
+}

@@ -1,0 +1,180 @@
+package io.annexa.ingestion.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import io.annexa.evidence.LogEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code syslog-udp} and {@code syslog-tcp} routes of {@code integrations/syslog.camel.yaml}, with real sockets. */
+class SyslogRoutesTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final String RFC3164 = "<38>Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186";
+    private static final String RFC5424 = "<38>1 2026-11-28T10:00:00.123Z web1.example.org sshd 4242 - [meta seq=\"1\"] "
+            + "Failed password for root from 192.0.2.4 port 50022 ssh2";
+    private static final String NO_HOST = "<86>1 2026-11-28T10:00:01Z - sudo - - - alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id";
+
+    @TempDir
+    Path temp;
+
+    private LogSourcesRuntime sources;
+
+    @AfterEach
+    void tearDown() throws IOException {
+        if (connection != null) {
+            connection.close();
+        }
+        if (sources != null) {
+            sources.close();
+        }
+    }
+
+    @Test
+    void udpDatagramsOfBothFormatsBecomeEvents() throws Exception {
+        start();
+        try (DatagramSocket socket = new DatagramSocket()) {
+            for (String message : new String[] {RFC3164, RFC5424 + "\n", NO_HOST}) {
+                byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+                socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName("127.0.0.1"), sources.syslogPort()));
+            }
+        }
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 3);
+        assertThat(sources.events()).extracting(LogEvent::getAsset, LogEvent::getProgram, LogEvent::getKind)
+                .containsExactlyInAnyOrder(
+                        tuple("labsz", "sshd", "invalid_user"),
+                        tuple("web1.example.org", "sshd", "auth_failure"),
+                        // no host in the message: filed under the sender's address
+                        tuple("127.0.0.1", "sudo", "privilege_use"));
+        assertThat(sources.events()).filteredOn(e -> e.getAsset().equals("web1.example.org")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getTimestamp()).isEqualTo(Instant.parse("2026-11-28T10:00:00.123Z"));
+                    assertThat(e.attribute("source_ip")).isEqualTo("192.0.2.4");
+                    assertThat(e.getRaw()).isEqualTo(RFC5424);
+                });
+        assertThat(sources.counters("syslog-udp").itemsRead()).isEqualTo(3);
+        assertThat(sources.counters("syslog-udp").errors()).isZero();
+    }
+
+    @Test
+    void aUdpDatagramLongerThanNettysDefaultBufferArrivesWhole() throws Exception {
+        start();
+        String user = "u".repeat(5000);
+        String message = "<38>Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user " + user + " from 173.234.31.186";
+        try (DatagramSocket socket = new DatagramSocket()) {
+            byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+            socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName("127.0.0.1"), sources.syslogPort()));
+        }
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 1);
+        assertThat(sources.events().get(0).attribute("user")).isEqualTo(user);
+        assertThat(sources.events().get(0).getRaw()).isEqualTo(message);
+    }
+
+    @Test
+    void tcpNewlineFramedMessagesBecomeEvents() throws Exception {
+        start();
+        send(RFC3164 + "\n" + RFC5424 + "\r\n" + NO_HOST + "\n");
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 3);
+        assertThat(sources.events()).extracting(LogEvent::getAsset)
+                .containsExactly("labsz", "web1.example.org", "127.0.0.1");
+        assertThat(sources.counters("syslog-tcp").itemsRead()).isEqualTo(3);
+    }
+
+    @Test
+    void tcpOctetCountedMessagesBecomeEventsAlsoMixedWithNewlineFramedOnes() throws Exception {
+        start();
+        String multiLine = "<38>1 2026-11-28T10:00:02Z web2 sshd 1 - - Accepted publickey for alice from 192.0.2.5 port 1 ssh2\nsecond line";
+        send(octetCounted(RFC5424) + octetCounted(multiLine) + RFC3164 + "\n" + octetCounted(NO_HOST));
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 4);
+        assertThat(sources.events()).extracting(LogEvent::getAsset, LogEvent::getKind).containsExactly(
+                tuple("web1.example.org", "auth_failure"),
+                tuple("web2", "auth_success"),
+                tuple("labsz", "invalid_user"),
+                tuple("127.0.0.1", "privilege_use"));
+        assertThat(sources.counters("syslog-tcp").errors()).isZero();
+    }
+
+    @Test
+    void malformedMessagesAreDeadLetteredAndCountedAndTheReceiverGoesOn() throws Exception {
+        start();
+        send("this is not syslog\n" + RFC3164 + "\n");
+        try (DatagramSocket socket = new DatagramSocket()) {
+            byte[] bytes = "<13>1 2026-13-01T00:00:00Z host app - - - bad month".getBytes(StandardCharsets.UTF_8);
+            socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName("127.0.0.1"), sources.syslogPort()));
+        }
+
+        await().atMost(DEADLINE).until(() -> sources.counters("syslog-tcp").deadLetters() == 1
+                && sources.counters("syslog-udp").deadLetters() == 1);
+        assertThat(sources.deadLetterReasons("syslog-tcp")).singleElement().asString()
+                .contains("input: from-127.0.0.1")
+                .contains("reason: syslog-tcp message from 127.0.0.1: not a syslog message: no <priority> at its start");
+        assertThat(sources.deadLetterReasons("syslog-udp")).singleElement().asString()
+                .contains("invalid RFC 5424 timestamp '2026-13-01T00:00:00Z'");
+        assertThat(sources.counters("syslog-tcp").errors()).isEqualTo(1);
+
+        // Neither route stopped, and the same connection still delivers.
+        send(RFC5424 + "\n");
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 2);
+        assertThat(sources.route("syslog-tcp").state()).isEqualTo("Started");
+        assertThat(sources.route("syslog-udp").state()).isEqualTo("Started");
+    }
+
+    @Test
+    void aTooLongMessageIsDeadLetteredAndTheNextOneArrives() throws Exception {
+        start("annexa.sources.syslog.max-message-bytes", "2048");
+        send("<13>" + "x".repeat(5000) + "\n" + RFC3164 + "\n");
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 1);
+        assertThat(sources.deadLetterReasons("syslog-tcp")).singleElement().asString()
+                .contains("longer than 2048 bytes (annexa.sources.syslog.max-message-bytes)");
+    }
+
+    @Test
+    void theReceiverIsOffWhenDisabled() throws Exception {
+        start("annexa.sources.syslog.enabled", "false");
+
+        assertThat(sources.route("syslog-udp").state()).isEqualTo("Stopped");
+        assertThat(sources.route("syslog-tcp").state()).isEqualTo("Stopped");
+    }
+
+    private void start(String... settings) throws Exception {
+        sources = new LogSourcesRuntime(temp);
+        for (int i = 0; i < settings.length; i += 2) {
+            sources.set(settings[i], settings[i + 1]);
+        }
+        sources.start();
+    }
+
+    private static String octetCounted(String message) {
+        return message.getBytes(StandardCharsets.UTF_8).length + " " + message;
+    }
+
+    private Socket connection;
+
+    /** Over one connection for the whole test, as a syslog daemon forwards. */
+    private void send(String text) throws IOException {
+        if (connection == null) {
+            connection = new Socket("127.0.0.1", sources.syslogPort());
+        }
+        OutputStream out = connection.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
