@@ -111,7 +111,7 @@ class NonconformityLifecycleIT {
     void catalogRulesAndSourcesAreServed() {
         assertThat(api.list("api/rules")).extracting(o -> o.getString("id"))
                 .contains("sshd_root_login_disabled", "sshd_password_authentication_disabled");
-        JsonObject control = api.get("api/controls/8.5").json().asJsonObject();
+        JsonObject control = api.get("api/controls/8.5").json().asJsonObject().getJsonObject("control");
         assertThat(control.getString("title")).isEqualTo("Secure authentication");
         assertThat(control.getString("monitoring")).isEqualTo("automated");
         assertThat(api.list("api/controls")).hasSize(93)
