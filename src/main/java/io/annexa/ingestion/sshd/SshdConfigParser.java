@@ -4,12 +4,12 @@ import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
+import io.annexa.ingestion.IncludeRoot;
 import io.annexa.ingestion.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads an OpenSSH server configuration the way sshd 9.x (servconf.c) does and reports the settings that take
@@ -90,14 +89,14 @@ public final class SshdConfigParser implements ConfigParser {
 
     private static final String WHITESPACE = " \t\r\f";
 
-    private final Path includeRoot;
+    private final IncludeRoot includeRoot;
 
     /**
      * @param includeRoot directory standing for {@code /} when following {@code Include}; {@code null} to record
      *                    Include lines without reading anything (a remote host's file must not pull in ours)
      */
     public SshdConfigParser(Path includeRoot) {
-        this.includeRoot = includeRoot;
+        this.includeRoot = IncludeRoot.of(includeRoot);
     }
 
     public static SshdConfigParser withoutIncludes() {
@@ -302,87 +301,6 @@ public final class SshdConfigParser implements ConfigParser {
      * sshd does.
      */
     private List<Path> expand(String pattern, String file, int line) throws InvalidInputException, IOException {
-        String absolute = pattern.startsWith("/") ? pattern : "/etc/ssh/" + pattern;
-        List<Path> candidates = List.of(includeRoot);
-        for (String segment : absolute.split("/")) {
-            if (segment.isEmpty()) {
-                continue;
-            }
-            List<Path> next = new ArrayList<>();
-            for (Path dir : candidates) {
-                if (!hasGlob(segment)) {
-                    next.add(dir.resolve(segment));
-                } else if (Files.isDirectory(dir)) {
-                    Pattern regex = globRegex(segment);
-                    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-                        for (Path child : children) {
-                            String name = child.getFileName().toString();
-                            // glob(3): a leading dot must be matched explicitly.
-                            if (regex.matcher(name).matches() && (!name.startsWith(".") || segment.startsWith("."))) {
-                                next.add(child);
-                            }
-                        }
-                    }
-                }
-            }
-            candidates = next;
-        }
-        List<Path> found = new ArrayList<>();
-        for (Path candidate : candidates) {
-            if (!candidate.normalize().startsWith(includeRoot.normalize())) {
-                throw new InvalidInputException(file, line, "Include '" + pattern + "' leads outside " + includeRoot);
-            }
-            if (Files.exists(candidate)) {
-                found.add(candidate);
-            }
-        }
-        found.sort((a, b) -> a.toString().compareTo(b.toString()));
-        return found;
-    }
-
-    private static boolean hasGlob(String segment) {
-        return segment.indexOf('*') >= 0 || segment.indexOf('?') >= 0 || segment.indexOf('[') >= 0;
-    }
-
-    /** POSIX glob for one path segment: '*', '?', '[...]' with '!' or '^' negation, '\' escapes. */
-    private static Pattern globRegex(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            int close = c == '[' ? classEnd(glob, i) : -1;
-            if (c == '*') {
-                regex.append(".*");
-            } else if (c == '?') {
-                regex.append('.');
-            } else if (c == '\\' && i + 1 < glob.length()) {
-                regex.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-            } else if (close >= 0) {
-                regex.append('[');
-                int j = i + 1;
-                if ("!^".indexOf(glob.charAt(j)) >= 0) {
-                    regex.append('^');
-                    j++;
-                }
-                for (int first = j; j < close; j++) {
-                    char m = glob.charAt(j);
-                    boolean range = m == '-' && j > first && j < close - 1;
-                    regex.append(Character.isLetterOrDigit(m) || range ? "" : "\\").append(m);
-                }
-                regex.append(']');
-                i = close;
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
-    }
-
-    /** The ']' closing a class opened at {@code open}, or -1 (then '[' is literal); a leading ']' is a member. */
-    private static int classEnd(String glob, int open) {
-        int first = open + 1;
-        if (first < glob.length() && "!^".indexOf(glob.charAt(first)) >= 0) {
-            first++;
-        }
-        return glob.indexOf(']', first + 1);
+        return includeRoot.glob(pattern.startsWith("/") ? pattern : "/etc/ssh/" + pattern, file, line);
     }
 }
