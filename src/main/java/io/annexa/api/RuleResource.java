@@ -7,7 +7,6 @@ import io.annexa.evaluation.RuleDeployer;
 import io.annexa.evaluation.RuleDraft;
 import io.annexa.evaluation.RuleLibrary;
 import io.annexa.evaluation.RuleSettings;
-import io.annexa.ingestion.ConfigParsers;
 import io.annexa.service.AnnexaHome;
 import io.annexa.service.AnnexaService;
 import jakarta.enterprise.context.RequestScoped;
@@ -137,7 +136,7 @@ public class RuleResource {
         }
         AnnexaHome home = Ready.require(service, AnnexaService::home);
         return draft.check(home.rules(), home.config().resolve("rules.yml"), Ready.require(service, AnnexaService::catalog),
-                ConfigParsers::forSource);
+                Ready.require(service, AnnexaService::scenarioInputs)::forSource);
     }
 
     private static View view(RuleDefinition rule, RuleLibrary library, Instant deployedAt, long fired) {

@@ -39,6 +39,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private volatile Map<String, Long> firings = Map.of();
     private volatile Map<String, Instant> lastEvaluated = Map.of();
     private volatile Instant lastCycle;
+    private final List<Finding> replayedIncidents = new ArrayList<>();
 
     /**
      * @param results called on the evaluation thread after each cycle; when it throws, the same result is
@@ -67,6 +68,64 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                 s.insertEvent(event, event instanceof LogEvent log ? log.getTimestamp() : Instant.now());
             }
         });
+    }
+
+    /**
+     * A replay runs in a session of its own with a pseudo clock that follows the events, fed by the evaluation
+     * thread like everything else; its incidents join the next cycle's result when it is closed.
+     */
+    @Override
+    public Replay replay(String name) {
+        ReplaySession replay = new ReplaySession(name);
+        return new Replay() {
+            @Override
+            public void events(List<?> events) {
+                List<?> copy = List.copyOf(events);
+                inbox.add(s -> replay.insert(copy));
+            }
+
+            @Override
+            public void close() {
+                inbox.add(s -> replay.finish());
+            }
+        };
+    }
+
+    /** The state of one replay; touched by the evaluation thread only. */
+    private final class ReplaySession {
+        private final String name;
+        private EvaluationSession session;
+        private long events;
+
+        ReplaySession(String name) {
+            this.name = name;
+        }
+
+        void insert(List<?> batch) {
+            if (session == null) {
+                session = library.newSession(EvaluationSession.Clock.PSEUDO);
+            }
+            for (Object event : batch) {
+                if (event instanceof LogEvent log) {
+                    session.insertEvent(log, log.getTimestamp());
+                    events++;
+                }
+            }
+        }
+
+        void finish() {
+            if (session == null) {
+                return;
+            }
+            try {
+                List<Finding> found = session.fire().incidents();
+                replayedIncidents.addAll(found);
+                LOG.info(() -> "replayed " + events + " events of " + name + ": " + found.size() + " incident(s)");
+            } finally {
+                session.close();
+                session = null;
+            }
+        }
     }
 
     /**
@@ -147,7 +206,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                 for (Consumer<EvaluationSession> change : batch) {
                     apply(change);
                 }
-                EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, session.fire());
+                EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, withReplayed(session.fire()));
                 lastCycle = Instant.now();
                 firings = firingsByRuleId();
                 if (!batch.isEmpty()) {
@@ -175,6 +234,16 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         }
     }
 
+    private EvaluationResult withReplayed(EvaluationResult fired) {
+        if (replayedIncidents.isEmpty()) {
+            return fired;
+        }
+        List<Finding> incidents = new ArrayList<>(replayedIncidents);
+        incidents.addAll(fired.incidents());
+        replayedIncidents.clear();
+        return new EvaluationResult(fired.at(), fired.findings(), fired.observed(), fired.refreshed(), fired.fired(), incidents);
+    }
+
     /**
      * A newer cycle replaces a result still waiting to be published: findings and observed are the session's
      * current state, but what only the waiting result re-read must not be lost (the register dates lastSeen by it).
@@ -185,8 +254,10 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         }
         java.util.Set<io.annexa.evidence.EvidenceScope> refreshed = new java.util.HashSet<>(waiting.refreshed());
         refreshed.addAll(newer.refreshed());
+        List<Finding> incidents = new ArrayList<>(waiting.incidents());
+        incidents.addAll(newer.incidents());
         return new EvaluationResult(newer.at(), newer.findings(), newer.observed(), refreshed,
-                waiting.fired() + newer.fired());
+                waiting.fired() + newer.fired(), incidents);
     }
 
     /** @return the result again when it could not be published, to retry */

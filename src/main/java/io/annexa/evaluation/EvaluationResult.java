@@ -2,6 +2,7 @@ package io.annexa.evaluation;
 
 import io.annexa.evidence.EvidenceScope;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,11 +12,18 @@ import java.util.Set;
  * @param observed  every (source, asset) the session holds evidence for
  * @param refreshed what was re-read during this cycle
  * @param fired     how many rule matches fired in this cycle
+ * @param incidents incidents raised since the previous cycle, in the order they were raised; reported once
  */
 public record EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
-                               Set<EvidenceScope> refreshed, int fired) {
+                               Set<EvidenceScope> refreshed, int fired, List<Finding> incidents) {
+
+    public EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
+                            Set<EvidenceScope> refreshed, int fired) {
+        this(at, findings, observed, refreshed, fired, List.of());
+    }
 
     public EvaluationResult {
+        incidents = List.copyOf(incidents);
         findings = Set.copyOf(findings);
         observed = Set.copyOf(observed);
         refreshed = Set.copyOf(refreshed);

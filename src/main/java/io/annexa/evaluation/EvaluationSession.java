@@ -44,6 +44,10 @@ public final class EvaluationSession implements AutoCloseable {
     // counted: two equal findings may be in working memory at once, and one leaving must not hide the other
     private final Map<Finding, Integer> findings = new HashMap<>();
     private final Map<String, Long> firings = new HashMap<>();
+    private final List<Finding> incidents = new ArrayList<>();
+    private final List<FactHandle> reportedIncidents = new ArrayList<>();
+    private final FactHandle tickHandle;
+    private long tickedAt;
     private int firedThisCycle;
 
     EvaluationSession(RuleLibrary library, Clock clock) {
@@ -54,6 +58,8 @@ public final class EvaluationSession implements AutoCloseable {
         session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
         library.parameters().forEach(session::insert);
         session.addEventListener(new FindingTracker());
+        this.tickedAt = session.getSessionClock().getCurrentTime();
+        this.tickHandle = session.insert(new Tick(tickedAt));
         session.addEventListener(new DefaultAgendaEventListener() {
             @Override
             public void afterMatchFired(AfterMatchFiredEvent event) {
@@ -116,17 +122,34 @@ public final class EvaluationSession implements AutoCloseable {
                 pseudo.advanceTime(delta, TimeUnit.MILLISECONDS);
             }
             session.insert(event);
+            tick();
             session.fireAllRules();
         } else {
             session.insert(event);
         }
     }
 
+    /** Moves the {@link Tick} on, at most once per {@link Tick#PERIOD_MILLIS} of session time. */
+    private void tick() {
+        long now = session.getSessionClock().getCurrentTime();
+        if (now - tickedAt >= Tick.PERIOD_MILLIS) {
+            tickedAt = now;
+            session.update(tickHandle, new Tick(now));
+        }
+    }
+
     /** Fires what the changes since the last cycle activated and reports the resulting state. */
     public EvaluationResult fire() {
+        tick();
+        session.fireAllRules();
+        // Incidents are reported once; keeping them would let working memory grow with every attack.
+        reportedIncidents.forEach(session::delete);
+        reportedIncidents.clear();
         session.fireAllRules();
         Instant at = Instant.ofEpochMilli(session.getSessionClock().getCurrentTime());
-        EvaluationResult result = new EvaluationResult(at, findings.keySet(), observed.keySet(), refreshed, firedThisCycle);
+        EvaluationResult result = new EvaluationResult(at, findings.keySet(), observed.keySet(), refreshed,
+                firedThisCycle, incidents);
+        incidents.clear();
         refreshed.clear();
         firedThisCycle = 0;
         return result;
@@ -157,14 +180,19 @@ public final class EvaluationSession implements AutoCloseable {
         @Override
         public void objectInserted(ObjectInsertedEvent event) {
             if (event.getObject() instanceof Finding finding) {
-                findings.merge(finding, 1, Integer::sum);
+                if (finding.isIncident()) {
+                    incidents.add(finding);
+                    reportedIncidents.add(event.getFactHandle());
+                } else {
+                    findings.merge(finding, 1, Integer::sum);
+                }
             }
         }
 
         @Override
         public void objectUpdated(ObjectUpdatedEvent event) {
             objectDeleted(event.getOldObject());
-            if (event.getObject() instanceof Finding finding) {
+            if (event.getObject() instanceof Finding finding && !finding.isIncident()) {
                 findings.merge(finding, 1, Integer::sum);
             }
         }
@@ -175,7 +203,7 @@ public final class EvaluationSession implements AutoCloseable {
         }
 
         private void objectDeleted(Object old) {
-            if (old instanceof Finding finding) {
+            if (old instanceof Finding finding && !finding.isIncident()) {
                 findings.computeIfPresent(finding, (f, count) -> count == 1 ? null : count - 1);
             }
         }

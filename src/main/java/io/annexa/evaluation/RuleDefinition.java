@@ -15,13 +15,26 @@ import java.util.Map;
  * @param drlPackage the DRL package, which is the folder path below {@code rules/}
  * @param parameters parameter defaults by name
  * @param parameterTypes parameter types by name: integer, string, duration, boolean
+ * @param requirement the ISO/IEC 27001:2022 requirement a nonconformity is raised against: the Annex A
+ *                    control of the primary control ({@code A.8.5}) unless rule.yml names a clause ({@code 9.1})
  */
 public record RuleDefinition(String id, String title, List<String> controls, Severity severity,
                              List<String> sources, String rationale, String remediation,
                              Map<String, String> parameters, Path folder, String drlPackage,
-                             Map<String, String> parameterTypes) {
+                             Map<String, String> parameterTypes, String requirement) {
+
+    public RuleDefinition(String id, String title, List<String> controls, Severity severity,
+                          List<String> sources, String rationale, String remediation,
+                          Map<String, String> parameters, Path folder, String drlPackage,
+                          Map<String, String> parameterTypes) {
+        this(id, title, controls, severity, sources, rationale, remediation, parameters, folder, drlPackage,
+                parameterTypes, null);
+    }
 
     public RuleDefinition {
+        if (requirement == null || requirement.isBlank()) {
+            requirement = "A." + controls.get(0);
+        }
         controls = List.copyOf(controls);
         sources = List.copyOf(sources);
         parameters = Map.copyOf(parameters);

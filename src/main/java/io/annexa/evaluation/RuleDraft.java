@@ -1,7 +1,7 @@
 package io.annexa.evaluation;
 
 import io.annexa.control.ControlCatalog;
-import io.annexa.ingestion.ConfigParser;
+import io.annexa.ingestion.scenario.ScenarioInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
 
     /** Everything wrong with the draft, as problems; empty means it can be deployed. */
     public List<String> check(Path rulesInService, Path settingsFile, ControlCatalog catalog,
-                              Function<String, Optional<ConfigParser>> parsers) {
+                              Function<String, Optional<ScenarioInput>> parsers) {
         List<String> shape = shapeProblems();
         if (!shape.isEmpty()) {
             return shape;

@@ -88,11 +88,48 @@ final class RuleMetadataReader {
             String remediation = requiredText(fields, "remediation", root);
             Map<String, String> parameterTypes = new LinkedHashMap<>();
             Map<String, String> parameters = parameters(fields.get("parameters"), parameterTypes);
+            String requirement = requirement(fields.get("requirement"), controls);
             if (problems.size() > problemsBefore) {
                 return Optional.empty();
             }
             return Optional.of(new RuleDefinition(id, title, controls, severity, sources, rationale, remediation,
-                    parameters, folder, drlPackage, parameterTypes));
+                    parameters, folder, drlPackage, parameterTypes, requirement));
+        }
+
+        /**
+         * Optional: a clause of ISO/IEC 27001:2022 (4 to 10, e.g. 9.1 for a monitoring gap) the rule's
+         * nonconformities are raised against instead of the Annex A control of its primary control.
+         */
+        private String requirement(Node node, List<String> controls) {
+            if (node == null) {
+                return null;
+            }
+            String text = scalar(node, "requirement");
+            if (text == null) {
+                return null;
+            }
+            String clause = text.strip();
+            if (!controls.isEmpty() && clause.equals("A." + controls.get(0))) {
+                return clause;
+            }
+            if (!clauseIds().contains(clause)) {
+                problem(node, "'" + clause + "' is not an ISO/IEC 27001:2022 clause (4 ... 10.2, e.g. \"9.1\"); "
+                        + "leave 'requirement' out to raise nonconformities against Annex A"
+                        + (controls.isEmpty() ? "" : " (A." + controls.get(0) + ")"));
+                return null;
+            }
+            return clause;
+        }
+
+        private Set<String> clauseIds() {
+            Set<String> ids = new java.util.HashSet<>();
+            java.util.Deque<io.annexa.control.Clause> todo = new java.util.ArrayDeque<>(catalog.clauses());
+            while (!todo.isEmpty()) {
+                io.annexa.control.Clause clause = todo.pop();
+                ids.add(clause.id());
+                todo.addAll(clause.clauses());
+            }
+            return ids;
         }
 
         private List<String> controls(Node node, Node parent) {

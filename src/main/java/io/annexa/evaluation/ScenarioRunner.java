@@ -1,8 +1,9 @@
 package io.annexa.evaluation;
 
-import io.annexa.evidence.EvidenceKey;
-import io.annexa.ingestion.ConfigParser;
+import io.annexa.evidence.LogEvent;
 import io.annexa.ingestion.InvalidInputException;
+import io.annexa.ingestion.scenario.ScenarioFacts;
+import io.annexa.ingestion.scenario.ScenarioInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,9 +20,16 @@ import java.util.stream.Stream;
 /**
  * Runs a rule's scenarios: each raw input is parsed by the same parser the routes use, evaluated in a
  * fresh session of the whole library, and the rule's findings compared with the outcome the file
- * name states.
+ * name states. Events go in one by one with a pseudo clock moved to each event's time, as if they had
+ * arrived live; then the session fires once more to settle.
  */
 public final class ScenarioRunner {
+
+    /**
+     * The moment every scenario counts as observed. Fixed, so that a scenario comparing a certificate's
+     * expiry or a last login with the time of observation gives the same verdict in every year it is run.
+     */
+    public static final Instant OBSERVED_AT = Instant.parse("2026-06-01T00:00:00Z");
 
     /** What a scenario did; {@link #problem} is set when it could not be evaluated at all. */
     public record Result(Scenario scenario, boolean passed, List<Finding> findings, String problem) {
@@ -36,9 +44,9 @@ public final class ScenarioRunner {
     }
 
     private final RuleLibrary library;
-    private final Function<String, Optional<ConfigParser>> parsers;
+    private final Function<String, Optional<ScenarioInput>> parsers;
 
-    public ScenarioRunner(RuleLibrary library, Function<String, Optional<ConfigParser>> parsers) {
+    public ScenarioRunner(RuleLibrary library, Function<String, Optional<ScenarioInput>> parsers) {
         this.library = library;
         this.parsers = parsers;
     }
@@ -73,21 +81,27 @@ public final class ScenarioRunner {
     }
 
     public Result run(Scenario scenario) {
-        Optional<ConfigParser> parser = parsers.apply(scenario.source());
+        Optional<ScenarioInput> parser = parsers.apply(scenario.source());
         if (parser.isEmpty()) {
-            return new Result(scenario, false, List.of(), "no parser for source '" + scenario.source() + "'");
+            return new Result(scenario, false, List.of(), "no scenario reader for source '" + scenario.source() + "'");
         }
-        Instant now = Instant.now();
+        ScenarioFacts facts;
+        try {
+            facts = parser.get().read(scenario.file(), scenario.asset(), OBSERVED_AT);
+        } catch (InvalidInputException | IOException | RuntimeException e) {
+            return new Result(scenario, false, List.of(), "input cannot be parsed: " + e.getMessage());
+        }
         try (EvaluationSession session = library.newSession(EvaluationSession.Clock.PSEUDO)) {
-            var snapshot = parser.get().parse(scenario.file(), scenario.asset(), now);
-            session.replace(new EvidenceKey(scenario.source(), scenario.asset(), "scenario"), snapshot.facts());
-            List<Finding> findings = session.fire().findings().stream()
-                    .filter(f -> f.getRuleId().equals(scenario.rule().id()))
-                    .toList();
+            facts.evidence().forEach(session::replace);
+            for (LogEvent event : facts.events()) {
+                session.insertEvent(event, event.getTimestamp());
+            }
+            EvaluationResult result = session.fire();
+            List<Finding> findings = new ArrayList<>(result.incidents());
+            findings.addAll(result.findings());
+            findings.removeIf(f -> !f.getRuleId().equals(scenario.rule().id()));
             boolean passed = scenario.expected() == Scenario.Outcome.FAIL ? !findings.isEmpty() : findings.isEmpty();
             return new Result(scenario, passed, findings, null);
-        } catch (InvalidInputException | IOException e) {
-            return new Result(scenario, false, List.of(), "input cannot be parsed: " + e.getMessage());
         }
     }
 

@@ -66,6 +66,18 @@ public final class LogEvent {
         return attributes.getOrDefault(name, "");
     }
 
+    /**
+     * The remote peer the line names: its address ({@code source_ip}), else its host name ({@code source_host}),
+     * else the empty string. The one key rules counting "per source" group by.
+     */
+    public String getRemote() {
+        String ip = attributes.get("source_ip");
+        if (ip != null && !ip.isEmpty()) {
+            return ip;
+        }
+        return attributes.getOrDefault("source_host", "");
+    }
+
     public String getRaw() {
         return raw;
     }

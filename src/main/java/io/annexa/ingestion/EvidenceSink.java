@@ -11,4 +11,36 @@ public interface EvidenceSink {
 
     /** Timestamped events (log lines), added to the stream; they expire by themselves. */
     void events(List<?> events);
+
+    /**
+     * Opens a replay: the events of a whole log file, evaluated on their own timeline (a clock that follows
+     * their timestamps) instead of the live stream's, where events hours old would expire on arrival.
+     * What a replay finds is reported when it is closed. Sinks without a timeline of their own add the
+     * events to the stream.
+     *
+     * @param name what is replayed, for the log
+     */
+    default Replay replay(String name) {
+        return new Replay() {
+            @Override
+            public void events(List<?> events) {
+                EvidenceSink.this.events(events);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** One replay in progress; used by one thread. */
+    interface Replay extends AutoCloseable {
+
+        /** The next events of the replay, in the order they were written. */
+        void events(List<?> events);
+
+        /** Ends the replay: everything handed over has been read. */
+        @Override
+        void close();
+    }
 }

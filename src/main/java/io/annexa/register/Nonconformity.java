@@ -73,11 +73,21 @@ public class Nonconformity {
     @Column(name = "evidence", nullable = false, length = EVIDENCE_LIMIT)
     private String evidence;
 
+    // null in rows stored before requirements were recorded: those were all raised against Annex A
+    @Column(name = "requirement", length = 20)
+    private String requirement;
+
     protected Nonconformity() {
     }
 
     Nonconformity(String ruleId, String ruleTitle, List<String> controls, String asset, String severity,
                   String evidence, Instant seen) {
+        this(ruleId, ruleTitle, controls, "A." + controls.get(0), asset, severity, evidence, seen);
+    }
+
+    Nonconformity(String ruleId, String ruleTitle, List<String> controls, String requirement, String asset,
+                  String severity, String evidence, Instant seen) {
+        this.requirement = requirement;
         this.ruleId = ruleId;
         this.ruleTitle = ruleTitle;
         this.control = controls.get(0);
@@ -131,9 +141,12 @@ public class Nonconformity {
         return Arrays.asList(controls.split(","));
     }
 
-    /** The ISO/IEC 27001:2022 requirement: the Annex A control of the same number. */
+    /**
+     * The ISO/IEC 27001:2022 requirement: the Annex A control of the same number ({@code A.8.5}), or the
+     * clause the rule names ({@code 9.1} for a monitoring gap).
+     */
     public String getRequirement() {
-        return "A." + control;
+        return requirement == null ? "A." + control : requirement;
     }
 
     public String getAsset() {

@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
  * rule reads for that asset, and the rule no longer finds anything. Missing evidence (after a restart,
  * before the sources have been read again) never resolves anything.
  *
+ * <p>An incident (a brute-force burst) opens a nonconformity too, or adds its evidence to the open one, so
+ * the nonconformity names every offending source. Incidents are never resolved by their absence: the events
+ * are gone, what happened did happen.
+ *
  * <p>Not thread-safe: called by the evaluation thread only.
  */
 public final class NonconformityRegister {
@@ -56,7 +60,7 @@ public final class NonconformityRegister {
         evidence.forEach((key, text) -> rules.apply(key.ruleId()).ifPresent(rule -> {
             Nonconformity current = open.get(key);
             if (current == null) {
-                Nonconformity nc = new Nonconformity(rule.id(), rule.title(), rule.controls(), key.asset(),
+                Nonconformity nc = new Nonconformity(rule.id(), rule.title(), rule.controls(), rule.requirement(), key.asset(),
                         rule.severity().label(), text, result.at());
                 changed.add(nc);
                 kinds.put(key, ChangeKind.OPENED);
@@ -67,8 +71,28 @@ public final class NonconformityRegister {
             }
         }));
 
+        Map<FindingKey, List<String>> incidents = incidentLinesByKey(result.incidents());
+        incidents.forEach((key, lines) -> rules.apply(key.ruleId()).ifPresent(rule -> {
+            if (kinds.containsKey(key)) {
+                return;
+            }
+            Nonconformity current = open.get(key);
+            if (current == null) {
+                changed.add(new Nonconformity(rule.id(), rule.title(), rule.controls(), rule.requirement(), key.asset(),
+                        rule.severity().label(), String.join("\n", lines), result.at()));
+                kinds.put(key, ChangeKind.OPENED);
+                return;
+            }
+            java.util.SortedSet<String> merged = new java.util.TreeSet<>(current.getEvidence().lines().toList());
+            if (merged.addAll(lines)) {
+                current.seenAgain(String.join("\n", merged), result.at());
+                changed.add(current);
+                kinds.put(key, ChangeKind.UPDATED);
+            }
+        }));
+
         open.forEach((key, nc) -> {
-            if (!evidence.containsKey(key)) {
+            if (!evidence.containsKey(key) && !incidents.containsKey(key)) {
                 rules.apply(key.ruleId())
                         .filter(rule -> refreshed(rule, key.asset(), result.observed()))
                         .ifPresent(rule -> {
@@ -109,6 +133,14 @@ public final class NonconformityRegister {
 
     private static boolean refreshed(RuleDefinition rule, String asset, Set<EvidenceScope> scopes) {
         return rule.sources().stream().anyMatch(source -> scopes.contains(new EvidenceScope(source, asset)));
+    }
+
+    private static Map<FindingKey, List<String>> incidentLinesByKey(List<Finding> incidents) {
+        Map<FindingKey, List<String>> byKey = new java.util.LinkedHashMap<>();
+        incidents.stream()
+                .collect(Collectors.groupingBy(Finding::key, java.util.LinkedHashMap::new, Collectors.toList()))
+                .forEach((key, list) -> byKey.put(key, list.stream().map(Finding::getEvidence).sorted().distinct().toList()));
+        return byKey;
     }
 
     /** All findings of one (rule, asset) become one nonconformity; their evidence is listed in a stable order. */

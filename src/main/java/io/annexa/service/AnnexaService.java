@@ -4,6 +4,7 @@ import io.annexa.control.Applicability;
 import io.annexa.control.ApplicabilityReader;
 import io.annexa.control.CatalogException;
 import io.annexa.control.ControlCatalog;
+import io.annexa.ingestion.scenario.ScenarioInputs;
 import io.annexa.evaluation.EvaluationEngine;
 import io.annexa.evaluation.RuleLibrary;
 import io.annexa.evaluation.RuleDeployer;
@@ -57,6 +58,7 @@ public class AnnexaService {
     private volatile String failure;
     private volatile AnnexaHome home;
     private volatile ControlCatalog catalog;
+    private volatile ScenarioInputs scenarioInputs;
     private volatile Map<String, Applicability> applicability = Map.of();
     private volatile NonconformityRepository repository;
     private volatile EvaluationEngine engine;
@@ -69,6 +71,7 @@ public class AnnexaService {
             home = new AnnexaHome(AnnexaHome.locateHome(), Path.of(setting("annexa.data").orElse("./annexa-data")));
             LOG.info(() -> "Annexa home " + home.home() + ", data " + home.data());
             catalog = ControlCatalog.load();
+            scenarioInputs = new ScenarioInputs(catalog);
             applicability = new ApplicabilityReader(catalog).read(home.config().resolve("applicability.yml"));
             RuleLibrary library = RuleLibrary.load(home.rules(), home.config().resolve("rules.yml"), catalog);
             library.warnings().forEach(w -> LOG.warning(w::toString));
@@ -176,6 +179,11 @@ public class AnnexaService {
 
     public Optional<ControlCatalog> catalog() {
         return Optional.ofNullable(catalog);
+    }
+
+    /** The readers of rule scenarios, for checking rules sent over the API. */
+    public Optional<ScenarioInputs> scenarioInputs() {
+        return Optional.ofNullable(scenarioInputs);
     }
 
     /** The organisation's Statement of Applicability decisions, by control id. */

@@ -56,8 +56,9 @@ class EvaluationEngineTest {
     }
 
     @BeforeAll
-    static void loadLibrary() throws RuleLibraryException {
-        library = RuleLibrary.load(ProjectFiles.rules(), ControlCatalog.load());
+    static void loadLibrary() throws RuleLibraryException, java.io.IOException {
+        library = RuleLibrary.load(ProjectFiles.rulesSubset(java.nio.file.Files.createTempDirectory("annexa-rules"), ProjectFiles.SSHD_RULES),
+                ControlCatalog.load());
     }
 
     @AfterEach

@@ -36,8 +36,9 @@ class EvaluationSessionTest {
     private Instant clock = Instant.parse("2026-03-01T10:00:00Z");
 
     @BeforeAll
-    static void loadLibrary() throws RuleLibraryException {
-        library = RuleLibrary.load(ProjectFiles.rules(), ControlCatalog.load());
+    static void loadLibrary() throws RuleLibraryException, java.io.IOException {
+        library = RuleLibrary.load(ProjectFiles.rulesSubset(java.nio.file.Files.createTempDirectory("annexa-rules"), ProjectFiles.SSHD_RULES),
+                ControlCatalog.load());
     }
 
     @BeforeEach

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class RuleDeployerTest {
     @BeforeEach
     void start() throws Exception {
         rules = home.resolve("rules");
-        copy(ProjectFiles.rules(), rules);
+        ProjectFiles.rulesSubset(rules, ProjectFiles.SSHD_RULES);
         settings = Files.createDirectories(home.resolve("config")).resolve("rules.yml");
         repository = NonconformityRepository.open(DatabaseSettings.embedded(home.resolve("data")));
         NonconformityRegister register = new NonconformityRegister(repository);
@@ -177,19 +176,6 @@ class RuleDeployerTest {
             return ConfigParsers.forSource("sshd_config").orElseThrow().parse(file, asset, Instant.now()).facts();
         } catch (io.annexa.ingestion.InvalidInputException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
         }
     }
 }

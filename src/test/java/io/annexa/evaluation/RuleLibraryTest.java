@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.annexa.ProjectFiles;
 import io.annexa.control.ControlCatalog;
-import io.annexa.ingestion.ConfigParsers;
+import io.annexa.ingestion.scenario.ScenarioInputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -428,7 +428,7 @@ class RuleLibraryTest {
                 .contains(ID + "/tests/x.fial.sshd_config").contains("<pass|fail|notapplicable>"));
         assertThat(problems).anySatisfy(p -> assertThat(p).contains("no failing scenario"));
         RuleLibrary library = RuleLibrary.load(rules, CATALOG);
-        assertThat(new ScenarioRunner(library, ConfigParsers::forSource).scenarios(library.rule(ID).orElseThrow()))
+        assertThat(new ScenarioRunner(library, new ScenarioInputs(ControlCatalog.load())::forSource).scenarios(library.rule(ID).orElseThrow()))
                 .extracting(Scenario::name).containsExactly("root_login_no");
     }
 
@@ -436,7 +436,7 @@ class RuleLibraryTest {
 
     private List<String> scenarioProblems() throws RuleLibraryException {
         RuleLibrary library = RuleLibrary.load(rules, CATALOG);
-        return new ScenarioRunner(library, ConfigParsers::forSource).problems(library.rule(ID).orElseThrow());
+        return new ScenarioRunner(library, new ScenarioInputs(ControlCatalog.load())::forSource).problems(library.rule(ID).orElseThrow());
     }
 
     private void writeScenario(String name, String content) throws IOException {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.annexa.ProjectFiles;
 import io.annexa.control.ControlCatalog;
-import io.annexa.ingestion.ConfigParsers;
+import io.annexa.ingestion.scenario.ScenarioInputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,7 +27,7 @@ class RuleScenariosTest {
     @BeforeAll
     static void loadLibrary() throws RuleLibraryException {
         library = RuleLibrary.load(ProjectFiles.rules(), ControlCatalog.load());
-        runner = new ScenarioRunner(library, ConfigParsers::forSource);
+        runner = new ScenarioRunner(library, new ScenarioInputs(ControlCatalog.load())::forSource);
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.annexa.ingestion.log;
 import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.LogEvent;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -150,9 +149,16 @@ public final class LogClassifier {
         if (found == null || repeats < 1) {
             return Classification.unclassified();
         }
-        LogEvent event = new LogEvent(normalized, record.timestamp(), program, found.kind(), found.attributes(),
-                record.raw());
-        return new Classification(repeats == 1 ? List.of(event) : Collections.nCopies(repeats, event), true);
+        if (repeats == 1) {
+            return new Classification(List.of(new LogEvent(normalized, record.timestamp(), program, found.kind(),
+                    found.attributes(), record.raw())), true);
+        }
+        // One instance per repeat: the engine keeps facts by identity, so one shared instance would count once.
+        List<LogEvent> events = new java.util.ArrayList<>(repeats);
+        for (int i = 0; i < repeats; i++) {
+            events.add(new LogEvent(normalized, record.timestamp(), program, found.kind(), found.attributes(), record.raw()));
+        }
+        return new Classification(events, true);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.annexa.ingestion.log;
 
 import io.annexa.evidence.AssetNames;
+import io.annexa.ingestion.EvidenceSink;
 import io.annexa.ingestion.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import java.io.BufferedReader;
@@ -57,22 +58,26 @@ public final class LogFileIngest implements Processor {
         String fileAsset = asset(file);
         // Yearless timestamps belong to the year before the file was last written, not before today.
         SyslogLineParser parser = new SyslogLineParser(Files.getLastModifiedTime(file).toInstant(), pipeline.zone());
-        LogIntake intake = pipeline.intake(exchange.getFromRouteId());
-        // Not Files.newBufferedReader: its strict decoder stops at the first byte that is not UTF-8, and
-        // logs hold whatever attackers typed as user names.
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
-            long number = 0;
-            for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-                number++;
-                if (!text.isBlank()) {
-                    intake.line(parser, new LogLine(file, number, text), fileAsset);
-                }
-                if (number % LogFollowIngest.LINES_PER_BATCH == 0) {
-                    intake.flush();
+        // A file dropped in the inbox is history, hours or months old: it is replayed on its own timeline so
+        // that its bursts are seen as they happened, instead of expiring on arrival in the live stream.
+        try (EvidenceSink.Replay replay = pipeline.sink().replay(file.getFileName().toString())) {
+            LogIntake intake = pipeline.replayIntake(exchange.getFromRouteId(), replay);
+            // Not Files.newBufferedReader: its strict decoder stops at the first byte that is not UTF-8, and
+            // logs hold whatever attackers typed as user names.
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
+                long number = 0;
+                for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                    number++;
+                    if (!text.isBlank()) {
+                        intake.line(parser, new LogLine(file, number, text), fileAsset);
+                    }
+                    if (number % LogFollowIngest.LINES_PER_BATCH == 0) {
+                        intake.flush();
+                    }
                 }
             }
+            intake.flush();
         }
-        intake.flush();
     }
 
     private static String asset(Path file) throws InvalidInputException {

@@ -19,7 +19,7 @@ final class LogIntake {
     static final int EVENTS_PER_HAND_OVER = 1000;
 
     private final LogClassifier classifier;
-    private final EvidenceSink sink;
+    private final java.util.function.Consumer<List<?>> sink;
     private final SourceMonitor monitor;
     private final DeadLetters deadLetters;
     private final String routeId;
@@ -28,6 +28,12 @@ final class LogIntake {
     private int unclassified;
 
     LogIntake(LogClassifier classifier, EvidenceSink sink, SourceMonitor monitor, DeadLetters deadLetters, String routeId) {
+        this(classifier, sink::events, monitor, deadLetters, routeId);
+    }
+
+    /** @param sink where the events go: the live stream, or a replay */
+    LogIntake(LogClassifier classifier, java.util.function.Consumer<List<?>> sink, SourceMonitor monitor,
+              DeadLetters deadLetters, String routeId) {
         this.classifier = classifier;
         this.sink = sink;
         this.monitor = monitor;
@@ -90,7 +96,7 @@ final class LogIntake {
 
     private void handOver() {
         if (!events.isEmpty()) {
-            sink.events(List.copyOf(events));
+            sink.accept(List.copyOf(events));
             events.clear();
         }
     }

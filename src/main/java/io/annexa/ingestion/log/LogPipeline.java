@@ -34,6 +34,15 @@ final class LogPipeline {
         return new LogIntake(classifier, sink, monitor, deadLetters, routeId);
     }
 
+    /** An intake for one log file read as a whole, replayed on its own timeline. */
+    LogIntake replayIntake(String routeId, EvidenceSink.Replay replay) {
+        return new LogIntake(classifier, replay::events, monitor, deadLetters, routeId);
+    }
+
+    EvidenceSink sink() {
+        return sink;
+    }
+
     SourceMonitor monitor() {
         return monitor;
     }

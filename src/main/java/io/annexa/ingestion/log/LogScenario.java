@@ -1,0 +1,44 @@
+package io.annexa.ingestion.log;
+
+import io.annexa.evidence.LogEvent;
+import io.annexa.ingestion.InvalidInputException;
+import io.annexa.ingestion.scenario.ScenarioFacts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a log scenario: syslog lines (RFC 3164 as in auth.log, or RFC 5424), parsed and classified exactly as
+ * the log routes do. Yearless timestamps are read in UTC and placed in the year before the observation time.
+ * Unlike a route, a scenario refuses a line it cannot parse: a rule's test must not quietly test less.
+ */
+public final class LogScenario {
+
+    private LogScenario() {
+    }
+
+    public static ScenarioFacts read(Path file, String asset, Instant observedAt) throws IOException, InvalidInputException {
+        SyslogLineParser parser = new SyslogLineParser(observedAt, ZoneOffset.UTC);
+        LogClassifier classifier = new LogClassifier();
+        List<LogEvent> events = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            SyslogRecord record = parser.parse(line, file.toString(), i + 1);
+            String host = record.host().isBlank() ? asset : record.host();
+            events.addAll(classifier.classify(host, record).events());
+        }
+        events.sort(Comparator.comparing(LogEvent::getTimestamp));
+        return new ScenarioFacts(Map.of(), events);
+    }
+}

@@ -1,0 +1,54 @@
+package io.annexa.ingestion.scenario;
+
+import io.annexa.control.ControlCatalog;
+import io.annexa.evidence.EvidenceKey;
+import io.annexa.ingestion.ConfigParser;
+import io.annexa.ingestion.ConfigParsers;
+import io.annexa.ingestion.log.LogScenario;
+import io.annexa.ingestion.xccdf.XccdfResultParser;
+import io.annexa.ingestion.xccdf.XccdfReport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The scenario readers by source name, which is also the scenario file's extension
+ * ({@code root_login.fail.sshd_config}, {@code burst.fail.log}, {@code high.fail.xccdf}).
+ */
+public final class ScenarioInputs {
+
+    /** The source name of log scenarios: syslog lines, as in /var/log/auth.log. */
+    public static final String LOG = "log";
+
+    private final Map<String, ScenarioInput> inputs = new LinkedHashMap<>();
+
+    public ScenarioInputs(ControlCatalog catalog) {
+        for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
+            ConfigParser parser = kind.parser().apply(null);
+            inputs.put(kind.source(), (file, asset, observedAt) -> ScenarioFacts.of(
+                    new EvidenceKey(kind.source(), asset, "scenario"), parser.parse(file, asset, observedAt).facts()));
+        }
+        inputs.put(LOG, LogScenario::read);
+        XccdfResultParser xccdf = new XccdfResultParser(catalog, XccdfResultParser.DEFAULT_MAX_BYTES);
+        inputs.put(XccdfResultParser.SOURCE, (file, asset, observedAt) -> {
+            XccdfReport report = xccdf.parse(file);
+            Map<EvidenceKey, List<Object>> evidence = new LinkedHashMap<>();
+            for (String reported : report.assets()) {
+                evidence.put(new EvidenceKey(XccdfResultParser.SOURCE, reported, "scenario"),
+                        new ArrayList<>(report.checksOf(reported)));
+            }
+            return new ScenarioFacts(evidence, List.of());
+        });
+    }
+
+    public Optional<ScenarioInput> forSource(String source) {
+        return Optional.ofNullable(inputs.get(source));
+    }
+
+    /** Every source a scenario may be written for. */
+    public List<String> sources() {
+        return List.copyOf(inputs.keySet());
+    }
+}
