@@ -35,6 +35,9 @@ public final class EvaluationSession implements AutoCloseable {
 
     public enum Clock { REALTIME, PSEUDO }
 
+    /** Far above what a batch of 10,000 inputs makes sound rules fire; reached only by a rule that loops. */
+    static final int FIRING_LIMIT = 2_000_000;
+
     private final KieSession session;
     private final Clock clock;
     private final Map<EvidenceKey, List<FactHandle>> evidence = new HashMap<>();
@@ -123,9 +126,34 @@ public final class EvaluationSession implements AutoCloseable {
             }
             session.insert(event);
             tick();
-            session.fireAllRules();
+            fireAll();
         } else {
             session.insert(event);
+        }
+    }
+
+    /**
+     * Fires what is activated, but not forever: a rule that keeps re-activating itself (a {@code modify}
+     * that changes what its own pattern reads) would otherwise hold the evaluation thread and fill the heap.
+     */
+    private void fireAll() {
+        Map<String, Long> before = new HashMap<>(firings);
+        int fired = session.fireAllRules(FIRING_LIMIT);
+        if (fired >= FIRING_LIMIT) {
+            String busiest = firings.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue() - before.getOrDefault(b.getKey(), 0L),
+                            a.getValue() - before.getOrDefault(a.getKey(), 0L)))
+                    .limit(3).map(e -> e.getKey() + " (" + (e.getValue() - before.getOrDefault(e.getKey(), 0L)) + " firings)")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            throw new RuleLoopException("rules fired " + FIRING_LIMIT + " times without settling, most: " + busiest
+                    + "; a rule probably modifies a fact its own conditions read");
+        }
+    }
+
+    /** Rules did not settle within {@link #FIRING_LIMIT} firings. */
+    public static final class RuleLoopException extends IllegalStateException {
+        RuleLoopException(String message) {
+            super(message);
         }
     }
 
@@ -141,11 +169,11 @@ public final class EvaluationSession implements AutoCloseable {
     /** Fires what the changes since the last cycle activated and reports the resulting state. */
     public EvaluationResult fire() {
         tick();
-        session.fireAllRules();
+        fireAll();
         // Incidents are reported once; keeping them would let working memory grow with every attack.
         reportedIncidents.forEach(session::delete);
         reportedIncidents.clear();
-        session.fireAllRules();
+        fireAll();
         Instant at = Instant.ofEpochMilli(session.getSessionClock().getCurrentTime());
         EvaluationResult result = new EvaluationResult(at, findings.keySet(), observed.keySet(), refreshed,
                 firedThisCycle, incidents);

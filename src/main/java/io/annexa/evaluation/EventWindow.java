@@ -17,7 +17,7 @@ import org.kie.api.definition.type.PropertyReactive;
  * <p>Why this fact exists: the textbook DRL for "N events within W" ({@code accumulate ... over window:time})
  * re-evaluates every earlier event of the key for each new one, so its cost grows with the burst it is
  * meant to catch (measured: ~4,700 events/s). A window fact that each event updates once costs O(1) per
- * event. Rules only ever {@code modify} it through {@link #add}, which declares what it changes, so the
+ * event. Rules only ever {@code modify} it through {@link #add} and {@link #addValue}, which declare what it changes, so the
  * pattern that looks the window up by (rule, asset, key) is not re-evaluated by the change.
  *
  * <p>The usual four rules: open a window for a new key, add each event to it, raise the finding when
@@ -59,12 +59,12 @@ public final class EventWindow {
     /** Counts an event at {@code at}; events older than the window before it drop out. */
     @Modifies({"count", "distinct", "firstAt", "lastAt", "reported"})
     public void add(long at) {
-        add(at, null);
+        addValue(at, null);
     }
 
     /** Counts an event carrying {@code value} (a user name, ...); {@link #getDistinct} counts the distinct ones. */
     @Modifies({"count", "distinct", "firstAt", "lastAt", "reported"})
-    public void add(long at, String value) {
+    public void addValue(long at, String value) {
         if (count == 0 || at - lastAt >= windowMillis) {
             // the window had emptied: what comes now is a new burst, worth a new report
             reported = false;
@@ -156,6 +156,13 @@ public final class EventWindow {
     /** The distinct values within the window, sorted: for the evidence. */
     public java.util.List<String> distinctValues() {
         return valueCounts.keySet().stream().sorted().toList();
+    }
+
+    /** Up to {@code max} of the distinct values, quoted, then how many more: for the evidence. */
+    public String distinctValuesText(int max) {
+        java.util.List<String> all = distinctValues();
+        String shown = all.stream().limit(max).map(v -> "'" + v + "'").collect(java.util.stream.Collectors.joining(", "));
+        return all.size() > max ? shown + " and " + (all.size() - max) + " more" : shown;
     }
 
     /** The earliest event time an event may have to be counted: constrain on it when looking the window up. */

@@ -35,6 +35,25 @@ public final class FindingFactory {
         return new Finding(rule.id(), rule.controls(), asset, rule.severity(), evidence, true);
     }
 
+    /**
+     * The ISO/IEC 27002:2022 controls whose rules read evidence of kind {@code source}, as "8.5, 8.15": what a
+     * silent source leaves unmonitored. "none" when no rule reads it.
+     */
+    public String controlsEvidencedBy(String source) {
+        String controls = rulesByPackage.values().stream()
+                .filter(rule -> rule.sources().contains(source))
+                .flatMap(rule -> rule.controls().stream())
+                .distinct()
+                .sorted(java.util.Comparator.comparing(FindingFactory::controlOrder))
+                .collect(Collectors.joining(", "));
+        return controls.isEmpty() ? "none" : controls;
+    }
+
+    private static String controlOrder(String id) {
+        String[] parts = id.split("\\.");
+        return String.format("%3s.%3s", parts[0], parts.length > 1 ? parts[1] : "");
+    }
+
     private RuleDefinition ruleOf(RuleContext drools) {
         String pkg = drools.getRule().getPackageName();
         RuleDefinition rule = rulesByPackage.get(pkg);

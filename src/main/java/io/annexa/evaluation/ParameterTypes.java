@@ -7,7 +7,7 @@ import java.util.Set;
 /** The types a rule parameter may have, and what makes a value valid for each. */
 final class ParameterTypes {
 
-    static final Set<String> NAMES = Set.of("integer", "string", "duration", "boolean");
+    static final Set<String> NAMES = Set.of("integer", "string", "duration", "boolean", "schedule", "zone");
 
     private ParameterTypes() {
     }
@@ -23,6 +23,22 @@ final class ParameterTypes {
                     yield Optional.empty();
                 } catch (RuntimeException e) {
                     yield Optional.of("'" + value + "' is not a duration like 10m, 2h, 30s, 7d or PT10M");
+                }
+            }
+            case "schedule" -> {
+                try {
+                    WeeklySchedule.parse(v);
+                    yield Optional.empty();
+                } catch (RuntimeException e) {
+                    yield Optional.of(e.getMessage());
+                }
+            }
+            case "zone" -> {
+                try {
+                    java.time.ZoneId.of(v);
+                    yield Optional.empty();
+                } catch (RuntimeException e) {
+                    yield Optional.of("'" + value + "' is not a time zone like UTC or Europe/Berlin");
                 }
             }
             default -> Optional.empty();

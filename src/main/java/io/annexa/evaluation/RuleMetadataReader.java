@@ -24,7 +24,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class RuleMetadataReader {
 
     static final String EDITION = "iso27002:2022";
-    private static final Set<String> FIELDS = Set.of("id", "title", "controls", "severity", "sources",
+    private static final Set<String> FIELDS = Set.of("id", "title", "controls", "severity", "sources", "requirement",
             "rationale", "remediation", "parameters");
     private static final Set<String> PARAMETER_TYPES = ParameterTypes.NAMES;
 

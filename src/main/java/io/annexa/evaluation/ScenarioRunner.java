@@ -102,6 +102,8 @@ public final class ScenarioRunner {
             findings.removeIf(f -> !f.getRuleId().equals(scenario.rule().id()));
             boolean passed = scenario.expected() == Scenario.Outcome.FAIL ? !findings.isEmpty() : findings.isEmpty();
             return new Result(scenario, passed, findings, null);
+        } catch (EvaluationSession.RuleLoopException e) {
+            return new Result(scenario, false, List.of(), e.getMessage());
         }
     }
 

@@ -60,9 +60,14 @@ public final class SourceMonitor {
     private final Map<String, Counters> routes = new ConcurrentHashMap<>();
 
     public void read(String routeId, int items) {
+        read(routeId, items, Instant.now());
+    }
+
+    /** A successful read at a given moment: how scenarios replay a source's history on a fixed clock. */
+    public void read(String routeId, int items, Instant at) {
         Counters c = counters(routeId);
         c.itemsRead.addAndGet(items);
-        c.lastSuccess.set(Instant.now());
+        c.lastSuccess.set(at);
     }
 
     public void failed(String routeId, String message, boolean deadLettered) {

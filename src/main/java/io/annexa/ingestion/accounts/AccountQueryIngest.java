@@ -98,7 +98,8 @@ public final class AccountQueryIngest implements Processor {
         }
     }
 
-    private static Result read(ResultSet rows, Instant observedAt) throws SQLException, InvalidInputException {
+    /** Maps a result with {@link AccountColumns}' columns; also how account scenarios (CSV read through H2) are read. */
+    static Result read(ResultSet rows, Instant observedAt) throws SQLException, InvalidInputException {
         AccountColumns columns = AccountColumns.of(rows.getMetaData());
         List<Account> accounts = new ArrayList<>();
         List<String> rejected = new ArrayList<>();

@@ -4,7 +4,13 @@ import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigParsers;
+import io.annexa.ingestion.SilenceScenario;
+import io.annexa.ingestion.SilenceWatch;
+import io.annexa.ingestion.accounts.AccountQueryIngest;
+import io.annexa.ingestion.accounts.AccountScenario;
 import io.annexa.ingestion.log.LogScenario;
+import io.annexa.ingestion.tls.TlsProbe;
+import io.annexa.ingestion.tls.TlsScenario;
 import io.annexa.ingestion.xccdf.XccdfResultParser;
 import io.annexa.ingestion.xccdf.XccdfReport;
 import java.util.ArrayList;
@@ -15,7 +21,8 @@ import java.util.Optional;
 
 /**
  * The scenario readers by source name, which is also the scenario file's extension
- * ({@code root_login.fail.sshd_config}, {@code burst.fail.log}, {@code high.fail.xccdf}).
+ * ({@code root_login.fail.sshd_config}, {@code burst.fail.log}, {@code high.fail.xccdf}, {@code uid0.fail.accounts},
+ * {@code expired.fail.tls}, {@code quiet_route.fail.source_silent}).
  */
 public final class ScenarioInputs {
 
@@ -41,6 +48,9 @@ public final class ScenarioInputs {
             }
             return new ScenarioFacts(evidence, List.of());
         });
+        inputs.put(AccountQueryIngest.SOURCE, AccountScenario::read);
+        inputs.put(TlsProbe.SOURCE, TlsScenario::read);
+        inputs.put(SilenceWatch.SOURCE, SilenceScenario::read);
     }
 
     public Optional<ScenarioInput> forSource(String source) {

@@ -43,7 +43,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class TlsProbe {
 
-    static final String SOURCE = "tls";
+    public static final String SOURCE = "tls";
     private static final List<String> JDK_VERSIONS = List.of("TLSv1.3", "TLSv1.2");
 
     private final int timeoutMillis;
@@ -96,15 +96,35 @@ public final class TlsProbe {
         }
 
         if (handshake == null) {
-            return new TlsEndpoint(target.asset(), SOURCE, host, port, protocols, "", "", "", "", null, null, "", 0,
-                    "", false, error, observedAt);
+            return failed(target, protocols, error, observedAt);
         }
-        X509Certificate leaf = handshake.leaf();
+        return observed(target, protocols, handshake.protocol(), handshake.cipherSuite(), handshake.leaf(), observedAt);
+    }
+
+    /**
+     * What a successful handshake shows about an endpoint; also how TLS scenarios, which describe a handshake
+     * with its certificate as PEM, become the same fact.
+     *
+     * @param protocols the versions the endpoint accepted
+     * @param protocol  the version the default handshake negotiated
+     * @param leaf      the certificate the endpoint presented
+     */
+    static TlsEndpoint observed(TlsTarget target, List<String> protocols, String protocol, String cipherSuite,
+                                X509Certificate leaf, Instant observedAt) {
         PublicKey key = leaf.getPublicKey();
-        return new TlsEndpoint(target.asset(), SOURCE, host, port, protocols, handshake.protocol(), handshake.cipherSuite(),
+        return new TlsEndpoint(target.asset(), SOURCE, target.host(), target.port(), protocols, protocol, cipherSuite,
                 leaf.getSubjectX500Principal().getName(), leaf.getIssuerX500Principal().getName(),
                 leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), keyType(key), keySize(key),
                 leaf.getSigAlgName(), selfSigned(leaf), "", observedAt);
+    }
+
+    /**
+     * An endpoint with which no handshake succeeded: unreachable, or reachable but refusing the default
+     * handshake (it may still have accepted legacy {@code protocols}).
+     */
+    static TlsEndpoint failed(TlsTarget target, List<String> protocols, String error, Instant observedAt) {
+        return new TlsEndpoint(target.asset(), SOURCE, target.host(), target.port(), protocols, "", "", "", "", null, null,
+                "", 0, "", false, error, observedAt);
     }
 
     private record Handshake(String protocol, String cipherSuite, X509Certificate leaf) {
@@ -155,8 +175,7 @@ public final class TlsProbe {
     }
 
     private static TlsEndpoint unreachable(TlsTarget target, String error, Instant observedAt) {
-        return new TlsEndpoint(target.asset(), SOURCE, target.host(), target.port(), List.of(), "", "", "", "", null, null,
-                "", 0, "", false, error, observedAt);
+        return failed(target, List.of(), error, observedAt);
     }
 
     /** RSA, RSASSA-PSS, EC, DSA, or the curve name for EdDSA keys (Ed25519, Ed448). */

@@ -1,0 +1,62 @@
+package io.annexa.ingestion.accounts;
+
+import io.annexa.evidence.Account;
+import io.annexa.evidence.EvidenceKey;
+import io.annexa.ingestion.InvalidInputException;
+import io.annexa.ingestion.scenario.ScenarioFacts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads an accounts scenario: a CSV file whose header row names the columns of the accounts query
+ * ({@code asset,user_name,enabled,privileged,last_login,owner,uid}), queried through JDBC from an in-memory
+ * H2 database ({@code CSVREAD}) and mapped by the same code as the route's query result. Every value arrives
+ * as text, as from a query over text columns: an empty field is null, {@code ""} is empty text, last_login
+ * is ISO-8601 ({@code 2026-05-01T08:00:00Z}, UTC without offset).
+ *
+ * <p>Unlike the route, a scenario refuses a row the route would skip: a rule's test must not quietly test less.
+ */
+public final class AccountScenario {
+
+    private AccountScenario() {
+    }
+
+    public static ScenarioFacts read(Path file, String asset, Instant observedAt) throws InvalidInputException {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(file.toString(), 0, "no such file");
+        }
+        String csv = file.toAbsolutePath().toString().replace("'", "''");
+        AccountQueryIngest.Result result;
+        // a private in-memory database per connection, gone when it closes
+        // the driver directly, not through DriverManager, which in an application server may not see it
+        try (Connection connection = new org.h2.Driver().connect("jdbc:h2:mem:", new Properties());
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT * FROM CSVREAD('" + csv + "', NULL, 'charset=UTF-8')")) {
+            result = AccountQueryIngest.read(rows, observedAt);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(file.toString(), 0, e.getReason());
+        } catch (SQLException e) {
+            throw new InvalidInputException(file.toString(), 0, "cannot be read as CSV: " + e.getMessage());
+        }
+        if (!result.rejected().isEmpty()) {
+            // rows count from 1 after the header row
+            throw new InvalidInputException(file.toString(), 0, String.join("; ", result.rejected()));
+        }
+        Map<EvidenceKey, List<Object>> evidence = new LinkedHashMap<>();
+        for (Account account : result.accounts()) {
+            evidence.computeIfAbsent(new EvidenceKey(AccountQueryIngest.SOURCE, account.asset(), "scenario"), k -> new ArrayList<>())
+                    .add(account);
+        }
+        return new ScenarioFacts(evidence, List.of());
+    }
+}
