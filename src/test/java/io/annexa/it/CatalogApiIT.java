@@ -156,8 +156,12 @@ class CatalogApiIT {
             assertThat(c.getJsonArray("rules")).isEmpty();
         });
         assertThat(manual).extracting(c -> c.getString("id")).contains("5.1").doesNotContain("8.5", "8.2");
-        assertThat(api.list("api/controls?monitoring=automated")).extracting(c -> c.getString("id")).contains("8.5");
-        assertThat(api.list("api/controls?monitoring=partial")).extracting(c -> c.getString("id")).contains("8.2");
+        assertThat(api.list("api/controls?monitoring=automated")).extracting(c -> c.getString("id")).contains("8.5", "8.2");
+        // partial: only cited beside another main control; which ones depends on the library of the day
+        assertThat(api.list("api/controls?monitoring=partial")).allSatisfy(c -> {
+            assertThat(c.getString("monitoring")).isEqualTo("partial");
+            assertThat(c.getJsonArray("rules")).isNotEmpty();
+        });
         int total = manual.size() + api.list("api/controls?monitoring=automated").size()
                 + api.list("api/controls?monitoring=partial").size();
         assertThat(total).isEqualTo(93);
