@@ -49,7 +49,7 @@ class BundleRestartIT {
         AnnexaClient api = new AnnexaClient(URI.create("http://127.0.0.1:" + port + "/"));
         await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(500)).until(api::healthy);
         JsonObject before = await().atMost(DEADLINE)
-                .until(() -> api.list("api/nonconformities?asset=web7"), list -> list.size() == 1).get(0);
+                .until(() -> rootLogin(api), list -> list.size() == 1).get(0);
         assertThat(before.getString("status")).isEqualTo("open");
         stop(annexa);
 
@@ -59,10 +59,10 @@ class BundleRestartIT {
         await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(500)).until(again::healthy);
         // the inbox file is read again after the restart; wait until it has been, then compare
         await().atMost(DEADLINE).until(() -> inboxItemsRead(again) >= 1);
-        await().atMost(DEADLINE).until(() -> !again.list("api/nonconformities?asset=web7").get(0)
+        await().atMost(DEADLINE).until(() -> !rootLogin(again).get(0)
                 .getString("lastSeen").equals(before.getString("lastSeen")));
 
-        List<JsonObject> after = again.list("api/nonconformities?asset=web7");
+        List<JsonObject> after = rootLogin(again);
         assertThat(after).hasSize(1);
         assertThat(after.get(0).getInt("id")).isEqualTo(before.getInt("id"));
         assertThat(after.get(0).getString("status")).isEqualTo("open");
@@ -106,5 +106,11 @@ class BundleRestartIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** The library raises several nonconformities on web7; this test follows the root login one. */
+    private static List<JsonObject> rootLogin(AnnexaClient api) {
+        return api.list("api/nonconformities?asset=web7").stream()
+                .filter(o -> o.getString("ruleId").equals("sshd_root_login_disabled")).toList();
     }
 }

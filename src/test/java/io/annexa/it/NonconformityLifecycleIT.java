@@ -75,7 +75,7 @@ class NonconformityLifecycleIT {
         assertThat(resolved.getInt("id")).isEqualTo(open.getInt("id"));
         assertThat(resolved.getString("resolvedAt")).isNotBlank();
         assertThat(rootLogin("open")).isEmpty();
-        assertThat(api.list("api/nonconformities?asset=" + asset)).hasSize(1);
+        assertThat(ofSshdRules("api/nonconformities?asset=" + asset, "sshd_root_login_disabled")).hasSize(1);
     }
 
     @Test
@@ -92,8 +92,8 @@ class NonconformityLifecycleIT {
         }
 
         drop(asset, "PasswordAuthentication yes\nPermitRootLogin no\n");
-        await().atMost(DEADLINE).until(() -> api.list("api/nonconformities?status=open&asset=" + asset).size() == 1);
-        assertThat(api.list("api/nonconformities?status=open&asset=" + asset).get(0).getString("ruleId"))
+        await().atMost(DEADLINE).until(() -> ofSshdRules("api/nonconformities?status=open&asset=" + asset).size() == 1);
+        assertThat(ofSshdRules("api/nonconformities?status=open&asset=" + asset).get(0).getString("ruleId"))
                 .isEqualTo("sshd_password_authentication_disabled");
         assertThat(inboxRoute().getString("state")).isEqualTo("Started");
     }
@@ -101,10 +101,10 @@ class NonconformityLifecycleIT {
     @Test
     void theBundledSampleIsMonitoredOutOfTheBox() {
         List<JsonObject> sample = await().atMost(DEADLINE)
-                .until(() -> api.list("api/nonconformities?asset=web-01.sample&status=open"), list -> list.size() == 2);
+                .until(() -> ofSshdRules("api/nonconformities?asset=web-01.sample&status=open"), list -> list.size() == 2);
         assertThat(sample).extracting(o -> o.getString("ruleId"))
                 .containsExactlyInAnyOrder("sshd_root_login_disabled", "sshd_password_authentication_disabled");
-        assertThat(api.list("api/nonconformities?asset=bastion-01.sample")).isEmpty();
+        assertThat(ofSshdRules("api/nonconformities?asset=bastion-01.sample")).isEmpty();
     }
 
     @Test
@@ -131,6 +131,13 @@ class NonconformityLifecycleIT {
         assertThat(badControl.body()).contains("9.9");
         assertThat(api.get("api/controls/A.9.4.2").status()).isEqualTo(404);
         assertThat(api.get("api/nonconformities/999999999").status()).isEqualTo(404);
+    }
+
+    /** The library has many rules; these tests follow the two about root login and passwords. */
+    private List<JsonObject> ofSshdRules(String query, String... only) {
+        List<String> ids = only.length > 0 ? List.of(only)
+                : List.of("sshd_root_login_disabled", "sshd_password_authentication_disabled");
+        return api.list(query).stream().filter(o -> ids.contains(o.getString("ruleId"))).toList();
     }
 
     private List<JsonObject> rootLogin(String status) {
