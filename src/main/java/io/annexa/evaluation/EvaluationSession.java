@@ -137,13 +137,12 @@ public final class EvaluationSession implements AutoCloseable {
      * that changes what its own pattern reads) would otherwise hold the evaluation thread and fill the heap.
      */
     private void fireAll() {
-        Map<String, Long> before = new HashMap<>(firings);
         int fired = session.fireAllRules(FIRING_LIMIT);
         if (fired >= FIRING_LIMIT) {
+            // counted since the session started: the looping rule dwarfs the others
             String busiest = firings.entrySet().stream()
-                    .sorted((a, b) -> Long.compare(b.getValue() - before.getOrDefault(b.getKey(), 0L),
-                            a.getValue() - before.getOrDefault(a.getKey(), 0L)))
-                    .limit(3).map(e -> e.getKey() + " (" + (e.getValue() - before.getOrDefault(e.getKey(), 0L)) + " firings)")
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(3).map(e -> e.getKey() + " (" + e.getValue() + " firings)")
                     .collect(java.util.stream.Collectors.joining(", "));
             throw new RuleLoopException("rules fired " + FIRING_LIMIT + " times without settling, most: " + busiest
                     + "; a rule probably modifies a fact its own conditions read");
