@@ -32,7 +32,7 @@ public final class EventWindow {
     private final String key;
     private final long windowMillis;
     private final long since;
-    private final ArrayDeque<long[]> times = new ArrayDeque<>();
+    private final ArrayDeque<Long> times = new ArrayDeque<>();
     private final ArrayDeque<String> values = new ArrayDeque<>();
     private final Map<String, Integer> valueCounts = new HashMap<>();
     private int count;
@@ -69,7 +69,7 @@ public final class EventWindow {
             // the window had emptied: what comes now is a new burst, worth a new report
             reported = false;
         }
-        times.addLast(new long[] {at});
+        times.addLast(at);
         values.addLast(value == null ? "" : value);
         if (value != null && valueCounts.merge(value, 1, Integer::sum) == 1) {
             distinct++;
@@ -77,11 +77,11 @@ public final class EventWindow {
         lastAt = Math.max(lastAt, at);
         evictBefore(lastAt - windowMillis);
         count = times.size();
-        firstAt = times.peekFirst()[0];
+        firstAt = times.peekFirst();
     }
 
     private void evictBefore(long limit) {
-        while (!times.isEmpty() && times.peekFirst()[0] <= limit) {
+        while (!times.isEmpty() && times.peekFirst() <= limit) {
             times.removeFirst();
             String value = values.removeFirst();
             if (!value.isEmpty() && valueCounts.merge(value, -1, Integer::sum) == 0) {
@@ -101,7 +101,7 @@ public final class EventWindow {
     public int countAt(long at) {
         int n = 0;
         for (var it = times.descendingIterator(); it.hasNext(); ) {
-            long t = it.next()[0];
+            long t = it.next();
             if (t <= at - windowMillis) {
                 break;
             }
