@@ -50,6 +50,7 @@ public final class EvaluationSession implements AutoCloseable {
     private final List<Finding> incidents = new ArrayList<>();
     private final List<FactHandle> reportedIncidents = new ArrayList<>();
     private final FactHandle tickHandle;
+    private final List<FactHandle> baseline = new ArrayList<>();
     private long tickedAt;
     private int firedThisCycle;
 
@@ -60,6 +61,7 @@ public final class EvaluationSession implements AutoCloseable {
         this.session = library.kieBase().newKieSession(configuration, null);
         session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
         library.parameters().forEach(session::insert);
+        declareBaseline(library.baseline());
         session.addEventListener(new FindingTracker());
         this.tickedAt = session.getSessionClock().getCurrentTime();
         this.tickHandle = session.insert(new Tick(tickedAt));
@@ -70,6 +72,13 @@ public final class EvaluationSession implements AutoCloseable {
                 firings.merge(event.getMatch().getRule().getPackageName(), 1L, Long::sum);
             }
         });
+    }
+
+    /** Replaces the declared configuration baseline; scenarios declare their own. */
+    public void declareBaseline(Collection<io.annexa.evidence.BaselineValue> values) {
+        baseline.forEach(session::delete);
+        baseline.clear();
+        values.forEach(value -> baseline.add(session.insert(value)));
     }
 
     /** Replaces everything the previous read under {@code key} inserted with {@code facts}. */

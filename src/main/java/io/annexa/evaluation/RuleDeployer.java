@@ -89,8 +89,12 @@ public final class RuleDeployer implements AutoCloseable {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 print.append(file).append(Files.size(file)).append(Files.getLastModifiedTime(file).toMillis());
             }
-            if (settingsFile != null && Files.exists(settingsFile)) {
-                print.append(settingsFile).append(Files.size(settingsFile)).append(Files.getLastModifiedTime(settingsFile).toMillis());
+            if (settingsFile != null) {
+                for (Path file : List.of(settingsFile, RuleLibrary.baselineFile(settingsFile))) {
+                    if (Files.exists(file)) {
+                        print.append(file).append(Files.size(file)).append(Files.getLastModifiedTime(file).toMillis());
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + rulesDir, e);

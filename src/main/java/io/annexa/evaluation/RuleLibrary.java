@@ -53,10 +53,12 @@ public final class RuleLibrary {
     private final String contentHash;
     private final RuleSettings settings;
     private final Map<String, String> versions;
+    private final List<io.annexa.evidence.BaselineValue> baseline;
 
     private RuleLibrary(Map<String, RuleDefinition> rules, List<Problem> warnings, KieBase kieBase, String contentHash,
-                        RuleSettings settings, Map<String, String> versions) {
+                        RuleSettings settings, Map<String, String> versions, List<io.annexa.evidence.BaselineValue> baseline) {
         this.settings = settings;
+        this.baseline = List.copyOf(baseline);
         this.versions = Map.copyOf(versions);
         this.rules = Collections.unmodifiableMap(rules);
         this.warnings = List.copyOf(warnings);
@@ -68,7 +70,10 @@ public final class RuleLibrary {
         return load(rulesDir, null, catalog);
     }
 
-    /** @param settingsFile this environment's {@code config/rules.yml}; null or absent: every rule on, defaults */
+    /**
+     * @param settingsFile this environment's {@code config/rules.yml}; null or absent: every rule on, defaults.
+     *                     The declared configuration baseline is read from {@code baseline.yml} next to it.
+     */
     public static RuleLibrary load(Path rulesDir, Path settingsFile, ControlCatalog catalog) throws RuleLibraryException {
         return new Loader(rulesDir, settingsFile, catalog).load();
     }
@@ -115,6 +120,11 @@ public final class RuleLibrary {
         return parameters;
     }
 
+    /** The declared configuration baseline ({@code config/baseline.yml}), as facts for the session. */
+    public List<io.annexa.evidence.BaselineValue> baseline() {
+        return baseline;
+    }
+
     public KieBase kieBase() {
         return kieBase;
     }
@@ -126,6 +136,11 @@ public final class RuleLibrary {
 
     public EvaluationSession newSession(EvaluationSession.Clock clock) {
         return new EvaluationSession(this, clock);
+    }
+
+    /** Where the baseline of an environment whose rule settings are {@code settingsFile} is declared. */
+    public static Path baselineFile(Path settingsFile) {
+        return settingsFile.resolveSibling(BaselineReader.FILE_NAME);
     }
 
     FindingFactory findingFactory() {
@@ -141,6 +156,7 @@ public final class RuleLibrary {
         private final Path settingsFile;
         private final Map<String, String> versions = new LinkedHashMap<>();
         private RuleSettings settings = RuleSettings.none();
+        private List<io.annexa.evidence.BaselineValue> baseline = List.of();
 
         Loader(Path rulesDir, Path settingsFile, ControlCatalog catalog) {
             this.settingsFile = settingsFile;
@@ -179,13 +195,18 @@ public final class RuleLibrary {
                 if (Files.exists(settingsFile)) {
                     digest.update(read(settingsFile).getBytes(StandardCharsets.UTF_8));
                 }
+                Path baselineFile = baselineFile(settingsFile);
+                baseline = BaselineReader.read(baselineFile, "config/" + BaselineReader.FILE_NAME, problems);
+                if (Files.exists(baselineFile)) {
+                    digest.update(read(baselineFile).getBytes(StandardCharsets.UTF_8));
+                }
             }
             // compiled even when rule.yml problems were found, so that the author sees the DRL errors as well
             KieBase kieBase = compile();
             if (problems.stream().anyMatch(Problem::isError)) {
                 throw new RuleLibraryException(problems);
             }
-            return new RuleLibrary(rules, problems, kieBase, HexFormat.of().formatHex(digest.digest()), settings, versions);
+            return new RuleLibrary(rules, problems, kieBase, HexFormat.of().formatHex(digest.digest()), settings, versions, baseline);
         }
 
         private void accept(RuleDefinition rule) {

@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * fresh session of the whole library, and the rule's findings compared with the outcome the file
  * name states. Events go in one by one with a pseudo clock moved to each event's time, as if they had
  * arrived live; then the session fires once more to settle.
+ *
+ * <p>A rule's {@code tests/baseline.yml}, written like {@code config/baseline.yml}, is the declared
+ * configuration baseline in each of its scenarios; without it, scenarios run with no baseline declared.
  */
 public final class ScenarioRunner {
 
@@ -91,7 +94,15 @@ public final class ScenarioRunner {
         } catch (InvalidInputException | IOException | RuntimeException e) {
             return new Result(scenario, false, List.of(), "input cannot be parsed: " + e.getMessage());
         }
+        List<Problem> baselineProblems = new ArrayList<>();
+        Path baselineFile = scenario.rule().testsFolder().resolve(BaselineReader.FILE_NAME);
+        List<io.annexa.evidence.BaselineValue> baseline = BaselineReader.read(baselineFile,
+                scenario.rule().id() + "/tests/" + BaselineReader.FILE_NAME, baselineProblems);
+        if (!baselineProblems.isEmpty()) {
+            return new Result(scenario, false, List.of(), "baseline cannot be read: " + baselineProblems);
+        }
         try (EvaluationSession session = library.newSession(EvaluationSession.Clock.PSEUDO)) {
+            session.declareBaseline(baseline);
             facts.evidence().forEach(session::replace);
             for (LogEvent event : facts.events()) {
                 session.insertEvent(event, event.getTimestamp());
@@ -115,6 +126,7 @@ public final class ScenarioRunner {
         try (Stream<Path> files = Files.list(tests)) {
             return files.filter(Files::isRegularFile)
                     .filter(f -> !f.getFileName().toString().startsWith("README"))
+                    .filter(f -> !f.getFileName().toString().equals(BaselineReader.FILE_NAME))
                     .sorted()
                     .toList();
         } catch (IOException e) {

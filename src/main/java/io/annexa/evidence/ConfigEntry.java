@@ -2,6 +2,7 @@ package io.annexa.evidence;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.kie.api.definition.type.ClassReactive;
 
 /**
  * One effective setting of a configuration file, as the consuming program would read it.
@@ -11,7 +12,11 @@ import java.util.Objects;
  * global settings and names the conditional block otherwise ({@code Match User backup}), so rules can
  * tell a global setting from an exception. {@code file} and {@code line} say where the value came from,
  * which is what an auditor asks first.
+ *
+ * <p>Class reactive: it is never modified in working memory (a new read replaces it), so property reactivity
+ * would save nothing, and rules may match it with helper calls such as {@code $baseline.appliesTo(asset)}.
  */
+@ClassReactive
 public final class ConfigEntry {
 
     private final String asset;

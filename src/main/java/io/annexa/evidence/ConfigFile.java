@@ -2,11 +2,16 @@ package io.annexa.evidence;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.kie.api.definition.type.ClassReactive;
 
 /**
  * One configuration file of a given kind was read for an asset. Rules use it to reason about
  * settings that are absent: "sshd_config was read for web1 and has no PermitRootLogin no".
+ *
+ * <p>Class reactive: it is never modified in working memory (a new read replaces it), so property reactivity
+ * would save nothing, and rules may match it with helper calls such as {@code $baseline.appliesTo(asset)}.
  */
+@ClassReactive
 public final class ConfigFile {
 
     private final String asset;

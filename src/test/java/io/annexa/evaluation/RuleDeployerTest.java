@@ -33,6 +33,7 @@ class RuleDeployerTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String ROOT_LOGIN = "technological/c8_05_secure_authentication/sshd_root_login_disabled";
+    private static final String BASELINE_RULE = "technological/c8_09_configuration_management/config_matches_baseline";
 
     @TempDir
     Path home;
@@ -113,6 +114,40 @@ class RuleDeployerTest {
         await().atMost(DEADLINE).until(() -> !deployer.lastDeployment().deployed());
         assertThat(deployer.lastDeployment().problems()).anySatisfy(p -> assertThat(p.toString())
                 .contains("config/rules.yml:3").contains("true or false"));
+    }
+
+    @Test
+    void aChangedBaselineIsDeployedAndAFaultyOneIsRefusedWithItsLine() throws IOException {
+        ProjectFiles.rulesSubset(rules, BASELINE_RULE);
+        Path baseline = settings.resolveSibling("baseline.yml");
+        Files.writeString(baseline, """
+                baseline:
+                  - source: sshd_config
+                    settings:
+                      X11Forwarding: "no"
+                """);
+        await().atMost(DEADLINE).until(() -> open("config_matches_baseline").size() == 1);
+        assertThat(open("config_matches_baseline").get(0).getEvidence())
+                .contains("does not set X11Forwarding").contains("config/baseline.yml:4");
+
+        String before = engine.library().contentHash();
+        Files.writeString(baseline, """
+                baseline:
+                  - source: sshd
+                    settings:
+                      X11Forwarding: "no"
+                """);
+        await().atMost(DEADLINE).until(() -> !deployer.lastDeployment().deployed());
+        assertThat(deployer.lastDeployment().problems()).anySatisfy(p -> assertThat(p.toString())
+                .contains("config/baseline.yml:2").contains("unknown configuration source 'sshd'"));
+        assertThat(engine.library().contentHash()).isEqualTo(before);
+        assertThat(engine.library().baseline()).singleElement().satisfies(b -> assertThat(b.getKey()).isEqualTo("X11Forwarding"));
+
+        // the baseline no longer asks for the setting: the drift is resolved on the next evidence of the host
+        Files.writeString(baseline, "baseline: []\n");
+        await().atMost(DEADLINE).until(() -> deployer.lastDeployment().deployed() && engine.library().baseline().isEmpty());
+        engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("PermitRootLogin yes\nPasswordAuthentication no\n"));
+        await().atMost(DEADLINE).until(() -> open("config_matches_baseline").isEmpty());
     }
 
     @Test
