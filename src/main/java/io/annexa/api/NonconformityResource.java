@@ -24,15 +24,18 @@ import java.util.Optional;
 @RequestScoped
 public class NonconformityResource {
 
-    /** A nonconformity as the API shows it. */
+    /**
+     * A nonconformity as the API shows it. {@code incident}: it records something that happened (a brute-force
+     * burst), so Annexa never resolves it by itself; people close it.
+     */
     public record View(long id, String ruleId, String ruleTitle, String control, List<String> controls,
                        String requirement, String asset, String severity, String status, Instant firstSeen,
-                       Instant lastSeen, Instant resolvedAt, String evidence) {
+                       Instant lastSeen, Instant resolvedAt, boolean incident, String evidence) {
 
         static View of(Nonconformity nc) {
             return new View(nc.getId(), nc.getRuleId(), nc.getRuleTitle(), nc.getControl(), nc.getControls(),
                     nc.getRequirement(), nc.getAsset(), nc.getSeverity(), nc.getStatus().label(), nc.getFirstSeen(),
-                    nc.getLastSeen(), nc.getResolvedAt(), nc.getEvidence());
+                    nc.getLastSeen(), nc.getResolvedAt(), nc.isIncident(), nc.getEvidence());
         }
     }
 

@@ -77,6 +77,11 @@ public class Nonconformity {
     @Column(name = "requirement", length = 20)
     private String requirement;
 
+    // Raised by incidents (things that happened): absence of new ones is no evidence of a fix, so the register
+    // never resolves it. Null in rows stored before incidents existed, which were all raised by states.
+    @Column(name = "incident")
+    private Boolean incident;
+
     protected Nonconformity() {
     }
 
@@ -105,6 +110,15 @@ public class Nonconformity {
         if (seen.isAfter(lastSeen)) {
             lastSeen = seen;
         }
+    }
+
+    /** Whether it records something that happened rather than a state that holds; such nonconformities are closed by people. */
+    public boolean isIncident() {
+        return Boolean.TRUE.equals(incident);
+    }
+
+    void markIncident() {
+        incident = Boolean.TRUE;
     }
 
     void resolve(Instant at) {

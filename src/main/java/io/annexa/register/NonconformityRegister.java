@@ -78,13 +78,16 @@ public final class NonconformityRegister {
             }
             Nonconformity current = open.get(key);
             if (current == null) {
-                changed.add(new Nonconformity(rule.id(), rule.title(), rule.controls(), rule.requirement(), key.asset(),
-                        rule.severity().label(), String.join("\n", lines), result.at()));
+                Nonconformity nc = new Nonconformity(rule.id(), rule.title(), rule.controls(), rule.requirement(), key.asset(),
+                        rule.severity().label(), String.join("\n", lines), result.at());
+                nc.markIncident();
+                changed.add(nc);
                 kinds.put(key, ChangeKind.OPENED);
                 return;
             }
             java.util.SortedSet<String> merged = new java.util.TreeSet<>(current.getEvidence().lines().toList());
-            if (merged.addAll(lines)) {
+            if (merged.addAll(lines) || !current.isIncident()) {
+                current.markIncident();
                 current.seenAgain(String.join("\n", merged), result.at());
                 changed.add(current);
                 kinds.put(key, ChangeKind.UPDATED);
@@ -92,7 +95,7 @@ public final class NonconformityRegister {
         }));
 
         open.forEach((key, nc) -> {
-            if (!evidence.containsKey(key) && !incidents.containsKey(key)) {
+            if (!evidence.containsKey(key) && !incidents.containsKey(key) && !nc.isIncident()) {
                 rules.apply(key.ruleId())
                         .filter(rule -> refreshed(rule, key.asset(), result.observed()))
                         .ifPresent(rule -> {

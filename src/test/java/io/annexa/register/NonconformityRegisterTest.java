@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +55,12 @@ class NonconformityRegisterTest {
             "The host firewall drops what it does not allow", List.of("8.20"), Severity.MEDIUM, List.of("nftables"),
             "", "", Map.of(), Path.of("rules/technological/c8_20_networks_security/nftables_default_deny"),
             "technological.c8_20_networks_security.nftables_default_deny");
+
+    /** A temporal rule: its findings are incidents, things that happened, not states that hold. */
+    private static final RuleDefinition BRUTE_FORCE = new RuleDefinition("auth_brute_force_detected",
+            "Repeated failed logins from one source", List.of("8.16", "8.5"), Severity.HIGH, List.of("log"),
+            "", "", Map.of(), Path.of("rules/technological/c8_16_monitoring_activities/auth_brute_force_detected"),
+            "technological.c8_16_monitoring_activities.auth_brute_force_detected");
 
     @BeforeAll
     static void loadLibrary() throws RuleLibraryException, java.io.IOException {
@@ -145,6 +152,7 @@ class NonconformityRegisterTest {
                 assertThat(nc.getControl()).isEqualTo("8.5");
                 assertThat(nc.getControls()).containsExactly("8.5", "8.2");
                 assertThat(nc.getRequirement()).isEqualTo("A.8.5");
+                assertThat(nc.isIncident()).isFalse();
                 assertThat(nc.getAsset()).isEqualTo("web1");
                 assertThat(nc.getSeverity()).isEqualTo("high");
                 assertThat(nc.getFirstSeen()).isEqualTo(T1);
@@ -368,11 +376,42 @@ class NonconformityRegisterTest {
             assertThat(all()).singleElement().extracting(Nonconformity::getLastSeen).isEqualTo(T1);
         }
 
+        @Test
+        void incidentsOpenOneNonconformityThatCollectsEveryOffenderAndIsNeverResolvedByQuiet() {
+            List<Change> first = reconcile(at(T1).incident(bruteForce("web1", "203.0.113.5: 5 failed logins 10:00:01-10:00:09")));
+            assertThat(first).extracting(Change::kind).containsExactly(ChangeKind.OPENED);
+            long id = first.get(0).nonconformity().getId();
+
+            List<Change> second = reconcile(at(T2)
+                    .incident(bruteForce("web1", "198.51.100.7: 6 failed logins 11:00:00-11:04:00"))
+                    .incident(bruteForce("web2", "192.0.2.9: 5 failed logins 11:01:00-11:02:00")));
+            assertThat(second).extracting(Change::kind).containsExactlyInAnyOrder(ChangeKind.UPDATED, ChangeKind.OPENED);
+
+            // the same burst reported again (a replayed file) adds nothing
+            assertThat(reconcile(at(T3).incident(bruteForce("web1", "203.0.113.5: 5 failed logins 10:00:01-10:00:09")))).isEmpty();
+            // a later cycle with fresh log evidence of web1 and no burst: what happened stays on record
+            assertThat(reconcile(at(T4).observed(new EvidenceScope("log", "web1")).refreshed(new EvidenceScope("log", "web1")))).isEmpty();
+
+            assertThat(search(null, null, "web1")).singleElement().satisfies(nc -> {
+                assertThat(nc.getId()).isEqualTo(id);
+                assertThat(nc.getStatus()).isEqualTo(NonconformityStatus.OPEN);
+                assertThat(nc.getControl()).isEqualTo("8.16");
+                assertThat(nc.isIncident()).isTrue();
+                assertThat(nc.getFirstSeen()).isEqualTo(T1);
+                assertThat(nc.getLastSeen()).isEqualTo(T2);
+                assertThat(nc.getEvidence()).isEqualTo("198.51.100.7: 6 failed logins 11:00:00-11:04:00\n"
+                        + "203.0.113.5: 5 failed logins 10:00:01-10:00:09");
+            });
+            assertThat(search(null, null, "web2")).singleElement().extracting(Nonconformity::getEvidence)
+                    .isEqualTo("192.0.2.9: 5 failed logins 11:01:00-11:02:00");
+            assertThat(register.openCount()).isEqualTo(2);
+        }
+
         // ------------------------------------------------------------ helpers
 
         private List<Change> reconcile(ResultBuilder builder) {
-            return register.reconcile(builder.result(), id -> library.rule(id).or(() ->
-                    id.equals(FIREWALL.id()) ? Optional.of(FIREWALL) : Optional.empty()));
+            return register.reconcile(builder.result(), id -> library.rule(id).or(() -> Stream.of(FIREWALL, BRUTE_FORCE)
+                    .filter(rule -> rule.id().equals(id)).findFirst()));
         }
 
         private void restart() {
@@ -397,6 +436,10 @@ class NonconformityRegisterTest {
         return new Finding(rootLogin.id(), rootLogin.controls(), asset, rootLogin.severity(), evidence);
     }
 
+    private static Finding bruteForce(String asset, String evidence) {
+        return new Finding(BRUTE_FORCE.id(), BRUTE_FORCE.controls(), asset, BRUTE_FORCE.severity(), evidence, true);
+    }
+
     private static ResultBuilder at(Instant at) {
         return new ResultBuilder(at);
     }
@@ -407,6 +450,7 @@ class NonconformityRegisterTest {
         private final Set<Finding> findings = new java.util.HashSet<>();
         private final Set<EvidenceScope> observed = new java.util.HashSet<>();
         private final Set<EvidenceScope> refreshed = new java.util.HashSet<>();
+        private final List<Finding> incidents = new java.util.ArrayList<>();
 
         ResultBuilder(Instant at) {
             this.at = at;
@@ -437,8 +481,18 @@ class NonconformityRegisterTest {
             return this;
         }
 
+        ResultBuilder refreshed(EvidenceScope scope) {
+            refreshed.add(scope);
+            return this;
+        }
+
+        ResultBuilder incident(Finding incident) {
+            incidents.add(incident);
+            return this;
+        }
+
         EvaluationResult result() {
-            return new EvaluationResult(at, findings, observed, refreshed, findings.size());
+            return new EvaluationResult(at, findings, observed, refreshed, findings.size() + incidents.size(), incidents);
         }
     }
 }
