@@ -4,24 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.annexa.ProjectFiles;
-import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.evidence.EvidenceKey;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,33 +40,26 @@ class ConfigRoutesTest {
     private Path localSecurity;
     private Path localPam;
     private Path localRoot;
-    private Path deadLetters;
-    private Properties defaults;
     private final CollectingSink sink = new CollectingSink();
-    private SourceRuntime runtime;
+    private IsolatedSources sources;
 
     @BeforeEach
     void setUp() throws IOException {
-        inbox = temp.resolve("inbox");
+        sources = IsolatedSources.in(temp);
+        inbox = sources.inbox();
         for (String source : SOURCES) {
             Files.createDirectories(inbox.resolve(source));
         }
         localEtc = Files.createDirectories(temp.resolve("local-etc"));
         localSecurity = Files.createDirectories(temp.resolve("local-etc-security"));
         localPam = Files.createDirectories(temp.resolve("local-etc-pam.d"));
-        localRoot = Files.createDirectories(temp.resolve("local-root"));
-        deadLetters = temp.resolve("dead-letter");
-        defaults = new Properties();
-        try (InputStream in = Files.newInputStream(ProjectFiles.root().resolve("config/annexa.properties"))) {
-            defaults.load(in);
-        }
+        localRoot = sources.localRoot();
+        sources.local("login-defs", localEtc).local("pwquality", localSecurity).local("pam", localPam).local("sudoers", localEtc);
     }
 
     @AfterEach
     void tearDown() {
-        if (runtime != null) {
-            runtime.close();
-        }
+        sources.close();
     }
 
     // ---------------------------------------------------------------- inbox routes
@@ -87,7 +72,7 @@ class ConfigRoutesTest {
             """)
     void aFileDroppedInTheInboxBecomesFactsOfTheAssetNamedByTheFile(String source, String route, String content,
                                                                      String expected) throws Exception {
-        start();
+        sources.start(sink);
         Path web1 = write(inbox.resolve(source).resolve("web1"), content.replace("\\n", "\n"));
 
         EvidenceKey key = new EvidenceKey(source, "web1", route);
@@ -102,16 +87,16 @@ class ConfigRoutesTest {
         assertThat(entries(facts)).extracting(e -> e.getKey() + "=" + e.getValue())
                 .containsExactly(expected.split(";"));
         await().atMost(DEADLINE).untilAsserted(() -> {
-            assertThat(route(route).state()).isEqualTo("Started");
-            assertThat(route(route).counters().itemsRead()).isEqualTo(1);
-            assertThat(route(route).counters().errors()).isZero();
+            assertThat(sources.route(route).state()).isEqualTo("Started");
+            assertThat(sources.route(route).counters().itemsRead()).isEqualTo(1);
+            assertThat(sources.route(route).counters().errors()).isZero();
         });
         assertThat(ourKeys()).containsExactly(key);
     }
 
     @Test
     void eachPamServiceOfAnAssetIsAPieceOfEvidenceOfItsOwn() throws Exception {
-        start();
+        sources.start(sink);
         Path pam = inbox.resolve("pam.d");
         write(pam.resolve("web1__sshd"), "@include common-auth\naccount required pam_nologin.so\n");
         write(pam.resolve("web1__common-auth"), "auth [success=1 default=ignore] pam_unix.so nullok\nauth requisite pam_deny.so\n");
@@ -130,7 +115,7 @@ class ConfigRoutesTest {
                 .containsExactly(tuple("auth", "common-auth"), tuple("module:auth", "common-auth"),
                         tuple("auth", "common-auth"), tuple("module:auth", "common-auth"));
         assertThat(ourKeys()).containsExactlyInAnyOrder(sshd, commonAuth);
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(route("pam-inbox").counters().itemsRead()).isEqualTo(2));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(sources.route("pam-inbox").counters().itemsRead()).isEqualTo(2));
     }
 
     // ---------------------------------------------------------------- local routes
@@ -148,7 +133,7 @@ class ConfigRoutesTest {
         Path sudoers = write(localEtc.resolve("sudoers"), "Defaults use_pty\n@includedir /etc/sudoers.d\n");
         Path sudoersDropIn = write(Files.createDirectories(localRoot.resolve("etc/sudoers.d")).resolve("ops"),
                 "%ops ALL=(root) NOPASSWD: /usr/bin/systemctl\n");
-        start();
+        sources.start(sink);
 
         EvidenceKey loginDefsKey = new EvidenceKey("login.defs", "testhost", "login-defs-local");
         EvidenceKey pwqualityKey = new EvidenceKey("pwquality.conf", "testhost", "pwquality-local");
@@ -180,8 +165,8 @@ class ConfigRoutesTest {
         // Package manager leftovers and editor files are not services.
         assertThat(ourKeys()).containsExactlyInAnyOrderElementsOf(all);
         for (String route : List.of("login-defs-local", "pwquality-local", "pam-local", "sudoers-local")) {
-            assertThat(route(route).state()).isEqualTo("Started");
-            assertThat(route(route).counters().errors()).as(route).isZero();
+            assertThat(sources.route(route).state()).isEqualTo("Started");
+            assertThat(sources.route(route).counters().errors()).as(route).isZero();
         }
     }
 
@@ -196,18 +181,17 @@ class ConfigRoutesTest {
             """)
     void aMalformedFileIsDeadLetteredWithItsLineAndTheRouteGoesOn(String source, String route, String name, String content,
                                                                   int line, String reason) throws Exception {
-        start();
+        sources.start(sink);
         Path broken = write(inbox.resolve(source).resolve(name), content.replace("\\n", "\n"));
 
-        Path folder = deadLetters.resolve(route);
-        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
-        assertThat(Files.readString(reasonFiles(folder).get(0)))
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles(route).size() == 1);
+        assertThat(sources.reasons(route).get(0))
                 .contains("route: " + route)
                 .contains("input: " + broken)
                 .contains(broken + ":" + line + ": " + reason);
         await().atMost(DEADLINE).untilAsserted(() -> {
-            assertThat(route(route).counters().errors()).isEqualTo(1);
-            assertThat(route(route).counters().deadLetters()).isEqualTo(1);
+            assertThat(sources.route(route).counters().errors()).isEqualTo(1);
+            assertThat(sources.route(route).counters().deadLetters()).isEqualTo(1);
         });
         assertThat(ourKeys()).isEmpty();
 
@@ -215,56 +199,21 @@ class ConfigRoutesTest {
         String good = source.equals("pam.d") ? "web2__sshd" : "web2";
         write(inbox.resolve(source).resolve(good), "# nothing set\n");
         await().atMost(DEADLINE).until(() -> ourKeys().stream().anyMatch(k -> k.asset().equals("web2")));
-        assertThat(route(route).state()).isEqualTo("Started");
+        assertThat(sources.route(route).state()).isEqualTo("Started");
     }
 
     @Test
     void anInboxFileNamedWithoutAPartAfterTheSeparatorIsDeadLettered() throws Exception {
-        start();
+        sources.start(sink);
         Path broken = write(inbox.resolve("pam.d").resolve("web1__"), "auth required pam_unix.so\n");
 
-        Path folder = deadLetters.resolve("pam-inbox");
-        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
-        assertThat(Files.readString(reasonFiles(folder).get(0)))
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles("pam-inbox").size() == 1);
+        assertThat(sources.reasons("pam-inbox").get(0))
                 .contains(broken + ": nothing after '__' in the file name: name it <asset>__<part>");
         assertThat(ourKeys()).isEmpty();
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private void start() throws Exception {
-        Properties settings = new Properties();
-        settings.putAll(defaults);
-        // Optional sources (bundled samples, network listeners) off: a listening port would clash with other tests.
-        for (String name : defaults.stringPropertyNames()) {
-            if (name.endsWith(".enabled")) {
-                settings.setProperty(name, "false");
-            }
-        }
-        settings.setProperty("annexa.sources.inbox.poll-ms", "100");
-        settings.setProperty("annexa.sources.sshd-config.local.dir", temp.resolve("local-etc-ssh").toString());
-        settings.setProperty("annexa.sources.sshd-config.local.root", localRoot.toString());
-        settings.setProperty("annexa.sources.login-defs.local.dir", localEtc.toString());
-        settings.setProperty("annexa.sources.login-defs.local.period-ms", "100");
-        settings.setProperty("annexa.sources.pwquality.local.dir", localSecurity.toString());
-        settings.setProperty("annexa.sources.pwquality.local.root", localRoot.toString());
-        settings.setProperty("annexa.sources.pwquality.local.period-ms", "100");
-        settings.setProperty("annexa.sources.pam.local.dir", localPam.toString());
-        settings.setProperty("annexa.sources.pam.local.period-ms", "100");
-        settings.setProperty("annexa.sources.sudoers.local.dir", localEtc.toString());
-        settings.setProperty("annexa.sources.sudoers.local.root", localRoot.toString());
-        settings.setProperty("annexa.sources.sudoers.local.period-ms", "100");
-        Map<String, String> fixed = new HashMap<>();
-        fixed.put("annexa.home", ProjectFiles.root().toString());
-        fixed.put("annexa.data", temp.toString());
-        fixed.put("annexa.inbox", inbox.toString());
-        fixed.put("annexa.host.name", "testhost");
-        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(sink, new SourceMonitor(), temp,
-                name -> Optional.ofNullable(settings.getProperty(name)), ControlCatalog.load(),
-                Long.parseLong(defaults.getProperty("annexa.sources.max-file-bytes"))));
-        runtime.start();
-        assertThat(runtime.isStarted()).isTrue();
-    }
 
     /** Only the keys of the sources under test: other sources' routes may deliver too. */
     private List<EvidenceKey> ourKeys() {
@@ -276,25 +225,11 @@ class ConfigRoutesTest {
                 .map(e -> tuple(e.getFile(), e.getLine(), e.getKey(), e.getValue(), e.getScope())).toList();
     }
 
-    private SourceRuntime.RouteStatus route(String id) {
-        return runtime.routes().stream().filter(r -> r.routeId().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + id + " in " + runtime.routes()));
-    }
-
     private static Path write(Path file, String content) throws IOException {
         return Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
     private static List<ConfigEntry> entries(List<Object> facts) {
         return facts.stream().filter(ConfigEntry.class::isInstance).map(ConfigEntry.class::cast).toList();
-    }
-
-    private static List<Path> reasonFiles(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().toList();
-        }
     }
 }

@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.annexa.ProjectFiles;
-import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.evidence.EvidenceKey;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,33 +42,27 @@ class LoggingConfigRoutesTest {
     private Path localEtc;
     private Path localChrony;
     private Path localAudit;
-    private Path deadLetters;
-    private Properties defaults;
     private final CollectingSink sink = new CollectingSink();
-    private SourceRuntime runtime;
+    private IsolatedSources sources;
 
     @BeforeEach
     void setUp() throws IOException {
-        inbox = temp.resolve("inbox");
+        sources = IsolatedSources.in(temp);
+        inbox = sources.inbox();
         for (String source : SOURCES) {
             Files.createDirectories(inbox.resolve(source));
         }
-        localRoot = Files.createDirectories(temp.resolve("local-root"));
+        localRoot = sources.localRoot();
         localEtc = Files.createDirectories(temp.resolve("local-etc"));
         localChrony = Files.createDirectories(temp.resolve("local-etc-chrony"));
         localAudit = Files.createDirectories(temp.resolve("local-etc-audit"));
-        deadLetters = temp.resolve("dead-letter");
-        defaults = new Properties();
-        try (InputStream in = Files.newInputStream(ProjectFiles.root().resolve("config/annexa.properties"))) {
-            defaults.load(in);
-        }
+        sources.local("chrony", localChrony).local("auditd", localAudit).local("audit-rules", localAudit)
+                .local("rsyslog", localEtc).local("logrotate", localEtc);
     }
 
     @AfterEach
     void tearDown() {
-        if (runtime != null) {
-            runtime.close();
-        }
+        sources.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -88,7 +75,7 @@ class LoggingConfigRoutesTest {
             """)
     void aFileDroppedInTheInboxBecomesFactsOfTheAssetNamedByTheFile(String source, String route, String content, String key,
                                                                     String value) throws Exception {
-        start();
+        sources.start(sink);
         Path web1 = write(inbox.resolve(source).resolve("web1"), content.replace("\\n", "\n"));
 
         EvidenceKey evidence = new EvidenceKey(source, "web1", route);
@@ -104,9 +91,9 @@ class LoggingConfigRoutesTest {
         assertThat(entries(facts)).allSatisfy(e -> assertThat(e.getFile()).isEqualTo(web1.toString()))
                 .extracting(ConfigEntry::getKey, ConfigEntry::getValue).contains(tuple(key, value));
         await().atMost(DEADLINE).untilAsserted(() -> {
-            assertThat(route(route).state()).isEqualTo("Started");
-            assertThat(route(route).counters().itemsRead()).isEqualTo(1);
-            assertThat(route(route).counters().errors()).isZero();
+            assertThat(sources.route(route).state()).isEqualTo("Started");
+            assertThat(sources.route(route).counters().itemsRead()).isEqualTo(1);
+            assertThat(sources.route(route).counters().errors()).isZero();
         });
         assertThat(ourKeys()).containsExactly(evidence);
     }
@@ -121,7 +108,7 @@ class LoggingConfigRoutesTest {
         Path rsyslogDropIn = write(dir("etc/rsyslog.d").resolve("50-remote.conf"), "*.* @logs.example.org\n");
         write(localEtc.resolve("logrotate.conf"), "weekly\nrotate 4\ninclude /etc/logrotate.d\n");
         Path logrotateDropIn = write(dir("etc/logrotate.d").resolve("rsyslog"), "/var/log/auth.log {\n  rotate 13\n}\n");
-        start();
+        sources.start(sink);
 
         Map<EvidenceKey, Tuple> expected = Map.of(
                 new EvidenceKey("chrony.conf", "testhost", "chrony-local"), tuple(chronyDropIn.toString(), "server", "ntp.example.org iburst"),
@@ -142,7 +129,7 @@ class LoggingConfigRoutesTest {
         await().atMost(DEADLINE).until(() -> expected.keySet().stream().allMatch(k -> sink.calls(k) >= 2));
         assertThat(ourKeys()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (EvidenceKey key : expected.keySet()) {
-            assertThat(route(key.origin()).counters().errors()).as(key.origin()).isZero();
+            assertThat(sources.route(key.origin()).counters().errors()).as(key.origin()).isZero();
         }
     }
 
@@ -156,62 +143,22 @@ class LoggingConfigRoutesTest {
             """)
     void aMalformedFileIsDeadLetteredWithItsLineAndTheRouteGoesOn(String source, String route, String content, int line,
                                                                   String message) throws Exception {
-        start();
+        sources.start(sink);
         Path broken = write(inbox.resolve(source).resolve("broken"), content.replace("\\n", "\n"));
 
-        Path folder = deadLetters.resolve(route);
-        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
-        assertThat(Files.readString(reasonFiles(folder).get(0))).contains("route: " + route)
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles(route).size() == 1);
+        assertThat(sources.reasons(route).get(0)).contains("route: " + route)
                 .contains(broken + ":" + line + ": " + message);
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(route(route).counters().deadLetters()).isEqualTo(1));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(sources.route(route).counters().deadLetters()).isEqualTo(1));
         assertThat(ourKeys()).isEmpty();
 
         write(inbox.resolve(source).resolve("web2"), "\n");
         EvidenceKey web2 = new EvidenceKey(source, "web2", route);
         await().atMost(DEADLINE).until(() -> sink.latest(web2).isPresent());
-        assertThat(route(route).state()).isEqualTo("Started");
+        assertThat(sources.route(route).state()).isEqualTo("Started");
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private void start() throws Exception {
-        Properties settings = new Properties();
-        settings.putAll(defaults);
-        Path nothing = Files.createDirectories(temp.resolve("empty"));
-        for (String name : defaults.stringPropertyNames()) {
-            // Optional sources (samples, listeners) off, and no source reads this machine's real files.
-            if (name.endsWith(".enabled")) {
-                settings.setProperty(name, "false");
-            } else if (name.endsWith(".local.dir")) {
-                settings.setProperty(name, nothing.toString());
-            }
-        }
-        settings.setProperty("annexa.sources.logs.follow", temp.resolve("no-such.log").toString());
-        settings.setProperty("annexa.sources.inbox.poll-ms", "100");
-        local(settings, "chrony", localChrony);
-        local(settings, "auditd", localAudit);
-        local(settings, "audit-rules", localAudit);
-        local(settings, "rsyslog", localEtc);
-        local(settings, "logrotate", localEtc);
-        Map<String, String> fixed = new HashMap<>();
-        fixed.put("annexa.home", ProjectFiles.root().toString());
-        fixed.put("annexa.data", temp.toString());
-        fixed.put("annexa.inbox", inbox.toString());
-        fixed.put("annexa.host.name", "testhost");
-        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(sink, new SourceMonitor(), temp,
-                name -> Optional.ofNullable(settings.getProperty(name)), ControlCatalog.load(),
-                Long.parseLong(defaults.getProperty("annexa.sources.max-file-bytes"))));
-        runtime.start();
-        assertThat(runtime.isStarted()).isTrue();
-    }
-
-    private void local(Properties settings, String kind, Path dir) {
-        settings.setProperty("annexa.sources." + kind + ".local.dir", dir.toString());
-        settings.setProperty("annexa.sources." + kind + ".local.period-ms", "100");
-        if (defaults.containsKey("annexa.sources." + kind + ".local.root")) {
-            settings.setProperty("annexa.sources." + kind + ".local.root", localRoot.toString());
-        }
-    }
 
     private Path dir(String relative) throws IOException {
         return Files.createDirectories(localRoot.resolve(relative));
@@ -222,25 +169,11 @@ class LoggingConfigRoutesTest {
         return sink.keys().stream().filter(k -> SOURCES.contains(k.source())).toList();
     }
 
-    private SourceRuntime.RouteStatus route(String id) {
-        return runtime.routes().stream().filter(r -> r.routeId().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + id + " in " + runtime.routes()));
-    }
-
     private static Path write(Path file, String content) throws IOException {
         return Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
     private static List<ConfigEntry> entries(List<Object> facts) {
         return facts.stream().filter(ConfigEntry.class::isInstance).map(ConfigEntry.class::cast).toList();
-    }
-
-    private static List<Path> reasonFiles(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().toList();
-        }
     }
 }

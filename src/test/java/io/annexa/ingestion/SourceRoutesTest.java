@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.annexa.ProjectFiles;
-import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.evidence.EvidenceKey;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,40 +37,32 @@ class SourceRoutesTest {
     @TempDir
     Path temp;
 
-    private Path inbox;
     private Path sshdInbox;
     private Path localDir;
     private Path localRoot;
-    private Path deadLetters;
-    private Properties defaults;
     private final CollectingSink sink = new CollectingSink();
-    private SourceRuntime runtime;
+    private IsolatedSources sources;
 
+    /** The scenarios run without the bundled samples, so the sink holds only what the test dropped. */
     @BeforeEach
     void setUp() throws IOException {
-        inbox = temp.resolve("inbox");
-        sshdInbox = Files.createDirectories(inbox.resolve("sshd_config"));
+        sources = IsolatedSources.in(temp);
+        sshdInbox = Files.createDirectories(sources.inbox().resolve("sshd_config"));
         localDir = Files.createDirectories(temp.resolve("local-etc-ssh"));
-        localRoot = Files.createDirectories(temp.resolve("local-root"));
-        deadLetters = temp.resolve("dead-letter");
-        defaults = new Properties();
-        try (InputStream in = Files.newInputStream(ProjectFiles.root().resolve("config/annexa.properties"))) {
-            defaults.load(in);
-        }
+        localRoot = sources.localRoot();
+        sources.local("sshd-config", localDir);
     }
 
     @AfterEach
     void tearDown() {
-        if (runtime != null) {
-            runtime.close();
-        }
+        sources.close();
     }
 
     // ---------------------------------------------------------------- inbox route
 
     @Test
     void aDroppedFileBecomesFactsOfTheAssetNamedByTheFile() throws Exception {
-        start();
+        sources.start(sink);
         Path web1 = write(sshdInbox.resolve("web1"), """
                 # web1
                 PermitRootLogin no
@@ -99,21 +83,21 @@ class SourceRoutesTest {
                 tuple("web1", 2, "PermitRootLogin", "no"),
                 tuple("web1", 3, "PasswordAuthentication", "no"));
 
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(route(INBOX_ROUTE)).satisfies(r -> {
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(sources.route(INBOX_ROUTE)).satisfies(r -> {
             assertThat(r.state()).isEqualTo("Started");
             assertThat(r.counters().itemsRead()).isEqualTo(1);
             assertThat(r.counters().lastSuccess()).isPresent();
             assertThat(r.counters().errors()).isZero();
             assertThat(r.counters().deadLetters()).isZero();
         }));
-        assertThat(runtime.routes()).extracting(SourceRuntime.RouteStatus::routeId, SourceRuntime.RouteStatus::state)
+        assertThat(sources.routes()).extracting(SourceRuntime.RouteStatus::routeId, SourceRuntime.RouteStatus::state)
                 .contains(tuple(INBOX_ROUTE, "Started"), tuple(LOCAL_ROUTE, "Started"));
         assertThat(sink.keys()).containsExactly(key);
     }
 
     @Test
     void anAssetCommentInTheFirstLinesWinsOverTheFileName() throws Exception {
-        start();
+        sources.start(sink);
         write(sshdInbox.resolve("copied-from-db"), """
                 # Copied by the ops team
                 # annexa-asset: DB-01.Example.org
@@ -134,7 +118,7 @@ class SourceRoutesTest {
 
     @Test
     void aRewrittenFileIsReadAgainAndReplacesThePreviousRead() throws Exception {
-        start();
+        sources.start(sink);
         Path web1 = sshdInbox.resolve("web1");
         Instant first = Instant.now().minusSeconds(60);
         drop(web1, "Port 22\nPermitRootLogin yes\n", first);
@@ -153,8 +137,8 @@ class SourceRoutesTest {
         assertThat(entries(sink.latest(key).orElseThrow())).extracting(ConfigEntry::getKey, ConfigEntry::getValue)
                 .containsExactly(tuple("Port", "22"), tuple("PermitRootLogin", "no"));
         assertThat(sink.keys()).containsExactly(key);
-        assertThat(route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(2);
-        assertThat(route(INBOX_ROUTE).counters().errors()).isZero();
+        assertThat(sources.route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(2);
+        assertThat(sources.route(INBOX_ROUTE).counters().errors()).isZero();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -163,12 +147,11 @@ class SourceRoutesTest {
             a Match block without criteria   | PermitRootLogin no\\nMatch\\n  X11Forwarding no\\n | 2 | 'Match' has no criteria
             """)
     void aMalformedFileIsDeadLetteredAndTheRouteGoesOn(String title, String content, int line, String message) throws Exception {
-        start();
+        sources.start(sink);
         Path broken = write(sshdInbox.resolve("broken"), content.replace("\\n", "\n"));
 
-        Path folder = deadLetters.resolve(INBOX_ROUTE);
-        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
-        Path reason = reasonFiles(folder).get(0);
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles(INBOX_ROUTE).size() == 1);
+        Path reason = sources.reasonFiles(INBOX_ROUTE).get(0);
         String text = Files.readString(reason);
         assertThat(text).contains("route: " + INBOX_ROUTE)
                 .contains("input: " + broken)
@@ -179,7 +162,7 @@ class SourceRoutesTest {
         assertThat(broken).exists(); // noop: the inbox keeps its files
 
         await().atMost(DEADLINE).untilAsserted(() -> {
-            SourceMonitor.Counters counters = route(INBOX_ROUTE).counters();
+            SourceMonitor.Counters counters = sources.route(INBOX_ROUTE).counters();
             assertThat(counters.errors()).isEqualTo(1);
             assertThat(counters.deadLetters()).isEqualTo(1);
             assertThat(counters.lastError()).isPresent();
@@ -192,35 +175,34 @@ class SourceRoutesTest {
         write(sshdInbox.resolve("web2"), "PermitRootLogin no\n");
         EvidenceKey web2 = new EvidenceKey("sshd_config", "web2", INBOX_ROUTE);
         await().atMost(DEADLINE).until(() -> sink.latest(web2).isPresent());
-        assertThat(route(INBOX_ROUTE).state()).isEqualTo("Started");
-        assertThat(route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(1);
+        assertThat(sources.route(INBOX_ROUTE).state()).isEqualTo("Started");
+        assertThat(sources.route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(1);
         // Rejected once, not again on every poll.
-        assertThat(route(INBOX_ROUTE).counters().errors()).isEqualTo(1);
-        assertThat(reasonFiles(folder)).hasSize(1);
+        assertThat(sources.route(INBOX_ROUTE).counters().errors()).isEqualTo(1);
+        assertThat(sources.reasonFiles(INBOX_ROUTE)).hasSize(1);
         assertThat(sink.keys()).containsExactly(web2);
     }
 
     @Test
     void anOversizedFileIsDeadLetteredAsTooLarge() throws Exception {
-        start(64);
+        sources.with("annexa.sources.max-file-bytes", "64").start(sink);
         Path big = write(sshdInbox.resolve("big"), "# " + "x".repeat(100) + "\nPermitRootLogin no\n");
 
-        Path folder = deadLetters.resolve(INBOX_ROUTE);
-        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
-        assertThat(Files.readString(reasonFiles(folder).get(0)))
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles(INBOX_ROUTE).size() == 1);
+        assertThat(sources.reasons(INBOX_ROUTE).get(0))
                 .contains("input: " + big)
                 .contains(big + ": file is " + Files.size(big) + " bytes, more than the 64 ")
                 .contains("annexa.sources.max-file-bytes");
         await().atMost(DEADLINE).untilAsserted(() -> {
-            assertThat(route(INBOX_ROUTE).counters().errors()).isEqualTo(1);
-            assertThat(route(INBOX_ROUTE).counters().deadLetters()).isEqualTo(1);
+            assertThat(sources.route(INBOX_ROUTE).counters().errors()).isEqualTo(1);
+            assertThat(sources.route(INBOX_ROUTE).counters().deadLetters()).isEqualTo(1);
         });
         assertThat(sink.keys()).isEmpty();
     }
 
     @Test
     void hiddenAndTemporaryFilesAreIgnored() throws Exception {
-        start();
+        sources.start(sink);
         String valid = "PermitRootLogin no\n";
         write(sshdInbox.resolve(".web1.swp"), valid);
         write(sshdInbox.resolve("x.tmp"), valid);
@@ -232,9 +214,9 @@ class SourceRoutesTest {
         await().atMost(DEADLINE).until(() -> sink.latest(web1).isPresent());
         // Several more polls (100 ms apart) see the same folder: still only web1.
         await().during(Duration.ofMillis(1000)).atMost(DEADLINE).until(() -> sink.keys().equals(List.of(web1)));
-        assertThat(route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(1);
-        assertThat(route(INBOX_ROUTE).counters().errors()).isZero();
-        assertThat(deadLetters.resolve(INBOX_ROUTE)).doesNotExist();
+        assertThat(sources.route(INBOX_ROUTE).counters().itemsRead()).isEqualTo(1);
+        assertThat(sources.route(INBOX_ROUTE).counters().errors()).isZero();
+        assertThat(sources.deadLetters(INBOX_ROUTE)).doesNotExist();
     }
 
     // ---------------------------------------------------------------- local route
@@ -251,7 +233,7 @@ class SourceRoutesTest {
                 PasswordAuthentication no
                 X11Forwarding no
                 """);
-        start();
+        sources.start(sink);
 
         EvidenceKey key = new EvidenceKey("sshd_config", "testhost", LOCAL_ROUTE);
         await().atMost(DEADLINE).until(() -> sink.latest(key).isPresent());
@@ -272,17 +254,17 @@ class SourceRoutesTest {
         // Re-read on its schedule even though the main file did not change (drop-ins may have).
         await().atMost(DEADLINE).until(() -> sink.calls(key) >= 3);
         assertThat(sink.keys()).containsExactly(key);
-        assertThat(route(LOCAL_ROUTE).state()).isEqualTo("Started");
-        assertThat(route(LOCAL_ROUTE).counters().itemsRead()).isGreaterThanOrEqualTo(3);
-        assertThat(route(LOCAL_ROUTE).counters().errors()).isZero();
-        assertThat(route(INBOX_ROUTE).counters().itemsRead()).isZero();
+        assertThat(sources.route(LOCAL_ROUTE).state()).isEqualTo("Started");
+        assertThat(sources.route(LOCAL_ROUTE).counters().itemsRead()).isGreaterThanOrEqualTo(3);
+        assertThat(sources.route(LOCAL_ROUTE).counters().errors()).isZero();
+        assertThat(sources.route(INBOX_ROUTE).counters().itemsRead()).isZero();
     }
 
     // ---------------------------------------------------------------- bundled samples
 
     @Test
     void theBundledSamplesAreReadOnceWhenEnabledByDefault() throws Exception {
-        start(Long.parseLong(defaults.getProperty("annexa.sources.max-file-bytes")), true);
+        sources.withDefault("annexa.sources.samples.enabled").start(sink);
 
         EvidenceKey web = new EvidenceKey("sshd_config", "web-01.sample", SAMPLES_ROUTE);
         EvidenceKey bastion = new EvidenceKey("sshd_config", "bastion-01.sample", SAMPLES_ROUTE);
@@ -293,69 +275,23 @@ class SourceRoutesTest {
         await().during(Duration.ofMillis(1000)).atMost(DEADLINE)
                 .until(() -> sink.calls(web) == 1 && sink.calls(bastion) == 1);
         assertThat(sink.keys()).containsExactlyInAnyOrder(web, bastion);
-        assertThat(route(SAMPLES_ROUTE).state()).isEqualTo("Started");
-        assertThat(route(SAMPLES_ROUTE).counters().itemsRead()).isEqualTo(2);
-        assertThat(route(SAMPLES_ROUTE).counters().errors()).isZero();
+        assertThat(sources.route(SAMPLES_ROUTE).state()).isEqualTo("Started");
+        assertThat(sources.route(SAMPLES_ROUTE).counters().itemsRead()).isEqualTo(2);
+        assertThat(sources.route(SAMPLES_ROUTE).counters().errors()).isZero();
     }
 
     @Test
     void theBundledSamplesRouteStaysStoppedWhenDisabled() throws Exception {
-        start();
+        sources.start(sink);
         write(sshdInbox.resolve("web1"), "PermitRootLogin no\n");
         EvidenceKey web1 = new EvidenceKey("sshd_config", "web1", INBOX_ROUTE);
         await().atMost(DEADLINE).until(() -> sink.latest(web1).isPresent());
 
-        assertThat(route(SAMPLES_ROUTE).state()).isEqualTo("Stopped");
+        assertThat(sources.route(SAMPLES_ROUTE).state()).isEqualTo("Stopped");
         assertThat(sink.keys()).containsExactly(web1);
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** The scenarios run without the bundled samples, so the sink holds only what the test dropped. */
-    private void start() throws Exception {
-        start(Long.parseLong(defaults.getProperty("annexa.sources.max-file-bytes")));
-    }
-
-    private void start(long maxFileBytes) throws Exception {
-        start(maxFileBytes, false);
-    }
-
-    private void start(long maxFileBytes, boolean samples) throws Exception {
-        Properties settings = new Properties();
-        settings.putAll(defaults);
-        if (!samples) {
-            settings.setProperty("annexa.sources.samples.enabled", "false");
-        }
-        // this test is about the sshd routes: every other source looks at an empty folder or is off
-        Path nowhere = Files.createDirectories(temp.resolve("nowhere"));
-        for (String key : defaults.stringPropertyNames()) {
-            if (key.endsWith(".local.dir") || key.endsWith(".local.root")) {
-                settings.setProperty(key, nowhere.toString());
-            } else if (key.endsWith(".enabled") && !key.equals("annexa.sources.samples.enabled")) {
-                settings.setProperty(key, "false");
-            }
-        }
-        settings.setProperty("annexa.sources.logs.follow", nowhere.resolve("none.log").toString());
-        settings.setProperty("annexa.sources.inbox.poll-ms", "100");
-        settings.setProperty("annexa.sources.sshd-config.local.dir", localDir.toString());
-        settings.setProperty("annexa.sources.sshd-config.local.root", localRoot.toString());
-        settings.setProperty("annexa.sources.sshd-config.local.period-ms", "100");
-        // What AnnexaService computes at start-up: the home is the project itself, the data folder the test's.
-        Map<String, String> fixed = new HashMap<>();
-        fixed.put("annexa.home", ProjectFiles.root().toString());
-        fixed.put("annexa.data", temp.toString());
-        fixed.put("annexa.inbox", inbox.toString());
-        fixed.put("annexa.host.name", "testhost");
-        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(sink, new SourceMonitor(), temp,
-                name -> Optional.ofNullable(settings.getProperty(name)), ControlCatalog.load(), maxFileBytes));
-        runtime.start();
-        assertThat(runtime.isStarted()).isTrue();
-    }
-
-    private SourceRuntime.RouteStatus route(String id) {
-        return runtime.routes().stream().filter(r -> r.routeId().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + id + " in " + runtime.routes()));
-    }
 
     private static Path write(Path file, String content) throws IOException {
         return Files.writeString(file, content, StandardCharsets.UTF_8);
@@ -370,14 +306,5 @@ class SourceRoutesTest {
 
     private static List<ConfigEntry> entries(List<Object> facts) {
         return facts.stream().filter(ConfigEntry.class::isInstance).map(ConfigEntry.class::cast).toList();
-    }
-
-    private static List<Path> reasonFiles(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().toList();
-        }
     }
 }

@@ -4,27 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.annexa.ProjectFiles;
-import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.Account;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.CollectingSink;
-import io.annexa.ingestion.SourceContext;
-import io.annexa.ingestion.SourceMonitor;
+import io.annexa.ingestion.IsolatedSources;
 import io.annexa.ingestion.SourceRuntime;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,28 +34,19 @@ class AccountsRouteTest {
     Path temp;
 
     private PostgresIdentities identities;
-    private final Properties settings = new Properties();
     private final CollectingSink sink = new CollectingSink();
-    private SourceRuntime runtime;
+    private IsolatedSources sources;
 
     @BeforeEach
     void setUp() throws Exception {
+        // byDefaultTheRouteStaysStopped is about the shipped value
+        sources = IsolatedSources.in(temp).withDefault("annexa.sources.accounts.enabled");
         identities = new PostgresIdentities();
-        try (InputStream in = Files.newInputStream(ProjectFiles.root().resolve("config/annexa.properties"))) {
-            settings.load(in);
-        }
-        settings.setProperty("annexa.sources.samples.enabled", "false");
-        settings.setProperty("annexa.sources.sshd-config.local.dir", Files.createDirectories(temp.resolve("local-etc-ssh")).toString());
-        settings.setProperty("annexa.sources.sshd-config.local.root", Files.createDirectories(temp.resolve("local-root")).toString());
-        settings.setProperty("annexa.sources.logs.follow", "");
-        settings.setProperty("annexa.sources.syslog.enabled", "false");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (runtime != null) {
-            runtime.close();
-        }
+        sources.close();
         identities.close();
     }
 
@@ -113,7 +93,7 @@ class AccountsRouteTest {
 
     @Test
     void byDefaultTheRouteStaysStopped() throws Exception {
-        startRuntime();
+        sources.start(sink);
 
         assertThat(route().state()).isEqualTo("Stopped");
         await().during(Duration.ofMillis(1500)).atMost(DEADLINE).until(() -> keys().isEmpty() && reasons().isEmpty());
@@ -123,34 +103,19 @@ class AccountsRouteTest {
 
     /** One run only (the first comes a second after start, the next a minute later), so counts are exact. */
     private void start(String query) throws Exception {
-        settings.setProperty("annexa.sources.accounts.enabled", "true");
-        settings.setProperty("annexa.sources.accounts.url", PostgresIdentities.SERVER);
-        settings.setProperty("annexa.sources.accounts.user", PostgresIdentities.USER);
-        settings.setProperty("annexa.sources.accounts.query", query);
-        settings.setProperty("annexa.sources.accounts.period-ms", "60000");
-        startRuntime();
-    }
-
-    private void startRuntime() throws Exception {
-        Map<String, String> fixed = new HashMap<>();
-        fixed.put("annexa.home", ProjectFiles.root().toString());
-        fixed.put("annexa.data", temp.toString());
-        fixed.put("annexa.inbox", Files.createDirectories(temp.resolve("inbox")).toString());
-        fixed.put("annexa.host.name", "testhost");
-        // as AnnexaService reads settings: an empty value is no value
-        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(sink, new SourceMonitor(), temp,
-                name -> Optional.ofNullable(settings.getProperty(name)).map(String::strip).filter(v -> !v.isEmpty()),
-                ControlCatalog.load(), 1_048_576));
-        runtime.start();
-        assertThat(runtime.isStarted()).isTrue();
+        sources.with("annexa.sources.accounts.enabled", "true")
+                .with("annexa.sources.accounts.url", PostgresIdentities.SERVER)
+                .with("annexa.sources.accounts.user", PostgresIdentities.USER)
+                .with("annexa.sources.accounts.query", query)
+                .with("annexa.sources.accounts.period-ms", "60000")
+                .start(sink);
     }
 
     private SourceRuntime.RouteStatus route() {
-        return runtime.routes().stream().filter(r -> r.routeId().equals(ROUTE)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + ROUTE + " in " + runtime.routes()));
+        return sources.route(ROUTE);
     }
 
-    /** What this route handed over; the other routes read this machine's own files. */
+    /** What this route handed over, whatever the other routes of the project may file. */
     private List<EvidenceKey> keys() {
         return sink.keys().stream().filter(key -> key.origin().equals(ROUTE)).toList();
     }
@@ -160,16 +125,6 @@ class AccountsRouteTest {
     }
 
     private List<String> reasons() throws IOException {
-        Path folder = temp.resolve("dead-letter").resolve(ROUTE);
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            List<String> texts = new ArrayList<>();
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().toList()) {
-                texts.add(Files.readString(file));
-            }
-            return texts;
-        }
+        return sources.reasons(ROUTE);
     }
 }

@@ -4,26 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.annexa.ProjectFiles;
-import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.InventoryItem;
 import io.annexa.ingestion.CollectingSink;
-import io.annexa.ingestion.SourceContext;
+import io.annexa.ingestion.IsolatedSources;
 import io.annexa.ingestion.SourceMonitor;
 import io.annexa.ingestion.SourceRuntime;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,29 +44,19 @@ class HttpInventoryRouteTest {
     Path temp;
 
     private LocalInventoryServer server;
-    private final Properties settings = new Properties();
     private final CollectingSink sink = new CollectingSink();
-    private final SourceMonitor monitor = new SourceMonitor();
-    private SourceRuntime runtime;
+    private IsolatedSources sources;
 
     @BeforeEach
     void setUp() throws IOException {
+        // byDefaultTheRouteStaysStoppedAndNothingIsFetched is about the shipped value
+        sources = IsolatedSources.in(temp).withDefault("annexa.sources.http-inventory.enabled");
         server = new LocalInventoryServer(TOKEN);
-        try (InputStream in = Files.newInputStream(ProjectFiles.root().resolve("config/annexa.properties"))) {
-            settings.load(in);
-        }
-        settings.setProperty("annexa.sources.samples.enabled", "false");
-        settings.setProperty("annexa.sources.sshd-config.local.dir", Files.createDirectories(temp.resolve("local-etc-ssh")).toString());
-        settings.setProperty("annexa.sources.sshd-config.local.root", Files.createDirectories(temp.resolve("local-root")).toString());
-        settings.setProperty("annexa.sources.logs.follow", "");
-        settings.setProperty("annexa.sources.syslog.enabled", "false");
     }
 
     @AfterEach
     void tearDown() {
-        if (runtime != null) {
-            runtime.close();
-        }
+        sources.close();
         server.close();
     }
 
@@ -167,10 +149,10 @@ class HttpInventoryRouteTest {
 
     @Test
     void byDefaultTheRouteStaysStoppedAndNothingIsFetched() throws Exception {
-        startWithDefaults();
+        sources.start(sink);
 
         assertThat(route().state()).isEqualTo("Stopped");
-        assertThat(runtime.routes()).extracting(SourceRuntime.RouteStatus::routeId).contains(ROUTE);
+        assertThat(sources.routes()).extracting(SourceRuntime.RouteStatus::routeId).contains(ROUTE);
         // a poll would come one second after start; give it time to not happen
         await().during(Duration.ofMillis(1500)).atMost(DEADLINE).until(() -> server.requests().isEmpty());
         assertThat(keys()).isEmpty();
@@ -189,33 +171,18 @@ class HttpInventoryRouteTest {
 
     /** One poll only (the first comes a second after start, the next a minute later), so counts are exact. */
     private void start(String url, String authorization) throws Exception {
-        settings.setProperty("annexa.sources.http-inventory.enabled", "true");
-        settings.setProperty("annexa.sources.http-inventory.url", url);
-        settings.setProperty("annexa.sources.http-inventory.auth-header", authorization);
-        settings.setProperty("annexa.sources.http-inventory.period-ms", "60000");
-        startWithDefaults();
-    }
-
-    private void startWithDefaults() throws Exception {
-        Map<String, String> fixed = new HashMap<>();
-        fixed.put("annexa.home", ProjectFiles.root().toString());
-        fixed.put("annexa.data", temp.toString());
-        fixed.put("annexa.inbox", Files.createDirectories(temp.resolve("inbox")).toString());
-        fixed.put("annexa.host.name", "testhost");
-        // as AnnexaService reads settings: an empty value is no value
-        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(sink, monitor, temp,
-                name -> Optional.ofNullable(settings.getProperty(name)).map(String::strip).filter(v -> !v.isEmpty()),
-                ControlCatalog.load(), 1_048_576));
-        runtime.start();
-        assertThat(runtime.isStarted()).isTrue();
+        sources.with("annexa.sources.http-inventory.enabled", "true")
+                .with("annexa.sources.http-inventory.url", url)
+                .with("annexa.sources.http-inventory.auth-header", authorization)
+                .with("annexa.sources.http-inventory.period-ms", "60000")
+                .start(sink);
     }
 
     private SourceRuntime.RouteStatus route() {
-        return runtime.routes().stream().filter(r -> r.routeId().equals(ROUTE)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + ROUTE + " in " + runtime.routes()));
+        return sources.route(ROUTE);
     }
 
-    /** What this route handed over; the other routes read this machine's own files. */
+    /** What this route handed over, whatever the other routes of the project may file. */
     private List<EvidenceKey> keys() {
         return sink.keys().stream().filter(key -> key.origin().equals(ROUTE)).toList();
     }
@@ -225,20 +192,10 @@ class HttpInventoryRouteTest {
     }
 
     private List<Path> reasonFiles() throws IOException {
-        Path folder = temp.resolve("dead-letter").resolve(ROUTE);
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().toList();
-        }
+        return sources.reasonFiles(ROUTE);
     }
 
     private List<String> reasons() throws IOException {
-        List<String> texts = new ArrayList<>();
-        for (Path file : reasonFiles()) {
-            texts.add(Files.readString(file));
-        }
-        return texts;
+        return sources.reasons(ROUTE);
     }
 }

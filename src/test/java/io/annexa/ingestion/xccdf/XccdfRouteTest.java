@@ -3,28 +3,20 @@ package io.annexa.ingestion.xccdf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.annexa.ProjectFiles;
-import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.CheckResult;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.CollectingSink;
-import io.annexa.ingestion.SourceContext;
-import io.annexa.ingestion.SourceMonitor;
+import io.annexa.ingestion.IsolatedSources;
 import io.annexa.ingestion.SourceRuntime;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,26 +37,23 @@ class XccdfRouteTest {
     Path temp;
 
     private Path inbox;
-    private Path deadLetters;
     private final CollectingSink sink = new CollectingSink();
-    private SourceRuntime runtime;
+    private IsolatedSources sources;
 
     @BeforeEach
-    void setUp() {
-        inbox = temp.resolve("inbox");
-        deadLetters = temp.resolve("dead-letter");
+    void setUp() throws IOException {
+        sources = IsolatedSources.in(temp);
+        inbox = sources.inbox();
     }
 
     @AfterEach
     void tearDown() {
-        if (runtime != null) {
-            runtime.close();
-        }
+        sources.close();
     }
 
     @Test
     void aDroppedScanResultBecomesCheckResultsOfTheScannedHost() throws Exception {
-        start(Map.of());
+        sources.start(sink);
         // nobody created it: the route does when it starts
         Path folder = inbox.resolve("xccdf");
         assertThat(folder).isDirectory();
@@ -95,15 +84,14 @@ class XccdfRouteTest {
 
     @Test
     void aTruncatedResultIsDeadLetteredWithItsLineAndTheRouteGoesOn() throws Exception {
-        start(Map.of());
+        sources.start(sink);
         byte[] whole = Files.readAllBytes(XccdfResultParserTest.corpus());
         byte[] half = java.util.Arrays.copyOf(whole, whole.length / 2);
         long lines = new String(half, StandardCharsets.UTF_8).lines().count();
         Path broken = drop(half, inbox.resolve("xccdf").resolve("broken.xml"));
 
-        Path folder = deadLetters.resolve(ROUTE);
-        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
-        assertThat(Files.readString(reasonFiles(folder).get(0)))
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles(ROUTE).size() == 1);
+        assertThat(sources.reasons(ROUTE).get(0))
                 .contains("route: " + ROUTE)
                 .contains("input: " + broken)
                 .contains("reason: " + broken + ":" + lines + ": XML document structures must start and end within the same entity");
@@ -121,67 +109,22 @@ class XccdfRouteTest {
 
     @Test
     void aResultAboveTheConfiguredLimitIsDeadLetteredAsTooLarge() throws Exception {
-        start(Map.of(XccdfResultParser.MAX_BYTES_SETTING, "1000000"));
+        sources.with(XccdfResultParser.MAX_BYTES_SETTING, "1000000").start(sink);
         Path big = drop(Files.readAllBytes(XccdfResultParserTest.corpus()), inbox.resolve("xccdf").resolve("big.xml"));
 
-        Path folder = deadLetters.resolve(ROUTE);
-        await().atMost(DEADLINE).until(() -> reasonFiles(folder).size() == 1);
-        assertThat(Files.readString(reasonFiles(folder).get(0))).contains("reason: " + big + ": file is " + Files.size(big)
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles(ROUTE).size() == 1);
+        assertThat(sources.reasons(ROUTE).get(0)).contains("reason: " + big + ": file is " + Files.size(big)
                 + " bytes, more than the 1000000 an XCCDF result may have (annexa.sources.xccdf.max-file-bytes)");
         assertThat(sink.keys()).isEmpty();
     }
 
-    private void start(Map<String, String> overrides) throws Exception {
-        Properties settings = new Properties();
-        try (InputStream in = Files.newInputStream(ProjectFiles.root().resolve("config/annexa.properties"))) {
-            settings.load(in);
-        }
-        settings.setProperty("annexa.sources.samples.enabled", "false");
-        // only the scanner route may deliver here: every other local source looks at an empty folder or is off
-        Path nowhere = Files.createDirectories(temp.resolve("nowhere"));
-        for (String key : settings.stringPropertyNames()) {
-            if (key.endsWith(".local.dir") || key.endsWith(".local.root")) {
-                settings.setProperty(key, nowhere.toString());
-            } else if (key.endsWith(".enabled") && !key.equals("annexa.sources.samples.enabled")) {
-                settings.setProperty(key, "false");
-            }
-        }
-        settings.setProperty("annexa.sources.logs.follow", nowhere.resolve("none.log").toString());
-        settings.setProperty("annexa.sources.inbox.poll-ms", "100");
-        // the other routes of the project run too: point them at empty folders of the test's
-        Path localSsh = Files.createDirectories(temp.resolve("local-etc-ssh"));
-        settings.setProperty("annexa.sources.sshd-config.local.dir", localSsh.toString());
-        settings.setProperty("annexa.sources.sshd-config.local.root", Files.createDirectories(temp.resolve("local-root")).toString());
-        settings.setProperty("annexa.sources.tls.targets", "");
-        settings.putAll(overrides);
-        Map<String, String> fixed = new HashMap<>();
-        fixed.put("annexa.home", ProjectFiles.root().toString());
-        fixed.put("annexa.data", temp.toString());
-        fixed.put("annexa.inbox", inbox.toString());
-        fixed.put("annexa.host.name", "testhost");
-        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(sink, new SourceMonitor(), temp,
-                name -> Optional.ofNullable(settings.getProperty(name)), ControlCatalog.load(),
-                Long.parseLong(settings.getProperty("annexa.sources.max-file-bytes"))));
-        runtime.start();
-    }
-
     private SourceRuntime.RouteStatus route() {
-        return runtime.routes().stream().filter(r -> r.routeId().equals(ROUTE)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + ROUTE + " in " + runtime.routes()));
+        return sources.route(ROUTE);
     }
 
     /** Writes beside the inbox and renames into it, so the route never sees half a file. */
     private Path drop(byte[] content, Path target) throws IOException {
         Path staged = Files.write(Files.createDirectories(temp.resolve("staging")).resolve(target.getFileName()), content);
         return Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static List<Path> reasonFiles(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().toList();
-        }
     }
 }
