@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -162,8 +164,24 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         return library;
     }
 
-    /** How often each rule has fired, by rule id. */
-    /** When each rule (by id) last evaluated freshly read evidence of the kinds it reads. */
+    /**
+     * Runs {@code probe} on the evaluation thread against the session in service, after every input handed
+     * over before it has been applied (not necessarily fired: the cycle it is part of fires after it). For
+     * tests and benchmarks that must look into the session, which no other thread may touch.
+     */
+    <T> CompletableFuture<T> inspect(Function<EvaluationSession, T> probe) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        inbox.add(s -> {
+            try {
+                answer.complete(probe.apply(s));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+        /** When each rule (by id) last evaluated freshly read evidence of the kinds it reads. */
     public Map<String, Instant> lastEvaluated() {
         return lastEvaluated;
     }

@@ -16,9 +16,11 @@ import org.kie.api.definition.type.PropertyReactive;
  *
  * <p>Why this fact exists: the textbook DRL for "N events within W" ({@code accumulate ... over window:time})
  * re-evaluates every earlier event of the key for each new one, so its cost grows with the burst it is
- * meant to catch (measured: ~4,700 events/s). A window fact that each event updates once costs O(1) per
+ * meant to catch (measured: ~4,700 events/s). A window fact that each event updates once fires one rule per
  * event. Rules only ever {@code modify} it through {@link #add} and {@link #addValue}, which declare what it changes, so the
- * pattern that looks the window up by (rule, asset, key) is not re-evaluated by the change.
+ * pattern that looks the window up by (rule, asset, key) is not re-evaluated by the change. Drools still
+ * re-files the window's joins on each {@code modify}, one per live event of the key, so a long burst from one
+ * source slows down as it grows (README, "Rule library benchmarks").
  *
  * <p>The usual four rules: open a window for a new key, add each event to it, raise the finding when
  * {@code count} crosses the threshold (and {@link #markReported}), forget windows that have gone quiet.

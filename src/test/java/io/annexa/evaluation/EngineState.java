@@ -1,0 +1,47 @@
+package io.annexa.evaluation;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the engine's session holds, read on the evaluation thread through {@link EvaluationEngine#inspect}:
+ * for the benchmarks in {@code io.annexa.bench}, which cannot reach into this package.
+ *
+ * @param liveEvents log events in working memory (not yet expired)
+ * @param facts      every fact in working memory: events, evidence, windows, parameters, ...
+ * @param firings    rule firings since the session started (a swap starts a new session)
+ */
+public record EngineState(long liveEvents, long facts, long firings) {
+
+    private static final long TIMEOUT_MINUTES = 10;
+
+    /** The state once everything handed over before this call has been applied and fired. */
+    public static EngineState settled(EvaluationEngine engine) throws Exception {
+        drain(engine);
+        return of(engine);
+    }
+
+    /** Waits until everything handed over before this call has been applied and fired. */
+    public static void drain(EvaluationEngine engine) throws Exception {
+        // A probe runs inside a cycle that fires after it; the second one, queued only once the first has
+        // run, lands in a later cycle and so comes after the first one's cycle fired.
+        applied(engine).get(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+        applied(engine).get(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+    }
+
+    /** The state once what was handed over before this call has been applied; does not wait for the firing. */
+    public static EngineState of(EvaluationEngine engine) throws Exception {
+        return engine.inspect(EngineState::of).get(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+    }
+
+    /** Completes once everything handed over before this call has been applied: lets a feeder bound its lead. */
+    public static CompletableFuture<Void> applied(EvaluationEngine engine) {
+        return engine.inspect(session -> null);
+    }
+
+    /** The state of a session the caller owns (a replay's, fed on the caller's thread). */
+    public static EngineState of(EvaluationSession session) {
+        long firings = session.firings().values().stream().mapToLong(Long::longValue).sum();
+        return new EngineState(session.liveEvents().size(), session.factCount(), firings);
+    }
+}
