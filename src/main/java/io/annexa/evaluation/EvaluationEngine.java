@@ -147,11 +147,27 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         }
     }
 
+    private static boolean changedBetween(RuleLibrary before, RuleLibrary after, String ruleId) {
+        return !before.isEnabled(ruleId) || !before.version(ruleId).equals(after.version(ruleId))
+                || !parametersOf(before, ruleId).equals(parametersOf(after, ruleId));
+    }
+
+    private static java.util.Set<io.annexa.evidence.RuleParameter> parametersOf(RuleLibrary library, String ruleId) {
+        return library.parameters().stream().filter(p -> p.rule().equals(ruleId)).collect(java.util.stream.Collectors.toSet());
+    }
+
     private void swapTo(RuleLibrary next) {
         EvaluationSession fresh = next.newSession(EvaluationSession.Clock.REALTIME);
         session.evidence().forEach(fresh::carryOver);
         for (LogEvent event : session.liveEvents()) {
             fresh.insertEvent(event, event.getTimestamp());
+        }
+        // The new session counts the live events again; what unchanged rules find in them the old session
+        // has reported already. Changed or new rules report theirs: they were not looking before.
+        for (Finding incident : fresh.settleCarriedOver()) {
+            if (changedBetween(library, next, incident.getRuleId())) {
+                replayedIncidents.add(incident);
+            }
         }
         EvaluationSession old = session;
         session = fresh;

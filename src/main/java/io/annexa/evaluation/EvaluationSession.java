@@ -191,6 +191,21 @@ public final class EvaluationSession implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Fires the rules over what was carried over from an earlier session, before any new input, and returns the
+     * incidents they raised. Evidence carried over was not re-read, so nothing counts as refreshed.
+     */
+    List<Finding> settleCarriedOver() {
+        tick();
+        fireAll();
+        reportedIncidents.forEach(session::delete);
+        reportedIncidents.clear();
+        fireAll();
+        List<Finding> raised = List.copyOf(incidents);
+        incidents.clear();
+        return raised;
+    }
+
     /** How often each rule (by DRL package) has fired since the session started. */
     public Map<String, Long> firings() {
         return Map.copyOf(firings);

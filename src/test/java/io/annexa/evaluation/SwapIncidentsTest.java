@@ -1,0 +1,91 @@
+package io.annexa.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.annexa.ProjectFiles;
+import io.annexa.control.ControlCatalog;
+import io.annexa.evidence.EvidenceKey;
+import io.annexa.evidence.LogEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new rule library counts the live events again. A burst an unchanged rule reported before the swap is not
+ * reported a second time; a rule whose DRL or parameters changed reports what it now finds.
+ */
+class SwapIncidentsTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final String BRUTE_FORCE = "ssh_brute_force_detected";
+
+    @TempDir
+    Path home;
+
+    private final ControlCatalog catalog = ControlCatalog.load();
+    private final List<Finding> incidents = new CopyOnWriteArrayList<>();
+    private final List<EvaluationResult> results = new CopyOnWriteArrayList<>();
+    private Path rules;
+    private Path settings;
+    private EvaluationEngine engine;
+
+    @BeforeEach
+    void start() throws Exception {
+        rules = ProjectFiles.rulesSubset(home.resolve("rules"), "technological/c8_16_monitoring_activities/" + BRUTE_FORCE);
+        settings = Files.createDirectories(home.resolve("config")).resolve("rules.yml");
+        engine = new EvaluationEngine(RuleLibrary.load(rules, settings, catalog), result -> {
+            incidents.addAll(result.incidents());
+            results.add(result);
+        }, Thread::new);
+        Instant now = Instant.now();
+        // six failures from one source within a minute: one burst (threshold 5 in 10 minutes)
+        engine.events(IntStream.range(0, 6).mapToObj(i -> failure("web1", "203.0.113.5", now.minusSeconds(60 - i * 10L))).toList());
+        await().atMost(DEADLINE).until(() -> incidents.size() == 1);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+    }
+
+    @Test
+    void anUnchangedRuleDoesNotReportTheSameBurstAgain() throws Exception {
+        swapAndSettle(RuleLibrary.load(rules, settings, catalog));
+
+        assertThat(incidents).singleElement().satisfies(f -> assertThat(f.getEvidence()).contains("source 203.0.113.5: 5 failed"));
+    }
+
+    @Test
+    void aRuleWithChangedParametersReportsWhatItNowFinds() throws Exception {
+        Files.writeString(settings, "rules:\n  " + BRUTE_FORCE + ":\n    parameters:\n      threshold: 3\n");
+        swapAndSettle(RuleLibrary.load(rules, settings, catalog));
+
+        assertThat(incidents).hasSize(2);
+        assertThat(incidents.get(1).getEvidence()).contains("source 203.0.113.5: 3 failed").contains("threshold 3");
+    }
+
+    /** Swaps, then waits for the result of a later input, so that what the swap raised has been published. */
+    private void swapAndSettle(RuleLibrary next) {
+        engine.swap(next);
+        EvidenceKey marker = new EvidenceKey("sshd_config", "marker", "test");
+        engine.replace(marker, List.of());
+        await().atMost(DEADLINE).until(() -> engine.library() == next
+                && results.stream().anyMatch(r -> r.refreshed().contains(marker.scope())));
+    }
+
+    private static LogEvent failure(String asset, String source, Instant at) {
+        return new LogEvent(asset, at, "sshd", "auth_failure",
+                Map.of("reported_by", "sshd", "source_ip", source, "user", "root"),
+                "Failed password for root from " + source + " port 22 ssh2");
+    }
+}
