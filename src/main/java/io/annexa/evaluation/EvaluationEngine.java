@@ -164,8 +164,9 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         }
         // The new session counts the live events again; what unchanged rules find in them the old session
         // has reported already. Changed or new rules report theirs: they were not looking before.
+        Map<String, Boolean> changed = new java.util.HashMap<>();
         for (Finding incident : fresh.settleCarriedOver()) {
-            if (changedBetween(library, next, incident.getRuleId())) {
+            if (changed.computeIfAbsent(incident.getRuleId(), id -> changedBetween(library, next, id))) {
                 replayedIncidents.add(incident);
             }
         }
