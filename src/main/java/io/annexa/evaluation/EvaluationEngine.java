@@ -198,7 +198,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         return answer;
     }
 
-        /** When each rule (by id) last evaluated freshly read evidence of the kinds it reads. */
+    /** When each rule (by id) last evaluated freshly read evidence of the kinds it reads. */
     public Map<String, Instant> lastEvaluated() {
         return lastEvaluated;
     }
@@ -214,6 +214,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         lastEvaluated = Map.copyOf(updated);
     }
 
+    /** How often each rule has fired, by rule id. */
     public Map<String, Long> firings() {
         return firings;
     }

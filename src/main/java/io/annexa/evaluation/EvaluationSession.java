@@ -176,12 +176,7 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** Fires what the changes since the last cycle activated and reports the resulting state. */
     public EvaluationResult fire() {
-        tick();
-        fireAll();
-        // Incidents are reported once; keeping them would let working memory grow with every attack.
-        reportedIncidents.forEach(session::delete);
-        reportedIncidents.clear();
-        fireAll();
+        settle();
         Instant at = Instant.ofEpochMilli(session.getSessionClock().getCurrentTime());
         EvaluationResult result = new EvaluationResult(at, findings.keySet(), observed.keySet(), refreshed,
                 firedThisCycle, incidents);
@@ -196,14 +191,19 @@ public final class EvaluationSession implements AutoCloseable {
      * incidents they raised. Evidence carried over was not re-read, so nothing counts as refreshed.
      */
     List<Finding> settleCarriedOver() {
-        tick();
-        fireAll();
-        reportedIncidents.forEach(session::delete);
-        reportedIncidents.clear();
-        fireAll();
+        settle();
         List<Finding> raised = List.copyOf(incidents);
         incidents.clear();
         return raised;
+    }
+
+    private void settle() {
+        tick();
+        fireAll();
+        // Incidents are reported once; keeping them would let working memory grow with every attack.
+        reportedIncidents.forEach(session::delete);
+        reportedIncidents.clear();
+        fireAll();
     }
 
     /** How often each rule (by DRL package) has fired since the session started. */
