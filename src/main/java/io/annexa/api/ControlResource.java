@@ -1,5 +1,7 @@
 package io.annexa.api;
 
+import io.annexa.access.Role;
+import jakarta.servlet.http.HttpServletRequest;
 import io.annexa.control.Control;
 import io.annexa.control.ControlCatalog;
 import io.annexa.control.Coverage;
@@ -57,7 +59,11 @@ public class ControlResource {
     @Inject
     AnnexaService service;
 
+    @jakarta.ws.rs.core.Context
+    HttpServletRequest request;
+
     @GET
+    @Requires(Role.VIEWER)
     public List<View> list(@jakarta.ws.rs.core.Context UriInfo uri) {
         Predicate<SoaEntry> filter = filter(uri.getQueryParameters());
         ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);
@@ -65,6 +71,7 @@ public class ControlResource {
     }
 
     @GET
+    @Requires(Role.VIEWER)
     @Path("{id}")
     public Detail get(@PathParam("id") String id) {
         ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);
@@ -75,7 +82,7 @@ public class ControlResource {
         SoaEntry entry = Soa.current(service).entries().stream().filter(e -> e.control().id().equals(id)).findFirst().orElseThrow();
         List<NonconformityResource.View> open = service.repository()
                 .map(r -> r.search(new NonconformityFilter(Optional.of(io.annexa.register.NonconformityStatus.OPEN), Optional.of(id), Optional.empty())))
-                .orElse(List.of()).stream().map(NonconformityResource.View::of).toList();
+                .orElse(List.of()).stream().map(NonconformityResource.View.shownTo(request)).toList();
         return new Detail(view(entry, catalog), open);
     }
 

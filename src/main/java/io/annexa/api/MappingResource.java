@@ -1,5 +1,6 @@
 package io.annexa.api;
 
+import io.annexa.access.Role;
 import io.annexa.control.ControlCatalog;
 import io.annexa.control.LegacyControl;
 import io.annexa.service.AnnexaService;
@@ -28,12 +29,14 @@ public class MappingResource {
     AnnexaService service;
 
     @GET
+    @Requires(Role.VIEWER)
     public List<Mapping> list() {
         ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);
         return catalog.legacyControls().stream().map(l -> mapping(l, catalog)).toList();
     }
 
     @GET
+    @Requires(Role.VIEWER)
     @Path("{id}")
     public Mapping get(@PathParam("id") String id) {
         ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);

@@ -1,5 +1,8 @@
 package io.annexa.api;
 
+import io.annexa.access.Role;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.AssetNames;
 import io.annexa.register.Nonconformity;
@@ -37,22 +40,38 @@ public class NonconformityResource {
                     nc.getRequirement(), nc.getAsset(), nc.getSeverity(), nc.getStatus().label(), nc.getFirstSeen(),
                     nc.getLastSeen(), nc.getResolvedAt(), nc.isIncident(), nc.getEvidence());
         }
+
+        /** Evidence (which file, which line, which setting) is for auditors and stronger: a viewer gets null. */
+        View forViewerOnly() {
+            return new View(id, ruleId, ruleTitle, control, controls, requirement, asset, severity, status, firstSeen,
+                    lastSeen, resolvedAt, incident, null);
+        }
+
+        static java.util.function.Function<Nonconformity, View> shownTo(HttpServletRequest request) {
+            boolean evidence = AccessFilter.may(request, Role.AUDITOR);
+            return nc -> evidence ? of(nc) : of(nc).forViewerOnly();
+        }
     }
+
+    @Context
+    HttpServletRequest request;
 
     @Inject
     AnnexaService service;
 
     @GET
+    @Requires(Role.VIEWER)
     public List<View> list(@QueryParam("status") String status, @QueryParam("control") String control,
                            @QueryParam("asset") String asset) {
         NonconformityFilter filter = new NonconformityFilter(
                 blank(status).map(NonconformityResource::status),
                 blank(control).map(this::control),
                 blank(asset).map(NonconformityResource::asset));
-        return repository().search(filter).stream().map(View::of).toList();
+        return repository().search(filter).stream().map(View.shownTo(request)).toList();
     }
 
     @GET
+    @Requires(Role.VIEWER)
     @Path("{id}")
     public View get(@PathParam("id") String id) {
         long number;
@@ -61,7 +80,7 @@ public class NonconformityResource {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest("nonconformity id '" + id + "' is not a number");
         }
-        return repository().find(number).map(View::of)
+        return repository().find(number).map(View.shownTo(request))
                 .orElseThrow(() -> ApiError.notFound("no nonconformity with id " + number));
     }
 

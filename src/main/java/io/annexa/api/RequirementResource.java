@@ -1,5 +1,6 @@
 package io.annexa.api;
 
+import io.annexa.access.Role;
 import io.annexa.control.Clause;
 import io.annexa.control.ControlCatalog;
 import io.annexa.service.AnnexaService;
@@ -27,6 +28,7 @@ public class RequirementResource {
     AnnexaService service;
 
     @GET
+    @Requires(Role.VIEWER)
     public Requirements get() {
         ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);
         List<AnnexAControl> annexA = catalog.annexA().entrySet().stream()

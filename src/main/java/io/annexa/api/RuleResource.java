@@ -1,5 +1,6 @@
 package io.annexa.api;
 
+import io.annexa.access.Role;
 import io.annexa.evaluation.EvaluationEngine;
 import io.annexa.evaluation.Problem;
 import io.annexa.evaluation.RuleDefinition;
@@ -19,7 +20,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -27,6 +29,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Logger;
 
 /**
  * The rule library: what is in service, checking a rule before deploying it, deploying it, and
@@ -60,9 +64,15 @@ public class RuleResource {
     AnnexaService service;
 
     @Context
-    HttpHeaders headers;
+    HttpServletRequest request;
+
+    /** Checking a draft compiles the whole library: one at a time, so a burst of requests cannot exhaust CPU and heap. */
+    private static final Semaphore CHECKING = new Semaphore(1);
+    private static final long RETRY_AFTER_SECONDS = 5;
+    private static final Logger LOG = Logger.getLogger(RuleResource.class.getName());
 
     @GET
+    @Requires(Role.VIEWER)
     public List<View> list() {
         EvaluationEngine engine = Ready.require(service, AnnexaService::engine);
         RuleLibrary library = engine.library();
@@ -73,27 +83,29 @@ public class RuleResource {
 
     @GET
     @Path("deployment")
+    @Requires(Role.VIEWER)
     public Deployment deployment() {
         return Deployment.of(Ready.require(service, AnnexaService::deployer).lastDeployment());
     }
 
     @POST
     @Path("validate")
+    @Requires(Role.RULE_AUTHOR)
     @Consumes(MediaType.APPLICATION_JSON)
     public Validation validate(RuleDraft draft) {
-        List<String> problems = check(draft);
+        List<String> problems = checkAlone(draft);
         return new Validation(problems.isEmpty(), problems);
     }
 
     @PUT
     @Path("{id}")
+    @Requires(Role.RULE_AUTHOR)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response put(@PathParam("id") String id, RuleDraft draft) {
-        AdminGuard.require(service, headers);
         if (draft == null || draft.path() == null || !draft.id().equals(id)) {
             throw ApiError.badRequest("the rule folder's last segment must be the rule id '" + id + "'");
         }
-        List<String> problems = check(draft);
+        List<String> problems = checkAlone(draft);
         if (!problems.isEmpty()) {
             return Response.status(422).entity(new Validation(false, problems)).build();
         }
@@ -103,14 +115,17 @@ public class RuleResource {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write rule " + id + " into " + home.rules(), e);
         }
-        return Response.ok(Deployment.of(Ready.require(service, AnnexaService::deployer).deploy())).build();
+        Deployment deployment = Deployment.of(Ready.require(service, AnnexaService::deployer).deploy());
+        LOG.info(() -> AccessFilter.caller(request).describe() + " wrote rule " + id + " (" + draft.path() + "): "
+                + (deployment.deployed() ? "deployed" : "not deployed"));
+        return Response.ok(deployment).build();
     }
 
     @PUT
     @Path("{id}/enabled")
+    @Requires(Role.RULE_AUTHOR)
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     public Deployment enable(@PathParam("id") String id, String body) {
-        AdminGuard.require(service, headers);
         String flag = body == null ? "" : body.strip();
         if (!flag.equals("true") && !flag.equals("false")) {
             throw ApiError.badRequest("body must be true or false, not '" + flag + "'");
@@ -127,7 +142,22 @@ public class RuleResource {
         } catch (IllegalStateException e) {
             throw ApiError.of(Response.Status.CONFLICT, e.getMessage());
         }
+        LOG.info(() -> AccessFilter.caller(request).describe() + " set rule " + id + " enabled=" + flag);
         return Deployment.of(Ready.require(service, AnnexaService::deployer).deploy());
+    }
+
+    private List<String> checkAlone(RuleDraft draft) {
+        if (!CHECKING.tryAcquire()) {
+            throw new WebApplicationException(Response.status(Response.Status.TOO_MANY_REQUESTS)
+                    .header("Retry-After", RETRY_AFTER_SECONDS).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ApiError(429, "another rule check is running; one runs at a time. Try again in "
+                            + RETRY_AFTER_SECONDS + " s")).build());
+        }
+        try {
+            return check(draft);
+        } finally {
+            CHECKING.release();
+        }
     }
 
     private List<String> check(RuleDraft draft) {

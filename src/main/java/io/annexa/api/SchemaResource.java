@@ -1,5 +1,6 @@
 package io.annexa.api;
 
+import io.annexa.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,7 @@ public class SchemaResource {
     private static final Set<String> PUBLISHED = Set.of(SoaXml.SCHEMA);
 
     @GET
+    @Requires(Role.VIEWER)
     @Path("{name}")
     @Produces("application/xml")
     public InputStream get(@PathParam("name") String name) {

@@ -1,5 +1,6 @@
 package io.annexa.api;
 
+import io.annexa.access.Role;
 import io.annexa.control.ControlCatalog;
 import io.annexa.control.StatementOfApplicability;
 import io.annexa.service.AnnexaService;
@@ -39,10 +40,19 @@ public class SoaResource {
     @Inject
     AnnexaService service;
 
+    @Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
+
     @GET
+    @Requires(Role.VIEWER)
     @Produces({MediaType.APPLICATION_JSON, "text/csv", MediaType.APPLICATION_XML})
     public Response get(@QueryParam("format") String format, @Context Request request, @Context UriInfo uri) {
         MediaType type = chosen(format, request);
+        if (!type.equals(MediaType.APPLICATION_JSON_TYPE) && !AccessFilter.may(servletRequest, Role.AUDITOR)) {
+            // the JSON view is for reading; the CSV and XML files are exports, and exports are for auditors
+            throw ApiError.of(Response.Status.FORBIDDEN, "exporting the Statement of Applicability as "
+                    + (type.equals(CSV) ? "CSV" : "XML") + " needs the auditor role or stronger; the JSON view (?format=json) needs viewer");
+        }
         StatementOfApplicability soa = Soa.current(service);
         ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);
         Object body;

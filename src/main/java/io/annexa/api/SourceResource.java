@@ -1,5 +1,6 @@
 package io.annexa.api;
 
+import io.annexa.access.Role;
 import io.annexa.ingestion.SourceRuntime;
 import io.annexa.service.AnnexaService;
 import jakarta.enterprise.context.RequestScoped;
@@ -26,6 +27,7 @@ public class SourceResource {
     AnnexaService service;
 
     @GET
+    @Requires(Role.VIEWER)
     public List<View> list() {
         SourceRuntime sources = Ready.require(service, AnnexaService::sources);
         return sources.routes().stream().map(r -> new View(r.routeId(), r.kind(), r.state(), r.endpoint(),

@@ -36,10 +36,31 @@ public final class AnnexaLauncher {
             System.exit(runInSizedJvm(args));
         }
         try {
-            Class.forName(PAYARA_MAIN).getMethod("main", String[].class).invoke(null, (Object) payaraArgs);
+            Class.forName(PAYARA_MAIN).getMethod("main", String[].class).invoke(null, (Object) withListeners(payaraArgs));
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /** Adds the listener plan (address, TLS, no data grid) and applies its JVM properties to this process. */
+    private static String[] withListeners(String[] payaraArgs) throws java.io.IOException {
+        List<String> result = new ArrayList<>(List.of(payaraArgs));
+        Listeners.Plan plan = Listeners.plan(LauncherSettings.fromProcess());
+        plan.systemProperties().forEach(System::setProperty);
+        result.addAll(plan.options());
+        if (!result.contains("--prebootcommandfile")) {
+            java.nio.file.Path commands = java.nio.file.Files.createTempFile("annexa-preboot", ".asadmin");
+            commands.toFile().deleteOnExit();
+            java.nio.file.Files.write(commands, plan.preBootCommands());
+            result.add("--prebootcommandfile");
+            result.add(commands.toString());
+        } else {
+            System.err.println("Annexa: --prebootcommandfile was given, so annexa.http.* settings are not applied");
+        }
+        if (!result.contains("--nohazelcast") && !result.contains("--clustermode")) {
+            result.add("--nohazelcast");
+        }
+        return result.toArray(new String[0]);
     }
 
     private static int runInSizedJvm(String[] args) throws Exception {

@@ -1,5 +1,11 @@
 package io.annexa.service;
 
+import io.annexa.access.AccessAdministration;
+import io.annexa.access.AccessStore;
+import io.annexa.access.Authenticator;
+import io.annexa.access.BootstrapAdmin;
+import io.annexa.access.LoginThrottle;
+import io.annexa.access.PasswordHasher;
 import io.annexa.control.Applicability;
 import io.annexa.control.ApplicabilityReader;
 import io.annexa.control.CatalogException;
@@ -13,6 +19,7 @@ import io.annexa.ingestion.ConfigParsers;
 import io.annexa.ingestion.SourceContext;
 import io.annexa.ingestion.SourceMonitor;
 import io.annexa.ingestion.SourceRuntime;
+import io.annexa.register.DatabaseMigrations;
 import io.annexa.register.DatabaseSettings;
 import io.annexa.register.NonconformityRegister;
 import io.annexa.register.NonconformityRepository;
@@ -27,6 +34,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -64,12 +72,16 @@ public class AnnexaService {
     private volatile EvaluationEngine engine;
     private volatile SourceRuntime sources;
     private volatile RuleDeployer deployer;
+    private volatile AccessStore accessStore;
+    private volatile Authenticator authenticator;
+    private volatile AccessAdministration administration;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         Instant started = Instant.now();
         try {
             home = new AnnexaHome(AnnexaHome.locateHome(), Path.of(setting("annexa.data").orElse("./annexa-data")));
             LOG.info(() -> "Annexa home " + home.home() + ", data " + home.data());
+            startAccessControl();
             catalog = ControlCatalog.load();
             scenarioInputs = new ScenarioInputs(catalog);
             applicability = new ApplicabilityReader(catalog).read(home.config().resolve("applicability.yml"));
@@ -105,11 +117,31 @@ public class AnnexaService {
         }
     }
 
+    /**
+     * Users and tokens come first: even when the rules cannot be used, an admin can sign in and see why.
+     * The database schema is migrated here, before anything opens it.
+     */
+    private void startAccessControl() throws java.io.IOException {
+        DatabaseSettings database = databaseSettings();
+        DatabaseMigrations.migrate(database);
+        accessStore = AccessStore.open(database.url(), database.user(), database.password());
+        PasswordHasher hasher = new PasswordHasher();
+        Clock clock = Clock.systemUTC();
+        Duration window = Duration.ofSeconds(setting("annexa.auth.failure-window-seconds").map(Long::parseLong).orElse(300L));
+        authenticator = new Authenticator(accessStore, hasher,
+                new LoginThrottle(setting("annexa.auth.max-failures-per-user").map(Integer::parseInt).orElse(5), window, clock),
+                new LoginThrottle(setting("annexa.auth.max-failures-per-address").map(Integer::parseInt).orElse(20), window, clock),
+                clock);
+        administration = new AccessAdministration(accessStore, hasher, authenticator, clock);
+        BootstrapAdmin.ensure(administration, accessStore, setting("annexa.bootstrap.admin-password"), home.data());
+    }
+
     private void fail(String message, Throwable cause) {
         failure = message;
         state = State.FAILED;
         LOG.log(Level.SEVERE, message, cause);
-        stop();
+        // access control stays up: callers are still told who they are, and only signed-in ones learn why
+        stopEvaluation();
     }
 
     private Map<String, String> fixedProperties() {
@@ -143,6 +175,16 @@ public class AnnexaService {
 
     @PreDestroy
     void stop() {
+        stopEvaluation();
+        if (accessStore != null) {
+            accessStore.close();
+        }
+        authenticator = null;
+        administration = null;
+        accessStore = null;
+    }
+
+    private void stopEvaluation() {
         if (deployer != null) {
             deployer.close();
         }
@@ -197,6 +239,15 @@ public class AnnexaService {
 
     public Optional<EvaluationEngine> engine() {
         return Optional.ofNullable(engine);
+    }
+
+    /** Checks credentials; empty until access control is up (and after it failed to start). */
+    public Optional<Authenticator> authenticator() {
+        return Optional.ofNullable(authenticator);
+    }
+
+    public Optional<AccessAdministration> administration() {
+        return Optional.ofNullable(administration);
     }
 
     public Optional<RuleDeployer> deployer() {

@@ -1,0 +1,194 @@
+package io.annexa.access;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Checks the {@code Authorization} header of a request: HTTP Basic (user name and password) for people
+ * and scripts, {@code Bearer <token>} for API tokens.
+ *
+ * <p>A password check costs about a third of a second by design, and scripts send Basic credentials
+ * with every request. So a successful check is remembered for {@link #VERIFIED_FOR}, keyed by an HMAC
+ * of name and password under a key that exists only in this process's memory (nothing that could be
+ * cracked offline is kept), and forgotten as soon as any user changes.
+ */
+public final class Authenticator {
+
+    static final Duration VERIFIED_FOR = Duration.ofMinutes(5);
+    private static final int MAX_VERIFIED = 1_000;
+    private static final Duration LAST_USE_PRECISION = Duration.ofMinutes(1);
+    private static final int MAX_HEADER_LENGTH = 4_096;
+
+    private final AccessStore store;
+    private final PasswordHasher hasher;
+    private final LoginThrottle perUser;
+    private final LoginThrottle perAddress;
+    private final Clock clock;
+    private final byte[] cacheKey = new byte[32];
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Map<Long, Instant> lastUseWritten = new ConcurrentHashMap<>();
+    /** Checked when the user does not exist, so that a wrong name costs as long as a wrong password. */
+    private final String decoyHash;
+
+    private record Verified(String user, Instant until) {
+    }
+
+    public Authenticator(AccessStore store, PasswordHasher hasher, LoginThrottle perUser, LoginThrottle perAddress, Clock clock) {
+        this.store = store;
+        this.hasher = hasher;
+        this.perUser = perUser;
+        this.perAddress = perAddress;
+        this.clock = clock;
+        new SecureRandom().nextBytes(cacheKey);
+        this.decoyHash = hasher.hash("decoy-password-for-timing".toCharArray());
+    }
+
+    public AuthOutcome authenticate(String authorization, String address) {
+        if (authorization == null || authorization.isBlank()) {
+            return new AuthOutcome.Anonymous();
+        }
+        if (authorization.length() > MAX_HEADER_LENGTH) {
+            return new AuthOutcome.Rejected("the Authorization header is longer than " + MAX_HEADER_LENGTH + " characters");
+        }
+        Optional<Duration> addressWait = perAddress.blocked(address);
+        if (addressWait.isPresent()) {
+            return throttled("too many failed sign-ins from " + address, addressWait.get());
+        }
+        String header = authorization.strip();
+        int space = header.indexOf(' ');
+        String scheme = space < 0 ? header : header.substring(0, space);
+        String value = space < 0 ? "" : header.substring(space + 1).strip();
+        if (scheme.equalsIgnoreCase("Basic")) {
+            return basic(value, address);
+        }
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return bearer(value, address);
+        }
+        return new AuthOutcome.Rejected("the Authorization scheme must be Basic or Bearer");
+    }
+
+    private AuthOutcome basic(String encoded, String address) {
+        String decoded;
+        try {
+            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Base64.getDecoder().decode(encoded))).toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            return reject(null, address, "Basic credentials must be base64 of name:password in UTF-8");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 1) {
+            return reject(null, address, "Basic credentials must be base64 of name:password");
+        }
+        String name = decoded.substring(0, colon);
+        char[] password = decoded.substring(colon + 1).toCharArray();
+        try {
+            Optional<Duration> userWait = perUser.blocked(name);
+            if (userWait.isPresent()) {
+                return throttled("too many failed sign-ins for user " + name, userWait.get());
+            }
+            String cacheEntry = cacheKeyOf(name, password);
+            Verified known = verified.get(cacheEntry);
+            Instant now = clock.instant();
+            if (known != null && now.isBefore(known.until())) {
+                Optional<UserAccount> user = store.user(name).filter(u -> !u.isDisabled());
+                if (user.isPresent()) {
+                    return new AuthOutcome.Authenticated(new Caller(name, user.get().getRole(), null));
+                }
+            }
+            Optional<UserAccount> user = store.user(name);
+            boolean matches = hasher.verify(password, user.map(UserAccount::getPasswordHash).orElse(decoyHash));
+            if (user.isEmpty() || !matches || user.get().isDisabled()) {
+                return reject(name, address, "wrong user name or password, or the user is disabled");
+            }
+            perUser.succeeded(name);
+            if (verified.size() >= MAX_VERIFIED) {
+                verified.clear();
+            }
+            verified.put(cacheEntry, new Verified(name, now.plus(VERIFIED_FOR)));
+            return new AuthOutcome.Authenticated(new Caller(name, user.get().getRole(), null));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private AuthOutcome bearer(String token, String address) {
+        if (!TokenSecret.looksLikeToken(token)) {
+            return reject(null, address, "the bearer token is not an Annexa API token");
+        }
+        Optional<ApiToken> found = store.tokenByHash(TokenSecret.digest(token));
+        Instant now = clock.instant();
+        if (found.isEmpty()) {
+            return reject(null, address, "unknown or deleted API token");
+        }
+        ApiToken apiToken = found.get();
+        if (apiToken.isExpired(now)) {
+            return reject(null, address, "API token " + apiToken.getId() + " expired at " + apiToken.getExpiresAt());
+        }
+        Optional<UserAccount> user = store.user(apiToken.getUserName()).filter(u -> !u.isDisabled());
+        if (user.isEmpty()) {
+            return reject(null, address, "API token " + apiToken.getId() + " belongs to a disabled or deleted user");
+        }
+        Role role = user.get().getRole().includes(apiToken.getRole()) ? apiToken.getRole() : user.get().getRole();
+        recordUse(apiToken, now);
+        return new AuthOutcome.Authenticated(new Caller(apiToken.getUserName(), role, apiToken.getId()));
+    }
+
+    /** Last use is kept to the minute, so a busy script does not write to the database on every request. */
+    private void recordUse(ApiToken token, Instant now) {
+        Instant written = lastUseWritten.get(token.getId());
+        if (written == null || !now.isBefore(written.plus(LAST_USE_PRECISION))) {
+            lastUseWritten.put(token.getId(), now);
+            token.setLastUsedAt(now);
+            store.save(token);
+        }
+    }
+
+    /** Forget remembered password checks: a user's password, role or state changed. */
+    public void forgetVerified() {
+        verified.clear();
+    }
+
+    private AuthOutcome reject(String user, String address, String message) {
+        if (user != null) {
+            perUser.failed(user);
+        }
+        perAddress.failed(address);
+        return new AuthOutcome.Rejected(message);
+    }
+
+    private static AuthOutcome throttled(String message, Duration wait) {
+        long seconds = Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
+        return new AuthOutcome.Throttled(message + "; try again in " + seconds + " s", Duration.ofSeconds(seconds));
+    }
+
+    private String cacheKeyOf(String name, char[] password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+            mac.update(name.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+            mac.update(bytes);
+            Arrays.fill(bytes.array(), (byte) 0);
+            return HexFormat.of().formatHex(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+}
