@@ -22,16 +22,29 @@ final class SoaCsv {
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER).get())) {
             for (SoaEntry e : soa.entries()) {
                 csv.printRecord(e.control().id(), e.control().annexA(), e.control().title(), e.control().theme(),
-                        e.applicability().applicable() ? "yes" : "no", e.applicability().justification(),
+                        e.applicability().applicable() ? "yes" : "no", inert(e.applicability().justification()),
                         e.applicability().implementation() == null ? "" : e.applicability().implementation().label(),
                         e.coverage().label(), String.join("; ", e.rules()), e.status().label(),
                         e.lastEvaluated() == null ? "" : e.lastEvaluated().toString(),
                         String.join("; ", e.openNonconformities().stream().map(String::valueOf).toList()),
-                        String.join("; ", e.problems()), e.applicability().notes());
+                        inert(String.join("; ", e.problems())), inert(e.applicability().notes()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * Free text typed by people (justifications, notes) is exported as text, never as a formula: a cell
+     * starting with {@code = + - @} (or a tab or carriage return, which some spreadsheets strip first) gets a
+     * leading apostrophe, the OWASP advice against CSV injection.
+     */
+    static String inert(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        char first = text.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r' ? "'" + text : text;
     }
 }

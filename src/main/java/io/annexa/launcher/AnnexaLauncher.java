@@ -18,8 +18,8 @@ import java.util.List;
  * {@code ANNEXA_FORK=false} to run in the first JVM as it is.
  *
  * <p>It also adds Annexa's defaults to Payara Micro's command line: {@code --port} wins over
- * {@code ANNEXA_PORT}, which wins over 8080; clustering and phone-home are off (one process, no data
- * grid, faster start). Uses only the JDK: it runs before Payara's class loaders exist.
+ * {@code ANNEXA_PORT}, which wins over 8080; the data grid and phone-home are off (one process, no
+ * port but HTTP, faster start). Uses only the JDK: it runs before Payara's class loaders exist.
  */
 public final class AnnexaLauncher {
 
@@ -56,9 +56,6 @@ public final class AnnexaLauncher {
             result.add(commands.toString());
         } else {
             System.err.println("Annexa: --prebootcommandfile was given, so annexa.http.* settings are not applied");
-        }
-        if (!result.contains("--nohazelcast") && !result.contains("--clustermode")) {
-            result.add("--nohazelcast");
         }
         return result.toArray(new String[0]);
     }
@@ -102,8 +99,9 @@ public final class AnnexaLauncher {
             result.add("--port");
             result.add(port);
         }
-        if (!result.contains("--nocluster") && !result.contains("--clustermode")) {
-            result.add("--nocluster");
+        // --nohazelcast, not --nocluster: with --nocluster the data grid still starts and listens on 6900
+        if (!result.contains("--nocluster") && !result.contains("--clustermode") && !result.contains("--nohazelcast")) {
+            result.add("--nohazelcast");
         }
         if (!result.contains("--disablephonehome")) {
             result.add("--disablephonehome");

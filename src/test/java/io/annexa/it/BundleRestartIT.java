@@ -83,6 +83,7 @@ class BundleRestartIT {
             builder.command().addAll(List.of("--port", Integer.toString(port)));
         }
         builder.environment().put("ANNEXA_DATA", data.toString());
+        builder.environment().put("ANNEXA_BOOTSTRAP_ADMIN_PASSWORD", AnnexaClient.adminPassword());
         builder.environment().put("ANNEXA_SOURCES_INBOX_POLL_MS", "250");
         builder.environment().put("ANNEXA_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -Djava.io.tmpdir=" + work);
         builder.directory(work.toFile());

@@ -359,7 +359,8 @@ class CatalogApiIT {
 
     private HttpResponse<String> send(String path, String accept) {
         URI uri = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/").resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).header("Accept", accept).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).header("Accept", accept)
+                .header("Authorization", AnnexaClient.basic(AnnexaClient.ADMIN, AnnexaClient.adminPassword())).GET().build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -62,10 +62,10 @@ class AnnexaLauncherTest {
     }
 
     @Test
-    void clusteringAndPhoneHomeAreTurnedOffOnce() {
+    void theDataGridAndPhoneHomeAreTurnedOff() {
         List<String> args = arguments(null);
 
-        assertThat(args).containsExactly("--port", "8080", "--nocluster", "--disablephonehome");
+        assertThat(args).containsExactly("--port", "8080", "--nohazelcast", "--disablephonehome");
     }
 
     @Test
@@ -81,7 +81,7 @@ class AnnexaLauncherTest {
     void clusterModeIsNotCombinedWithNocluster() {
         List<String> args = arguments(null, "--clustermode", "domain:10.0.0.1:4900");
 
-        assertThat(args).doesNotContain("--nocluster").contains("--clustermode", "--disablephonehome");
+        assertThat(args).doesNotContain("--nocluster", "--nohazelcast").contains("--clustermode", "--disablephonehome");
     }
 
     @Test
@@ -89,7 +89,7 @@ class AnnexaLauncherTest {
         List<String> args = arguments("9000", "--deploy", "x.war", "--contextroot", "/");
 
         assertThat(args).containsExactly("--deploy", "x.war", "--contextroot", "/",
-                "--port", "9000", "--nocluster", "--disablephonehome");
+                "--port", "9000", "--nohazelcast", "--disablephonehome");
     }
 
     private static List<String> arguments(String portVariable, String... args) {
