@@ -75,7 +75,12 @@ public final class AssetNames {
 
     /** A value for an error message: at most {@value #SHOWN} characters, control characters escaped. */
     public static String shown(String value) {
-        String head = value.length() > SHOWN ? value.substring(0, SHOWN) : value;
+        return shown(value, SHOWN);
+    }
+
+    /** A value for an error message: at most {@code max} characters, control characters escaped. */
+    public static String shown(String value, int max) {
+        String head = value.length() > max ? value.substring(0, max) : value;
         StringBuilder out = new StringBuilder(head.length() + 16);
         head.codePoints().forEach(cp -> {
             if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
@@ -84,7 +89,7 @@ public final class AssetNames {
                 out.appendCodePoint(cp);
             }
         });
-        return value.length() > SHOWN ? out + "… (" + value.length() + " characters)" : out.toString();
+        return value.length() > max ? out + "… (" + value.length() + " characters)" : out.toString();
     }
 
     private static String describe(char c) {

@@ -134,7 +134,7 @@ public final class ConfigFileIngest implements Processor {
         try {
             return AssetNames.validate(field, name);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(AssetNames.shown(file.toString()), 0, "cannot tell which asset this file describes: "
+            throw new InvalidInputException(AssetNames.shown(file.toString(), 4096), 0, "cannot tell which asset this file describes: "
                     + e.getMessage());
         }
     }

@@ -101,7 +101,7 @@ public final class DeadLetters implements Processor {
                 }
                 long size = input != null ? Files.size(input) : bytes != null ? bytes.length : 0;
                 String text = "route: " + routeId + "\nat: " + now
-                        + "\ninput: " + exchange.getIn().getHeader(Exchange.FILE_PATH, "(not a file)", String.class)
+                        + "\ninput: " + io.annexa.evidence.AssetNames.shown(exchange.getIn().getHeader(Exchange.FILE_PATH, "(not a file)", String.class), 4096)
                         + "\nreason: " + reason + "\n";
                 long needed = size + text.length();
                 if (size > 0 && folder.makeRoom(needed, 2, null) < needed) {
@@ -207,7 +207,7 @@ public final class DeadLetters implements Processor {
                 byte[] header = null;
                 if (current == null) {
                     current = folder.newFile(safe(input.substring(input.lastIndexOf('/') + 1)));
-                    header = ("# route: " + routeId + "\n# input: " + input + "\n# each rejected item: where: reason,"
+                    header = ("# route: " + routeId + "\n# input: " + io.annexa.evidence.AssetNames.shown(input, 4096) + "\n# each rejected item: where: reason,"
                             + " then its text indented by a tab\n").getBytes(StandardCharsets.UTF_8);
                     needed += header.length;
                 }

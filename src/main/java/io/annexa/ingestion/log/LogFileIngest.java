@@ -84,7 +84,7 @@ public final class LogFileIngest implements Processor {
         try {
             return AssetNames.validate("file name", file.getFileName().toString());
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(AssetNames.shown(file.toString()), 0, "cannot tell which asset this file describes: " + e.getMessage());
+            throw new InvalidInputException(AssetNames.shown(file.toString(), 4096), 0, "cannot tell which asset this file describes: " + e.getMessage());
         }
     }
 }
