@@ -120,7 +120,9 @@ public final class DeadLetters implements Processor {
                     folder.added(size);
                 }
                 byte[] reasonBytes = text.getBytes(StandardCharsets.UTF_8);
-                Files.write(folder.path.resolve(name + ".reason"), reasonBytes);
+                // written aside and moved in: whoever watches the folder never reads a half-written reason
+                Path partial = Files.write(folder.path.resolve(name + ".reason.partial"), reasonBytes);
+                Files.move(partial, folder.path.resolve(name + ".reason"), StandardCopyOption.ATOMIC_MOVE);
                 folder.added(reasonBytes.length);
                 kept = true;
             } catch (IOException | RuntimeException e) {
