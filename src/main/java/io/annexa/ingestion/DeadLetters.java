@@ -104,14 +104,14 @@ public final class DeadLetters implements Processor {
                         + "\ninput: " + io.annexa.evidence.AssetNames.shown(exchange.getIn().getHeader(Exchange.FILE_PATH, "(not a file)", String.class), 4096)
                         + "\nreason: " + reason + "\n";
                 long needed = size + text.length();
-                if (size > 0 && folder.makeRoom(needed, 2, null) < needed) {
+                if (size > 0 && folder.makeRoom(needed, 2, null, monitor) < needed) {
                     // The reason still tells what happened; a copy would break the route's budget.
                     text += "input not kept: " + size + " bytes do not fit in the route's dead letters (" + MAX_BYTES_SETTING + ")\n";
                     input = null;
                     bytes = null;
                     monitor.flag(routeId, SourceMonitor.DEAD_LETTERS_DROPPED, 1);
                 }
-                folder.makeRoom(text.length(), input == null && bytes == null ? 1 : 2, null);
+                folder.makeRoom(text.length(), input == null && bytes == null ? 1 : 2, null, monitor);
                 if (input != null) {
                     Files.copy(input, folder.path.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                     folder.added(size);
@@ -213,7 +213,7 @@ public final class DeadLetters implements Processor {
                             + " then its text indented by a tab\n").getBytes(StandardCharsets.UTF_8);
                     needed += header.length;
                 }
-                long room = folder.makeRoom(needed, header == null ? 0 : 1, current);
+                long room = folder.makeRoom(needed, header == null ? 0 : 1, current, monitor);
                 int written = 0;
                 long bytes = 0;
                 try (var out = Files.newOutputStream(current, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
@@ -253,24 +253,24 @@ public final class DeadLetters implements Processor {
 
     private RouteFolder folder(String routeId) {
         Path path = directory.resolve(safe(routeId));
-        return FOLDERS.computeIfAbsent(path, p -> new RouteFolder(p, maxBytesPerRoute, monitor, routeId));
+        RouteFolder folder = FOLDERS.computeIfAbsent(path, p -> new RouteFolder(p, routeId));
+        // the budget of the instance writing now: a restarted runtime may have another
+        folder.max = maxBytesPerRoute;
+        return folder;
     }
 
     /** One route's dead-letter folder: its size on disk, its rolling files, and how it makes room. */
     private static final class RouteFolder {
 
         private final Path path;
-        private final long max;
-        private final SourceMonitor monitor;
+        private volatile long max;
         private final String routeId;
         private final Map<String, Path> rolling = new HashMap<>();
         private long used = -1;
         private int files;
 
-        RouteFolder(Path path, long max, SourceMonitor monitor, String routeId) {
+        RouteFolder(Path path, String routeId) {
             this.path = path;
-            this.max = max;
-            this.monitor = monitor;
             this.routeId = routeId;
         }
 
@@ -291,11 +291,11 @@ public final class DeadLetters implements Processor {
 
         /**
          * Deletes the oldest files but {@code keep} until {@code needed} more bytes and {@code newFiles} more files
-         * fit in the budget.
+         * fit in the budget; what the deleted files held is counted as dropped in {@code monitor}.
          *
          * @return how many bytes may be written now: {@code needed}, or less when even an empty folder lacks room
          */
-        long makeRoom(long needed, int newFiles, Path keep) throws IOException {
+        long makeRoom(long needed, int newFiles, Path keep, SourceMonitor monitor) throws IOException {
             Files.createDirectories(path);
             if (used < 0 || used + needed > max || files + newFiles > MAX_FILES_PER_ROUTE) {
                 measure();
