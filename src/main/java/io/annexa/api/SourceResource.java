@@ -12,7 +12,11 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 
-/** Every source route: is it running, when did it last deliver, how much did it read and reject. */
+/**
+ * Every source route: is it running, when did it last deliver, how much did it read and reject, and how much it
+ * took only with a flag ({@code flags}: {@code clock_skew}, {@code untrusted_host}, {@code asset_override_ignored},
+ * {@code dead_letters_dropped}).
+ */
 @Path("sources")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
@@ -20,7 +24,7 @@ public class SourceResource {
 
     public record View(String routeId, String kind, String state, String endpoint, Instant lastSuccess, long itemsRead,
                        long errors, long deadLetters, Instant lastError, String lastErrorMessage,
-                       String expectedInterval, boolean silent) {
+                       String expectedInterval, boolean silent, long unclassified, java.util.Map<String, Long> flags) {
     }
 
     @Inject
@@ -34,6 +38,7 @@ public class SourceResource {
                 r.counters().lastSuccess().orElse(null), r.counters().itemsRead(), r.counters().errors(),
                 r.counters().deadLetters(), r.counters().lastError().orElse(null),
                 r.counters().lastErrorMessage().orElse(null),
-                r.expectedInterval() == null ? null : r.expectedInterval().toString(), r.silent())).toList();
+                r.expectedInterval() == null ? null : r.expectedInterval().toString(), r.silent(),
+                r.counters().unclassified(), r.counters().flags())).toList();
     }
 }

@@ -37,8 +37,11 @@ public final class EventWindow {
     private final long windowMillis;
     private final long since;
     private final ArrayDeque<Long> times = new ArrayDeque<>();
+    /** How many events each entry of {@link #times} stands for ({@code message repeated N times}). */
+    private final ArrayDeque<Integer> weights = new ArrayDeque<>();
     private final ArrayDeque<String> values = new ArrayDeque<>();
     private final Map<String, Integer> valueCounts = new HashMap<>();
+    private long total;
     private int count;
     private int distinct;
     private long firstAt;
@@ -63,30 +66,51 @@ public final class EventWindow {
     /** Counts an event at {@code at}; events older than the window before it drop out. */
     @Modifies({"count", "distinct", "firstAt", "lastAt", "reported"})
     public void add(long at) {
-        addValue(at, null);
+        addValue(at, null, 1);
+    }
+
+    /**
+     * Counts {@code weight} events at {@code at} in one step: a log line saying {@code message repeated N times}
+     * ({@code LogEvent.getRepeat()}) counts N at the cost of one.
+     */
+    @Modifies({"count", "distinct", "firstAt", "lastAt", "reported"})
+    public void add(long at, int weight) {
+        addValue(at, null, weight);
     }
 
     /** Counts an event carrying {@code value} (a user name, ...); {@link #getDistinct} counts the distinct ones. */
     @Modifies({"count", "distinct", "firstAt", "lastAt", "reported"})
     public void addValue(long at, String value) {
+        addValue(at, value, 1);
+    }
+
+    /** Counts {@code weight} events at {@code at} carrying {@code value}; the value is still one distinct value. */
+    @Modifies({"count", "distinct", "firstAt", "lastAt", "reported"})
+    public void addValue(long at, String value, int weight) {
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight must be at least 1, is " + weight);
+        }
         if (count == 0 || at - lastAt >= windowMillis) {
             // the window had emptied: what comes now is a new burst, worth a new report
             reported = false;
         }
         times.addLast(at);
+        weights.addLast(weight);
+        total += weight;
         values.addLast(value == null ? "" : value);
         if (value != null && valueCounts.merge(value, 1, Integer::sum) == 1) {
             distinct++;
         }
         lastAt = Math.max(lastAt, at);
         evictBefore(lastAt - windowMillis);
-        count = times.size();
+        count = (int) Math.min(Integer.MAX_VALUE, total);
         firstAt = times.peekFirst();
     }
 
     private void evictBefore(long limit) {
         while (!times.isEmpty() && times.peekFirst() <= limit) {
             times.removeFirst();
+            total -= weights.removeFirst();
             String value = values.removeFirst();
             if (!value.isEmpty() && valueCounts.merge(value, -1, Integer::sum) == 0) {
                 valueCounts.remove(value);
@@ -103,17 +127,19 @@ public final class EventWindow {
 
     /** How many counted events fall within the window that ends at {@code at}. */
     public int countAt(long at) {
-        int n = 0;
+        long n = 0;
+        var weight = weights.descendingIterator();
         for (var it = times.descendingIterator(); it.hasNext(); ) {
             long t = it.next();
+            int w = weight.next();
             if (t <= at - windowMillis) {
                 break;
             }
             if (t <= at) {
-                n++;
+                n += w;
             }
         }
-        return n;
+        return (int) Math.min(Integer.MAX_VALUE, n);
     }
 
     /** True when nothing was counted within the window before {@code now}: the window can be forgotten. */

@@ -12,6 +12,10 @@ import org.kie.api.definition.type.Timestamp;
  * {@code privilege_use}, ...); {@code attributes} hold what the classifier extracted (user, source address,
  * method). {@code raw} keeps the original line as evidence.
  *
+ * <p>{@code repeat} says how many identical lines the event stands for: syslog daemons fold a flood of one message
+ * into {@code message repeated N times: [...]}, and a rule counting attempts must count N of them. One event with a
+ * count costs the engine one insertion where N copies cost N (a forged count made 100,000 events of one line).
+ *
  * <p>An event for the rule engine: it carries its own timestamp, and expires so that windows over
  * millions of lines keep memory bounded. Rules needing longer windows declare that in their own DRL.
  */
@@ -26,6 +30,7 @@ public final class LogEvent {
     private final String kind;
     private final Map<String, String> attributes;
     private final String raw;
+    private final int repeat;
     /**
      * Worked out once: the temporal rules join events to their windows on it, and Drools reads it again each
      * time it re-files such a join (on every count of the window), which made the map look-ups about 30 % of
@@ -35,6 +40,16 @@ public final class LogEvent {
 
     public LogEvent(String asset, Instant timestamp, String program, String kind,
                     Map<String, String> attributes, String raw) {
+        this(asset, timestamp, program, kind, attributes, raw, 1);
+    }
+
+    /** @param repeat how many identical lines this event stands for, at least 1 */
+    public LogEvent(String asset, Instant timestamp, String program, String kind,
+                    Map<String, String> attributes, String raw, int repeat) {
+        if (repeat < 1) {
+            throw new IllegalArgumentException("repeat count must be at least 1, is " + repeat);
+        }
+        this.repeat = repeat;
         this.asset = AssetNames.normalize(asset);
         this.timestamp = Asset.require(timestamp, "timestamp");
         this.program = program == null ? "" : program;
@@ -93,20 +108,25 @@ public final class LogEvent {
         return raw;
     }
 
+    /** How many identical lines this event stands for: 1, or N for {@code message repeated N times}. */
+    public int getRepeat() {
+        return repeat;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof LogEvent other && asset.equals(other.asset) && timestamp.equals(other.timestamp)
                 && program.equals(other.program) && kind.equals(other.kind)
-                && attributes.equals(other.attributes) && raw.equals(other.raw);
+                && attributes.equals(other.attributes) && raw.equals(other.raw) && repeat == other.repeat;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(asset, timestamp, program, kind, attributes, raw);
+        return Objects.hash(asset, timestamp, program, kind, attributes, raw, repeat);
     }
 
     @Override
     public String toString() {
-        return "LogEvent[" + asset + " " + timestamp + " " + program + " " + kind + " " + attributes + "]";
+        return "LogEvent[" + asset + " " + timestamp + " " + program + " " + kind + " " + attributes + (repeat > 1 ? " x" + repeat : "") + "]";
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -21,7 +23,10 @@ import org.apache.camel.Processor;
  * the facts of the previous good read stay in place.
  *
  * <p>The asset is, in order: the {@code AnnexaAsset} header set by the route, an
- * {@code # annexa-asset: name} comment in the first lines of the file, the file name.
+ * {@code # annexa-asset: name} comment in the first lines of the file, the file name. The comment counts only on
+ * routes listed in {@code annexa.sources.asset-override.routes} (none by default): anybody able to drop a file could
+ * otherwise claim to be {@code prod-db} and replace that host's evidence, hiding its nonconformities. Elsewhere it is
+ * ignored, logged and counted ({@code asset_override_ignored}). Every asset name passes {@link AssetNames#validate}.
  * The {@code AnnexaIncludeRoot} header makes the parser follow includes under that directory.
  *
  * <p>An asset may have several files of one kind (PAM has one per service). Each is a piece of evidence of its
@@ -39,16 +44,27 @@ public final class ConfigFileIngest implements Processor {
     private static final Pattern ASSET_COMMENT = Pattern.compile("^\\s*#\\s*annexa-asset\\s*:\\s*(\\S+)\\s*$");
     private static final int ASSET_COMMENT_LINES = 5;
 
+    public static final String OVERRIDE_ROUTES_SETTING = "annexa.sources.asset-override.routes";
+    private static final Logger LOG = Logger.getLogger(ConfigFileIngest.class.getName());
+
     private final String source;
     private final EvidenceSink sink;
     private final SourceMonitor monitor;
     private final long maxBytes;
+    private final Set<String> overrideRoutes;
 
+    /** A step where no route lets files name their own asset. */
     public ConfigFileIngest(String source, EvidenceSink sink, SourceMonitor monitor, long maxBytes) {
+        this(source, sink, monitor, maxBytes, Set.of());
+    }
+
+    /** @param overrideRoutes the routes whose files may name their asset with an {@code # annexa-asset:} comment */
+    public ConfigFileIngest(String source, EvidenceSink sink, SourceMonitor monitor, long maxBytes, Set<String> overrideRoutes) {
         this.source = source;
         this.sink = sink;
         this.monitor = monitor;
         this.maxBytes = maxBytes;
+        this.overrideRoutes = Set.copyOf(overrideRoutes);
         if (ConfigParsers.forSource(source).isEmpty()) {
             throw new IllegalArgumentException("no parser for source '" + source + "'");
         }
@@ -88,18 +104,38 @@ public final class ConfigFileIngest implements Processor {
         return fromName;
     }
 
+    /** The overridable routes as the setting lists them: comma-separated route ids. */
+    public static Set<String> overrideRoutes(Optional<String> setting) {
+        return setting.map(s -> Set.of(java.util.Arrays.stream(s.split(",")).map(String::strip).filter(r -> !r.isEmpty())
+                .distinct().toArray(String[]::new))).orElse(Set.of());
+    }
+
     /** @param fromName the file name without its part */
-    private static String asset(Exchange exchange, Path file, String fromName) throws IOException, InvalidInputException {
+    private String asset(Exchange exchange, Path file, String fromName) throws IOException, InvalidInputException {
         String fromRoute = exchange.getIn().getHeader(ASSET_HEADER, String.class);
+        String field = "file name";
+        String name = fromName;
         if (fromRoute != null && !fromRoute.isBlank()) {
-            return AssetNames.normalize(fromRoute);
+            field = "route's " + ASSET_HEADER + " header";
+            name = fromRoute;
+        } else {
+            Optional<String> fromComment = assetComment(file);
+            String routeId = exchange.getFromRouteId();
+            if (fromComment.isPresent() && overrideRoutes.contains(routeId)) {
+                field = "'# annexa-asset:' comment";
+                name = fromComment.get();
+            } else if (fromComment.isPresent()) {
+                monitor.flag(routeId, SourceMonitor.ASSET_OVERRIDE_IGNORED, 1);
+                LOG.warning(() -> "route " + routeId + ": " + file + " names its asset '" + AssetNames.shown(fromComment.get())
+                        + "' in an '# annexa-asset:' comment, ignored: the route is not in " + OVERRIDE_ROUTES_SETTING
+                        + "; filed under its file name");
+            }
         }
-        Optional<String> fromComment = assetComment(file);
-        String name = fromComment.orElse(fromName);
         try {
-            return AssetNames.normalize(name);
+            return AssetNames.validate(field, name);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(file.toString(), 0, "cannot tell which asset this file describes: " + e.getMessage());
+            throw new InvalidInputException(AssetNames.shown(file.toString(), 4096), 0, "cannot tell which asset this file describes: "
+                    + e.getMessage());
         }
     }
 

@@ -12,9 +12,11 @@ final class SourceBindings {
     }
 
     static void bindAll(Registry registry, SourceContext context) {
-        registry.bind("deadLetters", new DeadLetters(context.dataDirectory().resolve("dead-letter"), context.monitor()));
+        registry.bind("deadLetters", DeadLetters.of(context));
+        java.util.Set<String> overrideRoutes = ConfigFileIngest.overrideRoutes(context.setting(ConfigFileIngest.OVERRIDE_ROUTES_SETTING));
         for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
-            registry.bind(kind.bean(), new ConfigFileIngest(kind.source(), context.sink(), context.monitor(), context.maxFileBytes()));
+            registry.bind(kind.bean(), new ConfigFileIngest(kind.source(), context.sink(), context.monitor(), context.maxFileBytes(),
+                    overrideRoutes));
         }
         // other sources: one line each, below this comment, in alphabetical order
         registry.bind("accountQueryIngest", new io.annexa.ingestion.accounts.AccountQueryIngest(context));

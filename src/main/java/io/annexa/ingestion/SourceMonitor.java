@@ -3,6 +3,7 @@ package io.annexa.ingestion;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,6 +51,39 @@ public final class SourceMonitor {
         public long unclassified() {
             return unclassified.get();
         }
+
+        // Inputs taken but not at face value (a clamped timestamp, a host name not trusted), and dead letters
+        // dropped to keep the disk bounded: what an operator should look into, by name.
+        private final Map<String, AtomicLong> flags = new ConcurrentHashMap<>();
+
+        /**
+         * How often each kind of doubtful input was met, by name: {@code clock_skew}, {@code untrusted_host},
+         * {@code asset_override_ignored}, {@code dead_letters_dropped}. Sorted, only those that happened.
+         */
+        public Map<String, Long> flags() {
+            Map<String, Long> copy = new TreeMap<>();
+            flags.forEach((name, count) -> copy.put(name, count.get()));
+            return copy;
+        }
+
+        public long flag(String name) {
+            AtomicLong count = flags.get(name);
+            return count == null ? 0 : count.get();
+        }
+    }
+
+    /** A live log timestamp too far from now, replaced with the time of receipt. */
+    public static final String CLOCK_SKEW = "clock_skew";
+    /** A syslog host name its sender may not speak for; filed under the sender's address instead. */
+    public static final String UNTRUSTED_HOST = "untrusted_host";
+    /** An {@code # annexa-asset:} comment on a route not allowed to name its asset; the file name was used. */
+    public static final String ASSET_OVERRIDE_IGNORED = "asset_override_ignored";
+    /** Dead letters deleted, oldest first, to keep the route's dead letters under their size limit. */
+    public static final String DEAD_LETTERS_DROPPED = "dead_letters_dropped";
+
+    /** Counts {@code n} doubtful inputs of one kind ({@link #CLOCK_SKEW}, ...) for a route. */
+    public void flag(String routeId, String name, long n) {
+        counters(routeId).flags.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(n);
     }
 
     /** Counts log lines a route read that no classification matched. */

@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -27,9 +29,16 @@ import java.util.stream.Collectors;
  * the nonconformity names every offending source. Incidents are never resolved by their absence: the events
  * are gone, what happened did happen.
  *
+ * <p>One row the database refuses (a value too long for its column, a broken constraint) must not hold back the
+ * others: the changes are stored in one transaction, and when that fails on the data, one by one; a refused row is
+ * logged, counted ({@link #rejectedRows}) and left out, and the others are stored. Any other failure (the
+ * database is unreachable) fails the whole reconciliation, which the next cycle retries.
+ *
  * <p>Not thread-safe: called by the evaluation thread only.
  */
 public final class NonconformityRegister {
+
+    private static final Logger LOG = Logger.getLogger(NonconformityRegister.class.getName());
 
     public enum ChangeKind { OPENED, UPDATED, RESOLVED }
 
@@ -39,6 +48,9 @@ public final class NonconformityRegister {
 
     private final NonconformityRepository repository;
     private final Map<FindingKey, Nonconformity> open = new HashMap<>();
+    /** Rows the database refused, so each is logged as an error once and not every cycle. */
+    private final Set<FindingKey> refused = new java.util.HashSet<>();
+    private long rejectedRows;
 
     public NonconformityRegister(NonconformityRepository repository) {
         this.repository = repository;
@@ -119,15 +131,71 @@ public final class NonconformityRegister {
     }
 
     private void store(List<Nonconformity> changed, Map<FindingKey, ChangeKind> kinds, List<Change> changes) {
-        repository.saveAll(changed, stored -> {
+        java.util.function.Consumer<Nonconformity> whenStored = stored -> {
             FindingKey key = new FindingKey(stored.getRuleId(), stored.getAsset());
             if (stored.getStatus() == NonconformityStatus.OPEN) {
                 open.put(key, stored);
             } else {
                 open.remove(key);
             }
+            refused.remove(key);
             changes.add(new Change(kinds.get(key), stored));
-        });
+        };
+        try {
+            repository.saveAll(changed, whenStored);
+        } catch (RuntimeException e) {
+            if (!refusedData(e)) {
+                throw e;
+            }
+            if (changed.size() == 1) {
+                refuse(changed.get(0), e);
+            } else {
+                for (Nonconformity nc : changed) {
+                    saveAlone(nc, whenStored);
+                }
+            }
+            // a refused row's entity in memory holds changes the database does not have: forget them
+            reload();
+        }
+    }
+
+    /** Stores one row in a transaction of its own; a row whose data the database refuses is left out. */
+    private void saveAlone(Nonconformity nc, java.util.function.Consumer<Nonconformity> whenStored) {
+        try {
+            repository.saveAll(List.of(nc), whenStored);
+        } catch (RuntimeException e) {
+            if (!refusedData(e)) {
+                throw e;
+            }
+            refuse(nc, e);
+        }
+    }
+
+    private void refuse(Nonconformity nc, RuntimeException e) {
+        rejectedRows++;
+        FindingKey key = new FindingKey(nc.getRuleId(), nc.getAsset());
+        if (refused.add(key)) {
+            LOG.log(Level.SEVERE, "the register refused the nonconformity of rule " + nc.getRuleId() + " for asset "
+                    + io.annexa.evidence.AssetNames.shown(nc.getAsset()) + "; it is left out, the others are stored", e);
+        } else {
+            LOG.fine(() -> "the register refused again the nonconformity of rule " + nc.getRuleId());
+        }
+    }
+
+    /** SQL states of class 22 (data exception: a value too long) and 23 (integrity constraint violation). */
+    private static boolean refusedData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many times the database refused to store a nonconformity since start (each is logged). */
+    public long rejectedRows() {
+        return rejectedRows;
     }
 
     public int openCount() {

@@ -96,8 +96,8 @@ class SourceRoutesTest {
     }
 
     @Test
-    void anAssetCommentInTheFirstLinesWinsOverTheFileName() throws Exception {
-        sources.start(sink);
+    void anAssetCommentInTheFirstLinesWinsOverTheFileNameOnARouteAllowedToUseIt() throws Exception {
+        sources.with("annexa.sources.asset-override.routes", "logs-inbox, " + INBOX_ROUTE).start(sink);
         write(sshdInbox.resolve("copied-from-db"), """
                 # Copied by the ops team
                 # annexa-asset: DB-01.Example.org
@@ -114,6 +114,34 @@ class SourceRoutesTest {
         assertThat(entries(sink.latest(key).orElseThrow())).extracting(ConfigEntry::getKey, ConfigEntry::getValue)
                 .containsExactly(tuple("PermitRootLogin", "prohibit-password"));
         assertThat(sink.keys()).extracting(EvidenceKey::asset).containsOnly("db-01.example.org");
+    }
+
+    @Test
+    void anAssetCommentIsIgnoredAndCountedOnRoutesNotAllowedToUseIt() throws Exception {
+        sources.start(sink);
+        // a dropped file claiming to be the production database would replace its evidence and hide its findings
+        write(sshdInbox.resolve("dropped-by-anyone"), """
+                # annexa-asset: prod-db
+                PermitRootLogin no
+                """);
+
+        EvidenceKey fileName = new EvidenceKey("sshd_config", "dropped-by-anyone", INBOX_ROUTE);
+        await().atMost(DEADLINE).until(() -> sink.latest(fileName).isPresent());
+
+        assertThat(sink.keys()).containsExactly(fileName);
+        assertThat(sources.route(INBOX_ROUTE).counters().flags()).containsEntry(SourceMonitor.ASSET_OVERRIDE_IGNORED, 1L);
+        assertThat(sources.route(INBOX_ROUTE).counters().errors()).isZero();
+    }
+
+    @Test
+    void aFileWhoseNameIsNoAssetNameIsDeadLetteredNamingTheFieldAndValue() throws Exception {
+        sources.start(sink);
+        Path odd = write(sshdInbox.resolve("web1;rm -rf"), "PermitRootLogin no\n");
+
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles(INBOX_ROUTE).size() == 1);
+        assertThat(sources.reasons(INBOX_ROUTE).get(0)).contains(odd + ": cannot tell which asset this file describes: "
+                + "file name 'web1;rm -rf' is not a valid asset name: it has ';' (U+003B) at position 5");
+        assertThat(sink.keys()).isEmpty();
     }
 
     @Test

@@ -56,6 +56,12 @@ class NonconformityRegisterTest {
             "", "", Map.of(), Path.of("rules/technological/c8_20_networks_security/nftables_default_deny"),
             "technological.c8_20_networks_security.nftables_default_deny");
 
+    /** A title longer than the register's column: the database refuses its rows. */
+    private static final RuleDefinition OVERLONG = new RuleDefinition("sshd_overlong_title", "t".repeat(600),
+            List.of("8.5"), Severity.LOW, List.of("sshd_config"), "", "", Map.of(),
+            Path.of("rules/technological/c8_05_secure_authentication/sshd_overlong_title"),
+            "technological.c8_05_secure_authentication.sshd_overlong_title");
+
     /** A temporal rule: its findings are incidents, things that happened, not states that hold. */
     private static final RuleDefinition BRUTE_FORCE = new RuleDefinition("auth_brute_force_detected",
             "Repeated failed logins from one source", List.of("8.16", "8.5"), Severity.HIGH, List.of("log"),
@@ -405,6 +411,33 @@ class NonconformityRegisterTest {
             assertThat(search(null, null, "web2")).singleElement().extracting(Nonconformity::getEvidence)
                     .isEqualTo("192.0.2.9: 5 failed logins 11:01:00-11:02:00");
             assertThat(register.openCount()).isEqualTo(2);
+        }
+
+        @Test
+        void aRowTheDatabaseRefusesIsLeftOutAndNeverBlocksTheOthers() {
+            // once a 300-character asset name: the whole transaction failed, and was retried for ever
+            Finding refused = new Finding(OVERLONG.id(), OVERLONG.controls(), "web1", OVERLONG.severity(), "too long a title");
+            Finding rootLogin = rootLoginFinding("web1", "PermitRootLogin yes");
+
+            List<Change> first = reconcileWithOverlong(at(T1).finding(refused).finding(rootLogin).read("web1"));
+
+            assertThat(first).extracting(c -> c.nonconformity().getRuleId()).containsExactly("sshd_root_login_disabled");
+            assertThat(register.rejectedRows()).isEqualTo(1);
+
+            Finding passwordAuth = new Finding(passwords.id(), passwords.controls(), "web1", passwords.severity(), "PasswordAuthentication yes");
+            List<Change> second = reconcileWithOverlong(at(T2).finding(refused).finding(rootLogin).finding(passwordAuth).read("web1"));
+
+            assertThat(second).extracting(Change::kind, c -> c.nonconformity().getRuleId()).contains(
+                    tuple(ChangeKind.OPENED, "sshd_password_authentication_disabled"));
+            assertThat(all()).extracting(Nonconformity::getRuleId)
+                    .containsExactlyInAnyOrder("sshd_root_login_disabled", "sshd_password_authentication_disabled");
+            assertThat(register.rejectedRows()).isEqualTo(2);
+            assertThat(register.openCount()).isEqualTo(2);
+        }
+
+        private List<Change> reconcileWithOverlong(ResultBuilder builder) {
+            return register.reconcile(builder.result(), id -> library.rule(id).or(() -> Stream.of(OVERLONG)
+                    .filter(rule -> rule.id().equals(id)).findFirst()));
         }
 
         // ------------------------------------------------------------ helpers

@@ -90,9 +90,9 @@ final class AccountColumns {
         }
         String asset = ColumnValues.text(row, index.get("asset"));
         try {
-            asset = AssetNames.normalize(asset);
+            asset = AssetNames.validate("column 'asset'", asset);
         } catch (IllegalArgumentException e) {
-            throw new RejectedRow("user '" + user + "': asset " + (asset == null ? "is null" : "'" + asset + "' is not an asset name"));
+            throw new RejectedRow("user '" + AssetNames.shown(user) + "': " + (asset == null ? "column 'asset' is null" : e.getMessage()));
         }
         try {
             return new Account(asset, source, user.strip(), ColumnValues.bool(row, index.get("enabled"), "enabled"),

@@ -92,9 +92,9 @@ public record InventoryMapping(String file, String source, JsonSelector items, I
         String assetName = asset.of(item, "asset");
         String normalized;
         try {
-            normalized = AssetNames.normalize(assetName);
+            normalized = AssetNames.validate("asset", assetName);
         } catch (IllegalArgumentException e) {
-            throw new ItemSkipped("asset '" + assetName + "' is not an asset name (" + e.getMessage() + ")");
+            throw new ItemSkipped(e.getMessage());
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, JsonSelector> attribute : attributes.entrySet()) {

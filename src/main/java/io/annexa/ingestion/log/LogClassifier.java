@@ -97,8 +97,9 @@ import java.util.Map;
  *   {@code Address IP maps to X, but this does not map back to the address - POSSIBLE BREAK-IN ATTEMPT!}</td></tr>
  * </table>
  *
- * <p>{@code message repeated N times: [ msg]} (rsyslog) stands for N more lines saying {@code msg}: it yields N
- * copies of msg's events, capped at 100,000. sysklogd's {@code last message repeated N times}
+ * <p>{@code message repeated N times: [ msg]} (rsyslog) stands for N more lines saying {@code msg}: it yields msg's
+ * events once, each with {@link LogEvent#getRepeat()} N (capped at 100,000), so that counting rules count N
+ * in O(1) work. sysklogd's {@code last message repeated N times}
  * does not say what was repeated, and this classifier keeps no state between lines: it stays unclassified.
  * So do lines that only repeat what another line of the same attempt already says with more detail
  * ({@code check pass; user unknown}, {@code Kerberos authentication failed}, su's {@code + pts/0 alice:root}).
@@ -121,7 +122,10 @@ public final class LogClassifier {
     public static final String CONNECTION_PROBE = "connection_probe";
     public static final String POSSIBLE_BREAK_IN = "possible_break_in";
 
-    /** A forged line must not make us allocate without bound; real repeat counts stay far below this. */
+    /**
+     * A forged count must not let one line outweigh any real burst by orders of magnitude (nor overflow a
+     * window's count when added up); real repeat counts, folded within seconds by rsyslog, stay far below this.
+     */
     static final int MAX_REPEATS = 100_000;
 
     private static final String REPEATED = "message repeated ";
@@ -149,16 +153,8 @@ public final class LogClassifier {
         if (found == null || repeats < 1) {
             return Classification.unclassified();
         }
-        if (repeats == 1) {
-            return new Classification(List.of(new LogEvent(normalized, record.timestamp(), program, found.kind(),
-                    found.attributes(), record.raw())), true);
-        }
-        // One instance per repeat: the engine keeps facts by identity, so one shared instance would count once.
-        List<LogEvent> events = new java.util.ArrayList<>(repeats);
-        for (int i = 0; i < repeats; i++) {
-            events.add(new LogEvent(normalized, record.timestamp(), program, found.kind(), found.attributes(), record.raw()));
-        }
-        return new Classification(events, true);
+        return new Classification(List.of(new LogEvent(normalized, record.timestamp(), program, found.kind(),
+                found.attributes(), record.raw(), repeats)), true);
     }
 
     /**

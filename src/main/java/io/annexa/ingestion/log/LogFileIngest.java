@@ -18,7 +18,7 @@ import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 /**
  * The step of the {@code logs-inbox} route: reads a whole log file dropped in {@code <data>/inbox/logs/}
  * once. A line's asset is the host it names, else the file's name. Lines that are not syslog lines are
- * dead-lettered one by one with their number, and the rest of the file is still read; a file larger than
+ * dead-lettered with their numbers, all into one dead-letter file for the file, and the rest is still read; a file larger than
  * {@code annexa.sources.logs.max-file-bytes} is rejected whole.
  */
 public final class LogFileIngest implements Processor {
@@ -61,7 +61,7 @@ public final class LogFileIngest implements Processor {
         // A file dropped in the inbox is history, hours or months old: it is replayed on its own timeline so
         // that its bursts are seen as they happened, instead of expiring on arrival in the live stream.
         try (EvidenceSink.Replay replay = pipeline.sink().replay(file.getFileName().toString())) {
-            LogIntake intake = pipeline.replayIntake(exchange.getFromRouteId(), replay);
+            LogIntake intake = pipeline.replayIntake(exchange.getFromRouteId(), replay, file.toString());
             // Not Files.newBufferedReader: its strict decoder stops at the first byte that is not UTF-8, and
             // logs hold whatever attackers typed as user names.
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
@@ -82,9 +82,9 @@ public final class LogFileIngest implements Processor {
 
     private static String asset(Path file) throws InvalidInputException {
         try {
-            return AssetNames.normalize(file.getFileName().toString());
+            return AssetNames.validate("file name", file.getFileName().toString());
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(file.toString(), 0, "cannot tell which asset this file describes: " + e.getMessage());
+            throw new InvalidInputException(AssetNames.shown(file.toString(), 4096), 0, "cannot tell which asset this file describes: " + e.getMessage());
         }
     }
 }

@@ -76,7 +76,7 @@ public final class LogFollowIngest implements Processor, Service {
 
     private void follow(String routeId, LogFollower follower, String thisHost) {
         Path file = follower.path();
-        LogIntake intake = pipeline.intake(routeId);
+        LogIntake intake = pipeline.intake(routeId, file.toString());
         try {
             boolean present = follower.poll(lines -> {
                 for (LogLine line : lines) {

@@ -1,39 +1,52 @@
 package io.annexa.ingestion.log;
 
+import io.annexa.evidence.AssetNames;
 import io.annexa.ingestion.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
+import io.annexa.ingestion.SourceMonitor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.netty.NettyConstants;
 
 /**
  * The step of the {@code syslog-udp} and {@code syslog-tcp} routes: parses each received message (RFC 5424 or
- * RFC 3164), classifies it and hands the events over. A message's asset is the host it names, else the
- * sender's address. A message that cannot be parsed, or was too long, is dead-lettered on its own; the
- * others of the same read, and the route, go on.
+ * RFC 3164), classifies it and hands the events over. A message's asset is the host it names if its sender may
+ * speak for that host ({@link SenderTrust}, {@code annexa.sources.syslog.trusted-senders}), else the sender's
+ * address: then the events carry the name the message claimed as {@code claimed_host}, and the route counts
+ * {@code untrusted_host}. A message that cannot be parsed, names a host that is no valid asset name, or was too
+ * long, is dead-lettered (into the route's one rolling dead-letter file); the others, and the route, go on.
  *
  * <p>The body is a UDP datagram ({@code byte[]}, one message) or what {@link SyslogFrameDecoder} cut from a
- * TCP read ({@code List<SyslogFrame>}). Called from several Netty threads at once: keeps no state per call.
+ * TCP read ({@code List<SyslogFrame>}). Called from several Netty threads at once: keeps no state per call (only the asset names of senders).
  */
 public final class SyslogIngest implements Processor {
+
+    /** Attribute of an event filed under its sender's address: the host name the message claimed. */
+    static final String CLAIMED_HOST = "claimed_host";
 
     private final LogPipeline pipeline;
     private final SyslogMessageParser parser;
     private final int maxBytes;
+    private final SenderTrust trust;
+    private final Map<String, String> senderAssets = new ConcurrentHashMap<>();
 
     public SyslogIngest(SourceContext context) {
-        this(LogPipeline.of(context), maxMessageBytes(context));
+        this(LogPipeline.of(context), maxMessageBytes(context),
+                SenderTrust.parse(context.settings().apply(SenderTrust.SETTING).orElse(SenderTrust.DEFAULT)));
     }
 
-    SyslogIngest(LogPipeline pipeline, int maxBytes) {
+    SyslogIngest(LogPipeline pipeline, int maxBytes, SenderTrust trust) {
         this.pipeline = pipeline;
         this.parser = new SyslogMessageParser(Clock.systemUTC(), pipeline.zone());
         this.maxBytes = maxBytes;
+        this.trust = trust;
     }
 
     static int maxMessageBytes(SourceContext context) {
@@ -43,23 +56,44 @@ public final class SyslogIngest implements Processor {
     @Override
     public void process(Exchange exchange) {
         String routeId = exchange.getFromRouteId();
-        String sender = sender(exchange);
+        SocketAddress remote = exchange.getIn().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS, SocketAddress.class);
+        InetSocketAddress inet = remote instanceof InetSocketAddress i && i.getAddress() != null ? i : null;
+        String sender = inet != null ? inet.getAddress().getHostAddress() : "unknown-sender";
         String origin = routeId + " message from " + sender;
-        LogIntake intake = pipeline.intake(routeId);
+        LogIntake intake = pipeline.intake(routeId, "network");
         for (SyslogFrame frame : frames(exchange)) {
-            String name = "from-" + sender;
+            String where = "from " + sender;
             if (frame.tooLong()) {
-                intake.reject(name, frame.text(), origin + ": longer than " + maxBytes
+                intake.reject(where, frame.text(), origin + ": longer than " + maxBytes
                         + " bytes (annexa.sources.syslog.max-message-bytes); only its start is kept here");
                 continue;
             }
             try {
-                intake.record(parser.parse(frame.text(), origin), sender, name, origin);
+                SyslogRecord record = parser.parse(frame.text(), origin);
+                String claimed = record.host().isBlank() ? null : AssetNames.validate("HOSTNAME", record.host());
+                if (claimed != null && trust.allows(inet, claimed)) {
+                    intake.record(record, claimed, Map.of(), where, origin);
+                } else if (claimed != null) {
+                    pipeline.monitor().flag(routeId, SourceMonitor.UNTRUSTED_HOST, 1);
+                    intake.record(record, senderAsset(sender), Map.of(CLAIMED_HOST, claimed), where, origin);
+                } else {
+                    intake.record(record, senderAsset(sender), Map.of(), where, origin);
+                }
             } catch (InvalidInputException e) {
-                intake.reject(name, frame.text(), e.getMessage());
+                intake.reject(where, frame.text(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                intake.reject(where, frame.text(), origin + ": " + e.getMessage());
             }
         }
         intake.flush();
+    }
+
+    /** The sender's address as an asset name; remembered, as senders are few and send often. */
+    private String senderAsset(String sender) {
+        if (senderAssets.size() > 10_000) {
+            senderAssets.clear();
+        }
+        return senderAssets.computeIfAbsent(sender, AssetNames::ofAddress);
     }
 
     @SuppressWarnings("unchecked")
@@ -77,14 +111,5 @@ public final class SyslogIngest implements Processor {
         // The receive buffer is max-message-bytes long: a datagram that fills it was cut by the socket.
         return List.of(datagram.length >= maxBytes ? SyslogFrame.cut(text.substring(0, Math.min(text.length(),
                 SyslogFrameDecoder.CUT_BYTES))) : SyslogFrame.message(text));
-    }
-
-    /** The sender's address without port: the asset of messages that name no host. */
-    private static String sender(Exchange exchange) {
-        SocketAddress remote = exchange.getIn().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS, SocketAddress.class);
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return remote == null ? "unknown-sender" : remote.toString();
     }
 }

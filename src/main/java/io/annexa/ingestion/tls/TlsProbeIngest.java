@@ -72,7 +72,8 @@ public final class TlsProbeIngest implements Processor {
             exchange.getIn().setBody(configured.get());
             throw new InvalidInputException(TARGETS_SETTING, 0, rejected.stream().map(e -> "'" + e + "'")
                     .collect(Collectors.joining(", ", "", rejected.size() == 1 ? " is" : " are"))
-                    + " not host:port, asset=host:port or [v6 address]:port (port 1-65535); the other targets were probed");
+                    + " not host:port, asset=host:port or [v6 address]:port (port 1-65535; asset: at most 253 letters, digits, '.', '-',"
+                    + " '_'); the other targets were probed");
         }
     }
 

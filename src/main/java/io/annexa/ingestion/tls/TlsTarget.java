@@ -33,8 +33,9 @@ public record TlsTarget(String asset, String host, int port) {
             return Optional.empty();
         }
         String host = m.group("name") != null ? m.group("name") : m.group("v6");
-        String asset = m.group("asset") != null ? m.group("asset") : host;
         try {
+            // an IPv6 address is no asset name as it is (colons): spelt the way syslog senders are
+            String asset = m.group("asset") != null ? m.group("asset") : m.group("v6") != null ? AssetNames.ofAddress(host) : host;
             return Optional.of(new TlsTarget(asset, host, Integer.parseInt(m.group("port"))));
         } catch (IllegalArgumentException e) {
             return Optional.empty();

@@ -101,7 +101,21 @@ class AccountQueryIngestTest {
         assertThat(counters.errors()).isEqualTo(3);
         assertThat(counters.deadLetters()).isZero();
         assertThat(counters.lastErrorMessage()).hasValue(AccountQuerySettings.QUERY
-                + ": row 4: user 'dave': asset is null; row skipped");
+                + ": row 4: user 'dave': column 'asset' is null; row skipped");
+    }
+
+    @Test
+    void aRowWithAnAssetNameThatIsNoHostNameIsSkippedNamingColumnAndValue() throws Exception {
+        identities.add("web-01", "alice", true, false, MONDAY, "Alice Martin", 1001)
+                .add("../../etc/passwd", "mallory", true, true, null, null, null);
+
+        ingest.process(exchange());
+
+        assertThat(accounts(new EvidenceKey("accounts", "web-01", ROUTE))).extracting(Account::getUser).containsExactly("alice");
+        assertThat(monitor.counters(ROUTE).errors()).isEqualTo(1);
+        assertThat(monitor.counters(ROUTE).lastErrorMessage()).hasValue(AccountQuerySettings.QUERY
+                + ": row 2: user 'mallory': column 'asset' '../../etc/passwd' is not a valid asset name: it has '/' (U+002F)"
+                + " at position 3; only letters a-z, digits, '.', '-' and '_' are allowed; row skipped");
     }
 
     @Test

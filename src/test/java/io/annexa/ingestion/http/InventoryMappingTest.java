@@ -132,7 +132,7 @@ class InventoryMappingTest {
                 "item [1] of $.instances[*]: id path $.id selects nothing",
                 "item [2] of $.instances[*]: asset path $.hostname selects nothing",
                 "item [3] of $.instances[*]: id path $.id selects {\"region\":\"eu\"}, not a single value",
-                "item [4] of $.instances[*]: asset '...' is not an asset name (asset name '...' has no characters besides dots)",
+                "item [4] of $.instances[*]: asset '...' is not a valid asset name: it has no characters besides dots",
                 "item [5] of $.instances[*]: id path $.id selects an empty value",
                 "item [6] of $.instances[*]: id path $.id selects nothing");
     }

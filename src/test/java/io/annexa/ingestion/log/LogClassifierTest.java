@@ -186,14 +186,15 @@ class LogClassifierTest {
     }
 
     @Test
-    void messageRepeatedExpandsToOneEventPerRepetition() {
+    void messageRepeatedIsOneEventCarryingItsCount() {
         String line = "Dec 10 07:13:56 LabSZ sshd[24227]: message repeated 5 times: [ Failed password for root "
                 + "from 5.36.59.76 port 42393 ssh2]";
 
         Classification classification = classify(line);
 
         assertThat(classification.classified()).isTrue();
-        assertThat(classification.events()).hasSize(5).allSatisfy(event -> {
+        assertThat(classification.events()).singleElement().satisfies(event -> {
+            assertThat(event.getRepeat()).isEqualTo(5);
             assertThat(event.getKind()).isEqualTo("auth_failure");
             assertThat(event.getTimestamp()).isEqualTo(Instant.parse("2025-12-10T07:13:56Z"));
             assertThat(event.getRaw()).isEqualTo(line);
@@ -520,11 +521,21 @@ class LogClassifierTest {
     }
 
     @Test
-    void capsTheExpansionOfAForgedRepeatCount() {
+    void capsAForgedRepeatCountAndNeverExpandsIt() {
         Classification classification = classify("Dec 10 07:13:56 LabSZ sshd[1]: message repeated 999999999999 "
                 + "times: [ Failed password for root from 5.36.59.76 port 42393 ssh2]");
 
-        assertThat(classification.events()).hasSize(LogClassifier.MAX_REPEATS);
+        assertThat(classification.events()).singleElement()
+                .satisfies(event -> assertThat(event.getRepeat()).isEqualTo(LogClassifier.MAX_REPEATS));
+    }
+
+    @Test
+    void aHundredThousandRepeatsCostOneEvent() {
+        Classification classification = classify("Dec 10 07:13:56 LabSZ sshd[1]: message repeated 100000 "
+                + "times: [ Failed password for root from 1.2.3.4 port 22 ssh2]");
+
+        assertThat(classification.events()).hasSize(1);
+        assertThat(classification.events().get(0).getRepeat()).isEqualTo(100_000);
     }
 
     // ---------------------------------------------------------------- the whole corpus
@@ -621,9 +632,9 @@ class LogClassifierTest {
                     tally.unclassified++;
                 }
                 for (LogEvent event : classification.events()) {
-                    tally.eventsByKind.merge(event.getKind(), 1, Integer::sum);
+                    tally.eventsByKind.merge(event.getKind(), event.getRepeat(), Integer::sum);
                     if (!event.attribute("reported_by").isEmpty()) {
-                        tally.reporters.merge(event.getKind() + "/" + event.attribute("reported_by"), 1,
+                        tally.reporters.merge(event.getKind() + "/" + event.attribute("reported_by"), event.getRepeat(),
                                 Integer::sum);
                     }
                 }

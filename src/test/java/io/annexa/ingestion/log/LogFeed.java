@@ -36,7 +36,7 @@ public final class LogFeed {
 
     /** One poll's worth of lines: parsed, classified and handed to the sink, as {@code logs-follow} does. */
     public void lines(List<String> lines) {
-        LogIntake intake = pipeline.intake(ROUTE);
+        LogIntake intake = pipeline.intake(ROUTE, FILE.toString());
         for (String text : lines) {
             intake.line(parser, new LogLine(FILE, ++number, text), "bench");
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.annexa.ProjectFiles;
 import io.annexa.evidence.LogEvent;
+import io.annexa.ingestion.SourceMonitor;
 import io.annexa.ingestion.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -112,11 +113,32 @@ class LogRoutesTest {
         assertThat(sources.events()).extracting(LogEvent::getKind).containsExactly("invalid_user", "auth_failure");
         assertThat(sources.counters(FOLLOW).errors()).isEqualTo(1);
         assertThat(sources.counters(FOLLOW).deadLetters()).isEqualTo(1);
-        assertThat(sources.deadLetterReasons(FOLLOW)).singleElement().asString()
-                .contains("route: " + FOLLOW)
-                .contains("input: auth.log:2")
-                .contains("reason: " + log + ":2: not a syslog line");
+        assertThat(sources.rejectedItems(FOLLOW)).singleElement().asString()
+                .contains("# route: " + FOLLOW)
+                .contains("# input: " + log)
+                .contains("line 2: " + log + ":2: not a syslog line")
+                .contains("\n\tkernel panic without timestamp\n");
         assertThat(sources.route(FOLLOW).state()).isEqualTo("Started");
+    }
+
+    @Test
+    void aFollowedLineFromTheFutureIsMovedToNowWhileADroppedFileKeepsItsTimes() throws Exception {
+        Path log = temp.resolve("auth.log");
+        String future = "2999-01-01T00:00:00+00:00 web1 sshd[1]: Failed password for root from 192.0.2.4 port 1 ssh2\n";
+        append(log, future);
+        Instant before = Instant.now();
+        LogSourcesRuntime sources = runtime().set("annexa.sources.logs.follow", log.toString()).start();
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 1);
+        assertThat(sources.events().get(0).getTimestamp()).isBetween(before, Instant.now());
+        assertThat(sources.events().get(0).attribute("claimed_time")).isEqualTo("2999-01-01T00:00:00Z");
+        assertThat(sources.counters(FOLLOW).flags()).containsEntry("clock_skew", 1L);
+
+        // a dropped file is history, replayed on its own timeline: its times are taken as they are
+        drop(Files.writeString(temp.resolve("history.log"), future), "history.log");
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 2);
+        assertThat(sources.events().get(1).getTimestamp()).isEqualTo(Instant.parse("2999-01-01T00:00:00Z"));
+        assertThat(sources.counters(INBOX).flags()).doesNotContainKey("clock_skew");
     }
 
     @Test
@@ -173,16 +195,47 @@ class LogRoutesTest {
         assertThat(sources.counters(INBOX).errors()).isEqualTo(3);
         assertThat(sources.counters(INBOX).deadLetters()).isEqualTo(3);
         assertThat(sources.counters(INBOX).unclassified()).isEqualTo(expected.unclassified());
-        assertThat(sources.deadLetterReasons(INBOX)).hasSize(3).anySatisfy(r -> assertThat(r)
-                        .contains("input: web1.log:10").contains(dropped + ":10: not a syslog line"))
-                .anySatisfy(r -> assertThat(r).contains("input: web1.log:500").contains(dropped + ":500: invalid timestamp"))
-                .anySatisfy(r -> assertThat(r).contains("input: web1.log:1500").contains(dropped + ":1500: no host"));
-        Path folder = temp.resolve("dead-letter").resolve(INBOX);
-        try (var files = Files.list(folder)) {
-            assertThat(files.filter(f -> f.getFileName().toString().endsWith("web1.log_10")))
-                    .singleElement().satisfies(f -> assertThat(f).hasContent("### not a log line"));
-        }
+        // all three in one file, with their line numbers and the lines themselves
+        assertThat(sources.deadLetterFiles(INBOX)).singleElement()
+                .satisfies(f -> assertThat(f.getFileName().toString()).endsWith("-web1.log.dead-letter"));
+        assertThat(sources.rejectedItems(INBOX)).singleElement().asString()
+                .contains("# input: " + dropped)
+                .contains("line 10: " + dropped + ":10: not a syslog line")
+                .contains("\n\t### not a log line\n")
+                .contains("line 500: " + dropped + ":500: invalid timestamp")
+                .contains("line 1500: " + dropped + ":1500: no host");
         assertThat(sources.route(INBOX).state()).isEqualTo("Started");
+    }
+
+    @Test
+    void aHundredThousandLinesOfGarbageMakeOneDeadLetterFileWithinTheBudgetAndTheRouteGoesOn() throws Exception {
+        // once 200,000 files (794 MB): a .reason and a copy per line
+        long budget = 1024 * 1024;
+        int lines = 100_000;
+        StringBuilder garbage = new StringBuilder();
+        for (int i = 1; i <= lines; i++) {
+            garbage.append("garbage line ").append(i).append(" without any timestamp\n");
+        }
+        Path file = Files.writeString(temp.resolve("garbage.log"), garbage);
+        LogSourcesRuntime sources = runtime().set("annexa.sources.dead-letter.max-bytes-per-route", Long.toString(budget)).start();
+        drop(file, "garbage.log");
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> sources.counters(INBOX).itemsRead() == lines);
+        List<Path> files = sources.deadLetterFiles(INBOX);
+        assertThat(files).singleElement().satisfies(f -> assertThat(Files.size(f)).isLessThanOrEqualTo(budget));
+        long kept = Files.readAllLines(files.get(0)).stream().filter(l -> l.startsWith("line ")).count();
+        assertThat(kept).isPositive();
+        SourceMonitor.Counters counters = sources.counters(INBOX);
+        assertThat(counters.errors()).isEqualTo(lines);
+        assertThat(counters.deadLetters()).isEqualTo(lines);
+        assertThat(counters.flags()).containsEntry(SourceMonitor.DEAD_LETTERS_DROPPED, lines - kept);
+        assertThat(Files.readString(files.get(0))).contains("line 1: ").contains("\tgarbage line 1 without any timestamp\n");
+
+        // the route carries on: a good file dropped next is read
+        drop(OPENSSH, "web1.log");
+        await().atMost(DEADLINE).until(() -> sources.counters(INBOX).itemsRead() == lines + 2000);
+        assertThat(sources.route(INBOX).state()).isEqualTo("Started");
+        assertThat(sources.deadLetterFiles(INBOX)).hasSize(1);
     }
 
     @Test

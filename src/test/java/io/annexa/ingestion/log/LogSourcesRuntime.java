@@ -89,14 +89,34 @@ final class LogSourcesRuntime implements AutoCloseable {
         return sink.events().stream().map(LogEvent.class::cast).toList();
     }
 
-    /** The .reason files of a route's dead letters, oldest first. */
+    /** The .reason files of a route's dead letters (whole inputs), oldest first. */
     List<String> deadLetterReasons(String routeId) throws IOException {
+        return deadLetters(routeId, ".reason");
+    }
+
+    /** The files of rejected lines and messages of a route ({@code .dead-letter}, one per input), oldest first. */
+    List<String> rejectedItems(String routeId) throws IOException {
+        return deadLetters(routeId, io.annexa.ingestion.DeadLetters.ITEMS_SUFFIX);
+    }
+
+    /** Every file in the route's dead-letter folder. */
+    List<Path> deadLetterFiles(String routeId) throws IOException {
         Path folder = data.resolve("dead-letter").resolve(routeId);
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".reason")).sorted().map(f -> {
+            return files.sorted().toList();
+        }
+    }
+
+    private List<String> deadLetters(String routeId, String suffix) throws IOException {
+        Path folder = data.resolve("dead-letter").resolve(routeId);
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().map(f -> {
                 try {
                     return Files.readString(f);
                 } catch (IOException e) {

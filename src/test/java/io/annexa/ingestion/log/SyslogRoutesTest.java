@@ -45,6 +45,7 @@ class SyslogRoutesTest {
 
     @Test
     void udpDatagramsOfBothFormatsBecomeEvents() throws Exception {
+        // the messages' timestamps are days old: taken as they are (only later ones than now are replaced)
         start();
         try (DatagramSocket socket = new DatagramSocket()) {
             for (String message : new String[] {RFC3164, RFC5424 + "\n", NO_HOST}) {
@@ -122,10 +123,11 @@ class SyslogRoutesTest {
 
         await().atMost(DEADLINE).until(() -> sources.counters("syslog-tcp").deadLetters() == 1
                 && sources.counters("syslog-udp").deadLetters() == 1);
-        assertThat(sources.deadLetterReasons("syslog-tcp")).singleElement().asString()
-                .contains("input: from-127.0.0.1")
-                .contains("reason: syslog-tcp message from 127.0.0.1: not a syslog message: no <priority> at its start");
-        assertThat(sources.deadLetterReasons("syslog-udp")).singleElement().asString()
+        assertThat(sources.rejectedItems("syslog-tcp")).singleElement().asString()
+                .contains("# input: network")
+                .contains("from 127.0.0.1: syslog-tcp message from 127.0.0.1: not a syslog message: no <priority> at its start")
+                .contains("\n\tthis is not syslog\n");
+        assertThat(sources.rejectedItems("syslog-udp")).singleElement().asString()
                 .contains("invalid RFC 5424 timestamp '2026-13-01T00:00:00Z'");
         assertThat(sources.counters("syslog-tcp").errors()).isEqualTo(1);
 
@@ -142,8 +144,63 @@ class SyslogRoutesTest {
         send("<13>" + "x".repeat(5000) + "\n" + RFC3164 + "\n");
 
         await().atMost(DEADLINE).until(() -> sources.events().size() == 1);
-        assertThat(sources.deadLetterReasons("syslog-tcp")).singleElement().asString()
+        assertThat(sources.rejectedItems("syslog-tcp")).singleElement().asString()
                 .contains("longer than 2048 bytes (annexa.sources.syslog.max-message-bytes)");
+    }
+
+    @Test
+    void aTimestampFarInTheFutureIsReplacedByNowKeptAsClaimedAndCounted() throws Exception {
+        start();
+        Instant before = Instant.now();
+        // dated 2999: in the engine it would never expire
+        send("<38>1 2999-01-01T00:00:00Z web1 sshd 1 - - Failed password for root from 192.0.2.4 port 50022 ssh2\n"
+                + "<38>1 " + before + " web1 sshd 1 - - Failed password for root from 192.0.2.4 port 50023 ssh2\n");
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 2);
+        LogEvent future = sources.events().get(0);
+        assertThat(future.getTimestamp()).isBetween(before, Instant.now());
+        assertThat(future.attribute("claimed_time")).isEqualTo("2999-01-01T00:00:00Z");
+        assertThat(sources.events().get(1).getTimestamp()).isEqualTo(before);
+        assertThat(sources.events().get(1).getAttributes()).doesNotContainKey("claimed_time");
+        assertThat(sources.counters("syslog-tcp").flags()).containsEntry("clock_skew", 1L);
+    }
+
+    @Test
+    void aHostNameItsSenderMayNotUseIsFiledUnderTheSendersAddressAndFlagged() throws Exception {
+        start("annexa.sources.syslog.trusted-senders", "127.0.0.1/32=*.example.org");
+        send(RFC5424 + "\n" + RFC3164 + "\n");
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 2);
+        assertThat(sources.events()).extracting(LogEvent::getAsset, e -> e.attribute("claimed_host")).containsExactly(
+                tuple("web1.example.org", ""),
+                // LabSZ is no *.example.org: this sender may not speak for it
+                tuple("127.0.0.1", "labsz"));
+        assertThat(sources.counters("syslog-tcp").flags()).containsEntry("untrusted_host", 1L);
+    }
+
+    @Test
+    void aSenderOutsideEveryTrustedNetworkNamesNoHost() throws Exception {
+        start("annexa.sources.syslog.trusted-senders", "10.0.0.0/8=*");
+        send(RFC5424 + "\n");
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 1);
+        assertThat(sources.events().get(0).getAsset()).isEqualTo("127.0.0.1");
+        assertThat(sources.events().get(0).attribute("claimed_host")).isEqualTo("web1.example.org");
+        assertThat(sources.counters("syslog-tcp").flags()).containsEntry("untrusted_host", 1L);
+    }
+
+    @Test
+    void aHostNameThatIsNoAssetNameIsDeadLetteredNamingTheField() throws Exception {
+        start();
+        String host = "h".repeat(300);
+        send("<38>1 2026-11-28T10:00:00Z " + host + " sshd 1 - - Failed password for root from 192.0.2.4 port 1 ssh2\n"
+                + RFC3164 + "\n");
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 1);
+        assertThat(sources.rejectedItems("syslog-tcp")).singleElement().asString()
+                .contains("syslog-tcp message from 127.0.0.1: HOSTNAME '" + "h".repeat(64) + "… (300 characters)' is not a"
+                        + " valid asset name: it is 300 characters long, more than 253");
+        assertThat(sources.counters("syslog-tcp").deadLetters()).isEqualTo(1);
     }
 
     @Test
