@@ -1,5 +1,6 @@
 package io.annexa.access;
 
+import io.annexa.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -15,10 +16,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -76,36 +75,12 @@ class AccessControlTest {
         }
     }
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-06-01T08:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     abstract class Contract {
         DatabaseSettings settings;
         AccessStore store;
         Authenticator authenticator;
         AccessAdministration admin;
-        MovableClock clock;
+        ManualClock clock;
 
         @TempDir
         Path data;
@@ -120,7 +95,7 @@ class AccessControlTest {
             settings = createDatabase("main");
             DatabaseMigrations.migrate(settings);
             store = AccessStore.open(settings.url(), settings.user(), settings.password());
-            clock = new MovableClock();
+            clock = new ManualClock(Instant.parse("2026-06-01T08:00:00Z"));
             PasswordHasher hasher = new PasswordHasher(1_000);
             authenticator = new Authenticator(store, hasher, new LoginThrottle(5, Duration.ofMinutes(5), clock),
                     new LoginThrottle(20, Duration.ofMinutes(5), clock), clock);

@@ -1,13 +1,12 @@
 package io.annexa.ingestion;
 
+import io.annexa.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.SourceSilent;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,18 +18,18 @@ class SilenceWatchTest {
     private static final Map<String, SilenceWatch.Expectation> ACCOUNTS =
             Map.of("accounts-query", new SilenceWatch.Expectation("accounts", Duration.ofMinutes(10)));
 
-    private final MutableClock clock = new MutableClock(START);
+    private final ManualClock clock = new ManualClock(START);
     private final SourceMonitor monitor = new SourceMonitor();
     private final CollectingSink sink = new CollectingSink();
     private final SilenceWatch watch = new SilenceWatch(monitor, sink, clock);
 
     @Test
     void aSourceThatNeverDeliversIsSilentOnceItsIntervalHasPassedSinceStart() {
-        clock.now = START.plus(Duration.ofMinutes(9));
+        clock.set(START.plus(Duration.ofMinutes(9)));
         watch.check(ACCOUNTS);
         assertThat(sink.calls(KEY)).isZero();
 
-        clock.now = START.plus(Duration.ofMinutes(11));
+        clock.set(START.plus(Duration.ofMinutes(11)));
         watch.check(ACCOUNTS);
         assertThat(sink.latest(KEY)).hasValueSatisfying(facts -> assertThat(facts).singleElement()
                 .isInstanceOfSatisfying(SourceSilent.class, silent -> {
@@ -44,7 +43,7 @@ class SilenceWatchTest {
 
     @Test
     void deliveringAgainWithdrawsTheFactAndRepeatedChecksDoNotRepeatIt() {
-        clock.now = START.plus(Duration.ofMinutes(11));
+        clock.set(START.plus(Duration.ofMinutes(11)));
         watch.check(ACCOUNTS);
         watch.check(ACCOUNTS);
         assertThat(sink.calls(KEY)).isEqualTo(1);
@@ -58,32 +57,8 @@ class SilenceWatchTest {
 
     @Test
     void routesWithoutAnExpectedIntervalAreNeverSilent() {
-        clock.now = START.plus(Duration.ofDays(30));
+        clock.set(START.plus(Duration.ofDays(30)));
         watch.check(Map.of());
         assertThat(sink.keys()).isEmpty();
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

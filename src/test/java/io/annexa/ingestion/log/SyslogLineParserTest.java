@@ -1,10 +1,10 @@
 package io.annexa.ingestion.log;
 
+import io.annexa.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annexa.ingestion.InvalidInputException;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -93,12 +93,12 @@ class SyslogLineParserTest {
 
     @Test
     void placesTheYearAgainWhenTheReferenceClockMoves() throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-06-15T00:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-06-15T00:00:00Z"));
         SyslogLineParser parser = new SyslogLineParser(clock, UTC);
         String line = "Jan  1 00:00:30 host cron[1]: x";
 
         assertThat(parser.parse(line, "f", 1).timestamp()).isEqualTo(Instant.parse("2026-01-01T00:00:30Z"));
-        clock.now = Instant.parse("2027-06-15T00:00:00Z");
+        clock.set(Instant.parse("2027-06-15T00:00:00Z"));
         assertThat(parser.parse(line, "f", 2).timestamp()).isEqualTo(Instant.parse("2027-01-01T00:00:30Z"));
     }
 
@@ -189,29 +189,5 @@ class SyslogLineParserTest {
     void treatsALineOfOnlyALineEndAsEmpty(String line) {
         assertThatThrownBy(() -> parse("2026-01-05T00:00:00Z", line))
                 .isInstanceOf(InvalidInputException.class).hasMessage("auth.log:7: empty line");
-    }
-
-    private static final class MovableClock extends Clock {
-
-        Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
