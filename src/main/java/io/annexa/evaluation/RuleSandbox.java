@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.drools.base.definitions.InternalKnowledgePackage;
 import org.drools.base.rule.LineMappings;
 import org.drools.compiler.builder.impl.KnowledgeBuilderImpl;
@@ -49,6 +51,7 @@ public final class RuleSandbox {
     }
 
     private static final Set<String> SERIALIZABLE = Set.of("java/io/Externalizable", "java/io/Serializable");
+    private static final Pattern DIALECT = Pattern.compile("\\bdialect\\s+[\"']?([\\w-]*)");
     private static final String SANDBOX = " — not allowed in rule code (sandbox)";
 
     private RuleSandbox() {
@@ -104,6 +107,7 @@ public final class RuleSandbox {
                         internalPackage + ucFirst(function.getName()), function.getName()));
                 checkExpressions(descr);
             }
+            checkDialects();
             // the line mappings name every rule class (its consequence's 'then' line) and every function class
             kiePackage.getDialectRuntimeRegistry().getLineMappings().forEach((className, mapping) -> {
                 String internalName = className.replace('.', '/');
@@ -220,21 +224,31 @@ public final class RuleSandbox {
             return line;
         }
 
+        /**
+         * Refuses {@code dialect "mvel"}, read from the DRL text itself: the compiled descriptors carry the dialect
+         * Drools settled on, not always what the author wrote. A match in a comment refuses too, which is harmless.
+         */
+        private void checkDialects() {
+            Matcher dialect = DIALECT.matcher(source.text());
+            while (dialect.find()) {
+                if (!dialect.group(1).equals("java")) {
+                    int line = (int) source.text().substring(0, dialect.start()).chars().filter(c -> c == '\n').count() + 1;
+                    String rule = descrs.stream().flatMap(d -> d.getRules().stream()).filter(r -> r.getLine() <= line)
+                            .reduce((a, b) -> b).map(r -> "rule " + r.getName() + ": ").orElse("");
+                    add(line, rule + "dialect \"" + dialect.group(1) + "\" is refused: rule code must be Java, so that it can be inspected (sandbox)");
+                }
+            }
+        }
+
         private void checkExpressions(PackageDescr descr) {
             List<String> imports = descr.getImports().stream().map(ImportDescr::getTarget).toList();
             Set<String> declared = new HashSet<>();
             descr.getTypeDeclarations().forEach(type -> declared.add(type.getTypeName()));
             ExpressionPolicy policy = new ExpressionPolicy(imports, descr.getName(), declared);
-            for (AttributeDescr attribute : descr.getAttributes()) {
-                if (attribute.getName().equals("dialect") && !"java".equals(attribute.getValue())) {
-                    add(attribute.getLine(), "dialect \"" + attribute.getValue() + "\" is refused: rule code must be Java, so that it can be inspected (sandbox)");
-                }
-            }
             for (FunctionImportDescr function : descr.getFunctionImports()) {
                 String target = function.getTarget();
                 int dot = target.lastIndexOf('.');
-                if (dot < 0 || BytecodePolicy.allowedClass(target.substring(0, dot)).isEmpty()
-                        && !BytecodePolicy.allows(target.substring(0, dot).replace('.', '/'), target.substring(dot + 1))) {
+                if (dot < 0 || !BytecodePolicy.allows(target.substring(0, dot).replace('.', '/'), target.substring(dot + 1))) {
                     add(function.getLine(), "import function " + target + SANDBOX);
                 }
             }
@@ -247,59 +261,55 @@ public final class RuleSandbox {
                 }
             }
             for (RuleDescr rule : descr.getRules()) {
-                String dialect = rule.getAttributes().containsKey("dialect") ? rule.getAttributes().get("dialect").getValue() : null;
-                if (dialect != null && !dialect.equals("java")) {
-                    add(rule.getAttributes().get("dialect").getLine() > 0 ? rule.getAttributes().get("dialect").getLine() : rule.getLine(),
-                            "rule " + rule.getName() + ": dialect \"" + dialect + "\" is refused: rule code must be Java, so that it can be inspected (sandbox)");
-                }
                 for (AttributeDescr attribute : rule.getAttributes().values()) {
                     if (Set.of("salience", "enabled", "duration").contains(attribute.getName())) {
-                        expression(policy, rule, attribute, attribute.getValue());
+                        expression(policy, rule, attribute.getLine() > 0 ? attribute.getLine() : rule.getLine(), attribute.getValue());
                     }
                 }
-                walk(policy, rule, rule.getLhs());
+                walk(policy, rule, rule.getLhs(), rule.getLine());
             }
         }
 
-        private void walk(ExpressionPolicy policy, RuleDescr rule, BaseDescr descr) {
+        private void walk(ExpressionPolicy policy, RuleDescr rule, BaseDescr descr, int outerLine) {
             if (descr == null || descr instanceof EvalDescr) {
                 return; // an eval is compiled Java: its bytecode is checked
             }
+            int line = descr.getLine() > 0 ? descr.getLine() : outerLine;
             if (descr instanceof PatternDescr pattern) {
                 if (pattern.getObjectType() != null) {
-                    expression(policy, rule, pattern, pattern.getObjectType());
+                    expression(policy, rule, line, pattern.getObjectType());
                 }
-                walk(policy, rule, (BaseDescr) pattern.getConstraint());
-                walk(policy, rule, pattern.getSource());
+                walk(policy, rule, (BaseDescr) pattern.getConstraint(), line);
+                walk(policy, rule, pattern.getSource(), line);
                 for (BehaviorDescr behavior : pattern.getBehaviors()) {
-                    behavior.getParameters().forEach(parameter -> expression(policy, rule, behavior, parameter));
+                    behavior.getParameters().forEach(parameter -> expression(policy, rule, line, parameter));
                 }
                 return;
             }
             if (descr instanceof ExprConstraintDescr constraint) {
-                expression(policy, rule, constraint, constraint.getExpression());
+                expression(policy, rule, line, constraint.getExpression());
             } else if (descr instanceof BindingDescr binding) {
-                expression(policy, rule, binding, binding.getExpression());
+                expression(policy, rule, line, binding.getExpression());
             } else if (descr instanceof FromDescr from) {
-                expression(policy, rule, from, from.getDataSource() == null ? from.getText() : from.getDataSource().getText());
+                expression(policy, rule, line, from.getDataSource() == null ? from.getText() : from.getDataSource().getText());
             } else if (descr instanceof AccumulateDescr accumulate) {
                 for (AccumulateDescr.AccumulateFunctionCallDescr function : accumulate.getFunctions()) {
                     for (String parameter : function.getParams()) {
-                        expression(policy, rule, accumulate, parameter);
+                        expression(policy, rule, line, parameter);
                     }
                 }
                 // inline init/action/reverse/result code is compiled Java, checked in bytecode
             }
             if (descr instanceof ConditionalElementDescr element) {
                 for (BaseDescr child : element.getDescrs()) {
-                    walk(policy, rule, child);
+                    walk(policy, rule, child, line);
                 }
             }
         }
 
-        private void expression(ExpressionPolicy policy, RuleDescr rule, BaseDescr where, String text) {
+        private void expression(ExpressionPolicy policy, RuleDescr rule, int line, String text) {
             Optional<String> refusal = policy.refusal(text);
-            refusal.ifPresent(why -> add(where.getLine() > 0 ? where.getLine() : rule.getLine(),
+            refusal.ifPresent(why -> add(line,
                     "rule " + rule.getName() + " uses " + why + " in '" + text.strip() + "'" + SANDBOX));
         }
 
