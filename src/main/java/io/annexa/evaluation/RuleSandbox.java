@@ -121,11 +121,16 @@ public final class RuleSandbox {
             if (java == null) {
                 return;
             }
-            java.getStore().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(entry -> checkClass(ClassReferences.of(entry.getValue())));
+            for (Map.Entry<String, byte[]> entry : new java.util.TreeMap<>(java.getStore()).entrySet()) {
+                if (checkClass(ClassReferences.of(entry.getValue()))) {
+                    // the KieBase defines its classes from this store: they run with loop checkpoints
+                    java.getStore().put(entry.getKey(), LoopCheckpoints.instrument(entry.getValue()));
+                }
+            }
         }
 
-        private void checkClass(Inspected inspected) {
+        /** @return whether the class may run */
+        private boolean checkClass(Inspected inspected) {
             String name = inspected.name();
             String ruleClass = rulesByClass.keySet().stream().filter(name::startsWith)
                     .max((a, b) -> Integer.compare(a.length(), b.length())).orElse(null);
@@ -140,8 +145,9 @@ public final class RuleSandbox {
                     continue;
                 }
                 refuse(inspected, ruleClass, reference);
-                return; // one problem per class is enough to show the author what to remove; the rest follow on fixing it
+                return false; // one problem per class is enough to show the author what to remove; the rest follow on fixing it
             }
+            return true;
         }
 
         private boolean allowed(Reference reference, boolean invoker) {
