@@ -29,7 +29,7 @@ final class LoopCheckpoints {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if ((access & Opcodes.ACC_ABSTRACT) != 0 || name.equals("<clinit>")) {
+                if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
                     return next;
                 }
                 return new MethodVisitor(Opcodes.ASM9, next) {
