@@ -77,9 +77,12 @@ final class BytecodePolicy {
     /** Engine plumbing that only Drools' template-generated invokers may use. */
     private static final Set<String> INVOKER_PREFIXES = Set.of("org/drools/", "org/kie/");
 
+    /** The accumulate invoker template compares its rule class's bytecode, read as a class-path resource. */
     private static final Set<String> INVOKER_MEMBERS = Set.of(
             "java/lang/Object.getClass", "java/lang/Class.getClassLoader", "java/lang/ClassLoader.getResourceAsStream",
-            "java/io/InputStream.close", "java/io/InputStream.read");
+            "java/io/InputStream.close", "java/io/InputStream.read", "java/io/IOException.", "java/io/InputStream.",
+            "java/lang/Class.", "java/lang/ClassLoader.", "java/io/ByteArrayOutputStream.",
+            "java/io/ByteArrayOutputStream.<init>", "java/io/ByteArrayOutputStream.write", "java/io/ByteArrayOutputStream.toString");
 
     private BytecodePolicy() {
     }
@@ -108,7 +111,7 @@ final class BytecodePolicy {
         if (allows(owner, member)) {
             return true;
         }
-        if (INVOKER_MEMBERS.contains(owner + "." + member) || INVOKER_MEMBERS.stream().anyMatch(m -> m.startsWith(owner + ".") && member.isEmpty())) {
+        if (INVOKER_MEMBERS.contains(owner + "." + member)) {
             return true;
         }
         return INVOKER_PREFIXES.stream().anyMatch(owner::startsWith);

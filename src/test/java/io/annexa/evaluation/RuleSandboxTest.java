@@ -94,6 +94,8 @@ class RuleSandboxTest {
                 when
                     $e : ConfigEntry( source == "sshd_config", key == "PermitRootLogin", value not matches "(?i)no" )
                     $w : String() from words($e.getValue())
+                    $n : Number() from accumulate( ConfigEntry( $l : line ), init( int c = 0; ), action( c += $l; ), result( c ) )
+                    eval( $n.intValue() >= 0 )
                 then
                     String joined = words($w).stream().map(w -> w + "!").collect(java.util.stream.Collectors.joining(","));
                     StringBuilder text = new StringBuilder(joined).append(Math.max(1, 2));
