@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,8 +23,23 @@ import java.util.stream.Stream;
  */
 public record RuleDraft(String path, String ruleYml, String drl, Map<String, String> scenarios) {
 
-    private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*");
-    private static final Pattern SAFE_FILE = Pattern.compile("[A-Za-z0-9_.-]+");
+    /**
+     * Exactly one rule folder: theme, control folder ({@code c8_05_secure_authentication}), rule id. Nothing shorter
+     * ({@code "technological"} would make {@link #writeInto} replace a whole theme) and nothing beside it.
+     */
+    private static final Pattern RULE_PATH = Pattern.compile(
+            "(organizational|people|physical|technological)/c\\d{1,2}_\\d{1,2}_[a-z][a-z0-9_]*/[a-z][a-z0-9_]*");
+    private static final Pattern SAFE_FILE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+
+    /**
+     * How much a draft may hold and how long each of its scenarios may run (besides the firing limit).
+     *
+     * @param maxBytes     rule.yml, DRL and scenarios together, UTF-8
+     * @param maxScenarios scenario files
+     */
+    public record Limits(int maxBytes, int maxScenarios, Duration scenarioWallClock) {
+        public static final Limits DEFAULT = new Limits(256 * 1024, 50, ScenarioRunner.DEFAULT_WALL_CLOCK_LIMIT);
+    }
 
     /** The rule id: the last segment of the path. */
     public String id() {
@@ -33,7 +49,16 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
     /** Everything wrong with the draft, as problems; empty means it can be deployed. */
     public List<String> check(Path rulesInService, Path settingsFile, ControlCatalog catalog,
                               Function<String, Optional<ScenarioInput>> parsers) {
-        List<String> shape = shapeProblems();
+        return check(rulesInService, settingsFile, catalog, parsers, Limits.DEFAULT);
+    }
+
+    /**
+     * The draft's rule code is inspected by the rule sandbox while the library copy is built, before any of its
+     * scenarios runs: a hostile draft ends as problems here, its scenarios never run.
+     */
+    public List<String> check(Path rulesInService, Path settingsFile, ControlCatalog catalog,
+                              Function<String, Optional<ScenarioInput>> parsers, Limits limits) {
+        List<String> shape = shapeProblems(limits);
         if (!shape.isEmpty()) {
             return shape;
         }
@@ -45,7 +70,7 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
             writeInto(rules);
             RuleLibrary library = RuleLibrary.load(rules, settingsFile, catalog);
             RuleDefinition rule = library.rule(id()).orElseThrow();
-            ScenarioRunner runner = new ScenarioRunner(library, parsers);
+            ScenarioRunner runner = new ScenarioRunner(library, parsers, limits.scenarioWallClock());
             List<String> problems = new ArrayList<>(library.warnings().stream().map(Problem::toString).toList());
             problems.addAll(runner.problems(rule));
             for (Scenario scenario : runner.scenarios(rule)) {
@@ -66,6 +91,10 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
 
     /** Writes the draft's folder below {@code rules}, replacing an existing folder of the same id. */
     public void writeInto(Path rules) throws IOException {
+        if (path == null || !RULE_PATH.matcher(path).matches()
+                || scenarios != null && scenarios.keySet().stream().anyMatch(name -> !SAFE_FILE.matcher(name).matches())) {
+            throw new IllegalArgumentException("not a rule folder path or scenario name: " + path + " " + (scenarios == null ? "" : scenarios.keySet()));
+        }
         Path folder = rules.resolve(path);
         if (Files.exists(folder)) {
             delete(folder);
@@ -78,10 +107,23 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
         }
     }
 
-    private List<String> shapeProblems() {
+    private List<String> shapeProblems(Limits limits) {
         List<String> problems = new ArrayList<>();
-        if (path == null || !SAFE_PATH.matcher(path).matches()) {
-            problems.add("path: '" + path + "' must be the rule folder below rules/, e.g. technological/c8_05_secure_authentication/my_rule");
+        if (path == null || !RULE_PATH.matcher(path).matches()) {
+            problems.add("path: '" + path + "' must be the rule folder below rules/, <theme>/c<control>_<name>/<rule_id> with theme"
+                    + " organizational, people, physical or technological, e.g. technological/c8_05_secure_authentication/my_rule");
+        }
+        long bytes = utf8(ruleYml) + utf8(drl);
+        if (scenarios != null) {
+            for (Map.Entry<String, String> scenario : scenarios.entrySet()) {
+                bytes += utf8(scenario.getKey()) + utf8(scenario.getValue());
+            }
+            if (scenarios.size() > limits.maxScenarios()) {
+                problems.add("scenarios: " + scenarios.size() + " files, at most " + limits.maxScenarios());
+            }
+        }
+        if (bytes > limits.maxBytes()) {
+            problems.add("draft: " + bytes + " bytes (rule.yml, DRL and scenarios), at most " + limits.maxBytes());
         }
         if (ruleYml == null || ruleYml.isBlank()) {
             problems.add("ruleYml: missing");
@@ -94,6 +136,10 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
                     .forEach(name -> problems.add("scenarios: '" + name + "' is not a plain file name"));
         }
         return problems;
+    }
+
+    private static long utf8(String text) {
+        return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static void copyWithout(Path from, Path to, String excludedRule) throws IOException {

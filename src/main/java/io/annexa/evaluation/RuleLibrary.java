@@ -75,7 +75,16 @@ public final class RuleLibrary {
      *                     The declared configuration baseline is read from {@code baseline.yml} next to it.
      */
     public static RuleLibrary load(Path rulesDir, Path settingsFile, ControlCatalog catalog) throws RuleLibraryException {
-        return new Loader(rulesDir, settingsFile, catalog).load();
+        return new Loader(rulesDir, settingsFile, catalog, true).load();
+    }
+
+    /**
+     * For measuring what the sandbox costs only ({@code RuleLibraryBuildBenchmark}): {@code sandboxed == false}
+     * loads rule code unchecked. The service never calls this.
+     */
+    public static RuleLibrary loadForBenchmark(Path rulesDir, Path settingsFile, ControlCatalog catalog, boolean sandboxed)
+            throws RuleLibraryException {
+        return new Loader(rulesDir, settingsFile, catalog, sandboxed).load();
     }
 
     public List<RuleDefinition> rules() {
@@ -154,11 +163,13 @@ public final class RuleLibrary {
         private final Map<String, RuleDefinition> rules = new LinkedHashMap<>();
         private final MessageDigest digest;
         private final Path settingsFile;
+        private final boolean sandboxed;
         private final Map<String, String> versions = new LinkedHashMap<>();
         private RuleSettings settings = RuleSettings.none();
         private List<io.annexa.evidence.BaselineValue> baseline = List.of();
 
-        Loader(Path rulesDir, Path settingsFile, ControlCatalog catalog) {
+        Loader(Path rulesDir, Path settingsFile, ControlCatalog catalog, boolean sandboxed) {
+            this.sandboxed = sandboxed;
             this.settingsFile = settingsFile;
             this.rulesDir = rulesDir.toAbsolutePath().normalize();
             this.catalog = catalog;
@@ -250,6 +261,7 @@ public final class RuleLibrary {
         private KieBase compile() {
             KieServices services = KieServices.Factory.get();
             KieFileSystem files = services.newKieFileSystem();
+            Map<String, RuleSandbox.Source> sources = new LinkedHashMap<>();
             // A fresh release id per build: the KIE repository is JVM-wide and a reload must not see an old build.
             ReleaseId releaseId = services.newReleaseId("io.annexa.rules", "library", "1." + BUILDS.incrementAndGet());
             files.generateAndWritePomXML(releaseId);
@@ -264,10 +276,12 @@ public final class RuleLibrary {
                 digest.update(text.getBytes(StandardCharsets.UTF_8));
                 versions.put(rule.id(), shortHash(metadata + "\u0000" + text));
                 if (settings.isEnabled(rule.id())) {
+                    sources.put(rule.drlPackage(), new RuleSandbox.Source(display(drl), text));
                     files.write(KIE_SOURCE_ROOT + rulesDir.relativize(drl).toString().replace('\\', '/'), text);
                 }
             }
             KieBuilder builder = services.newKieBuilder(files).buildAll(DrlProject.class);
+            boolean compiled = builder.getResults().getMessages(Message.Level.ERROR).isEmpty();
             for (Message message : builder.getResults().getMessages()) {
                 if (message.getLevel() == Message.Level.INFO) {
                     continue;
@@ -287,7 +301,12 @@ public final class RuleLibrary {
             Set<String> locatedErrors = new HashSet<>();
             problems.stream().filter(p -> p.isError() && p.line() > 0).forEach(p -> locatedErrors.add(p.file()));
             problems.removeIf(p -> p.line() == 0 && p.message().equals(NULL_PACKAGE) && locatedErrors.contains(p.file()));
+            if (compiled && sandboxed) {
+                // before any KieBase or session exists: no rule code has run yet
+                problems.addAll(RuleSandbox.check(builder.getKieModule(), sources));
+            }
             if (problems.stream().anyMatch(Problem::isError)) {
+                services.getRepository().removeKieModule(releaseId);
                 return null;
             }
             KieBaseConfiguration configuration = services.newKieBaseConfiguration();

@@ -8,12 +8,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -46,12 +51,24 @@ public final class ScenarioRunner {
         }
     }
 
+    /** Far above what a scenario of sound rules takes (tens of milliseconds); reached by a rule that loops. */
+    public static final Duration DEFAULT_WALL_CLOCK_LIMIT = Duration.ofSeconds(10);
+    /** How long past the limit a scenario stuck outside rule code's loops (a slow library call) is waited for. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
     private final RuleLibrary library;
     private final Function<String, Optional<ScenarioInput>> parsers;
+    private final Duration wallClockLimit;
 
     public ScenarioRunner(RuleLibrary library, Function<String, Optional<ScenarioInput>> parsers) {
+        this(library, parsers, DEFAULT_WALL_CLOCK_LIMIT);
+    }
+
+    /** @param wallClockLimit how long one scenario may run, besides the firing limit of {@link EvaluationSession} */
+    public ScenarioRunner(RuleLibrary library, Function<String, Optional<ScenarioInput>> parsers, Duration wallClockLimit) {
         this.library = library;
         this.parsers = parsers;
+        this.wallClockLimit = wallClockLimit;
     }
 
     /** Every file in the rule's tests/ folder; files not named by the convention are reported by {@link #problems}. */
@@ -83,7 +100,38 @@ public final class ScenarioRunner {
         return problems;
     }
 
+    /**
+     * Runs the scenario on a worker thread of its own, rule code limited to the wall-clock limit
+     * ({@link RuleDeadline}). A worker still busy a grace period after the limit (stuck in a library call, where
+     * no checkpoint is) is abandoned: the check returns, and the daemon thread ends when that call does.
+     */
     public Result run(Scenario scenario) {
+        FutureTask<Result> task = new FutureTask<>(() -> RuleDeadline.within(wallClockLimit, () -> runHere(scenario)));
+        Thread worker = new Thread(task, "annexa-scenario-" + scenario.rule().id());
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return task.get(wallClockLimit.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            return new Result(scenario, false, List.of(), tooLong());
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            return new Result(scenario, false, List.of(), "interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuleDeadline.Exceeded) {
+                return new Result(scenario, false, List.of(), tooLong());
+            }
+            return new Result(scenario, false, List.of(), "rule code failed: " + e.getCause());
+        }
+    }
+
+    private String tooLong() {
+        return "stopped after the wall-clock limit of " + wallClockLimit.toMillis() + " ms (a rule that loops?)";
+    }
+
+    private Result runHere(Scenario scenario) {
         Optional<ScenarioInput> parser = parsers.apply(scenario.source());
         if (parser.isEmpty()) {
             return new Result(scenario, false, List.of(), "no scenario reader for source '" + scenario.source() + "'");
@@ -115,6 +163,14 @@ public final class ScenarioRunner {
             return new Result(scenario, passed, findings, null);
         } catch (EvaluationSession.RuleLoopException e) {
             return new Result(scenario, false, List.of(), e.getMessage());
+        } catch (RuntimeException | Error e) {
+            // Drools wraps what rule code throws; the deadline is what matters here
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof RuleDeadline.Exceeded exceeded) {
+                    throw exceeded;
+                }
+            }
+            throw e;
         }
     }
 

@@ -43,6 +43,11 @@ final class BenchLibraries {
         return RuleLibrary.load(rulesDir, SETTINGS, CATALOG);
     }
 
+    /** With the rule sandbox on (what the service does) or off, to measure what it costs. */
+    static RuleLibrary load(Path rulesDir, boolean sandboxed) throws RuleLibraryException {
+        return RuleLibrary.loadForBenchmark(rulesDir, SETTINGS, CATALOG, sandboxed);
+    }
+
     /** The rule folders of {@code rules/}, relative to it: every folder with a rule.yml outside a tests/ folder. */
     static List<Path> realRuleFolders() throws IOException {
         try (Stream<Path> files = Files.walk(ProjectFiles.rules())) {
