@@ -116,6 +116,9 @@ public final class FuzzInputs {
         try {
             return bounded(parse);
         } catch (AssertionError e) {
+            if (String.valueOf(e.getMessage()).startsWith("execution timed out")) {
+                throw new AssertionError(e.getMessage() + " on input (Java literal):\n" + literal(input), e);
+            }
             throw e;
         } catch (Throwable e) {
             throw new AssertionError("undeclared " + e + " on input (Java literal):\n" + literal(input), e);
@@ -138,15 +141,23 @@ public final class FuzzInputs {
         return out.append(text.length() > 4000 ? "...(cut)" : "").append('"').toString();
     }
 
-    /** Lines as an editor numbers them, to check the line numbers errors give. */
+    /**
+     * Lines as an editor numbers them, to check the line numbers errors give: LF, CRLF and a lone CR end a line
+     * (XML and YAML count a lone CR as a line end; editors differ).
+     */
     public static int lineCount(byte[] content) {
         int lines = 1;
-        for (byte b : content) {
-            if (b == '\n') {
+        for (int i = 0; i < content.length; i++) {
+            if (content[i] == '\n' || content[i] == '\r' && (i + 1 == content.length || content[i + 1] != '\n')) {
                 lines++;
             }
         }
         return lines;
+    }
+
+    /** What an assertion about a parse of this content says: the complaint, and the content to paste into a test. */
+    public static String describe(String complaint, byte[] content) {
+        return complaint + "\non input (Java literal):\n" + literal(lenient(content));
     }
 
     /** Bytes as a reader that replaces what is not UTF-8 would see them. */

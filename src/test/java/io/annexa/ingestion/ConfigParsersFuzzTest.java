@@ -1,6 +1,7 @@
 package io.annexa.ingestion;
 
 import io.annexa.fuzz.FuzzInputs;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -8,6 +9,7 @@ import net.jqwik.api.Provide;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -89,6 +91,28 @@ class ConfigParsersFuzzTest {
     @Property
     void sudoers(@ForAll("sudoers") byte[] content) throws IOException {
         parsesOrRefuses("sudoers", content);
+    }
+
+    /**
+     * Include lines with random glob patterns ('[', ']', '!', '-', '\\', '*', '?') in the directories a real root
+     * holds, for every parser that follows includes by pattern.
+     */
+    @Property
+    void includeGlobs(@ForAll("includes") String content) throws IOException {
+        String source = content.substring(0, content.indexOf('\n'));
+        parsesOrRefuses(source, content.substring(source.length() + 1).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Provide
+    Arbitrary<String> includes() {
+        Arbitrary<String> glob = Arbitraries.strings().withChars("[]!^-\\*?az.").ofMinLength(1).ofMaxLength(8);
+        Arbitrary<String> dir = Arbitraries.of("/etc/", "/etc/ssh/", "/etc/chrony/", "/etc/rsyslog.d/", "/etc/sudoers.d/",
+                "/etc/logrotate.d/", "/etc/security/pwquality.conf.d/", "", "/");
+        Arbitrary<String> directive = Arbitraries.of(
+                "sshd_config\nInclude %s", "chrony.conf\ninclude %s", "chrony.conf\nconfdir %s", "chrony.conf\nsourcedir %s",
+                "rsyslog.conf\n$IncludeConfig %s", "rsyslog.conf\ninclude(file=\"%s\")", "sudoers\n@include %s",
+                "sudoers\n@includedir %s", "logrotate.conf\ninclude %s", "pwquality.conf\n# include %s");
+        return net.jqwik.api.Combinators.combine(directive, dir, glob).as((d, in, g) -> d.formatted(in + g));
     }
 
     @Provide("audit.rules")
@@ -176,10 +200,10 @@ class ConfigParsersFuzzTest {
         }
         assertThat(refused.getReason()).isNotBlank();
         if (refused.getFile().equals(file.toString())) {
-            assertThat(refused.getLine()).as(refused.getMessage()).isBetween(0, FuzzInputs.lineCount(content));
+            assertThat(refused.getLine()).as(FuzzInputs.describe(refused.getMessage(), content)).isBetween(0, FuzzInputs.lineCount(content));
         } else {
             assertThat(root).as("only an include can be refused elsewhere: " + refused.getMessage()).isNotNull();
-            assertThat(Path.of(refused.getFile()).toAbsolutePath().normalize()).as(refused.getMessage())
+            assertThat(Path.of(refused.getFile()).toAbsolutePath().normalize()).as(FuzzInputs.describe(refused.getMessage(), content))
                     .startsWith(root.toAbsolutePath().normalize());
         }
     }

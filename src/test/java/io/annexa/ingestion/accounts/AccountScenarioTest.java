@@ -83,6 +83,15 @@ class AccountScenarioTest {
                 .hasMessage(file + ": no such file");
     }
 
+    /** Found by fuzzing: a header of 1,800 columns named alike kept H2 renaming them for minutes. */
+    @Test
+    void aHeaderNamingAColumnTwiceIsRefusedAtLineOne() throws Exception {
+        Path file = write("dup.fail.accounts", "asset,user_name" + ",\u00df".repeat(1800) + "\nweb1,root\n");
+
+        assertThatThrownBy(() -> AccountScenario.read(file, "x", OBSERVED)).isInstanceOf(InvalidInputException.class)
+                .hasMessage(file + ":1: column '\u00df' appears twice in the header row");
+    }
+
     private Path write(String name, String text) throws Exception {
         return Files.writeString(temp.resolve(name), text, StandardCharsets.UTF_8);
     }
