@@ -7,10 +7,17 @@ import java.util.Optional;
 /** A compiled JSONPath that keeps the text the mapping file gave, so complaints quote what was written. */
 public record JsonSelector(String expression, JsonPath path) {
 
+    /** Far beyond any path a mapping needs ({@code $.network.interfaces[0].publicIp}). */
+    static final int MAX_LENGTH = 1000;
+
     /** @throws IllegalArgumentException with JSONPath's own explanation, for the reader to put a line number on */
     public static JsonSelector compile(String expression) {
         if (expression == null || expression.isBlank()) {
             throw new IllegalArgumentException("the JSONPath is empty");
+        }
+        if (expression.length() > MAX_LENGTH) {
+            // the path compiler recurses once per step: thousands of steps overflow the stack
+            throw new IllegalArgumentException("the JSONPath is longer than " + MAX_LENGTH + " characters");
         }
         try {
             return new JsonSelector(expression.strip(), JsonPath.compile(expression.strip()));

@@ -262,6 +262,26 @@ class InventoryMappingTest {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Found by fuzzing: a path of thousands of steps overflowed the stack of the JSONPath compiler. */
+    @Test
+    void aJsonPathOfThousandsOfStepsIsRefusedNotCompiled() throws IOException {
+        String endless = "$.aaaaaaa" + "/../../..\u2028".repeat(2000);
+        Path file = write("""
+                source: cloud-inventory
+                items: "%s"
+                kind: instance
+                id: "$.id"
+                asset: "$.hostname"
+                """.formatted(endless));
+
+        assertThatThrownBy(() -> JsonSelector.compile(endless)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the JSONPath is longer than 1000 characters");
+        assertThatThrownBy(() -> InventoryMappingReader.read(file)).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.getLine()).isEqualTo(2);
+            assertThat(e.getReason()).contains("longer than 1000 characters");
+        });
+    }
+
     private InventoryMapping mapping(String yaml) throws Exception {
         return InventoryMappingReader.read(write(yaml));
     }
