@@ -29,10 +29,17 @@ public record JsonSelector(String expression, JsonPath path) {
 
     /** What the path selects in a document or an item; empty when it selects nothing or JSON null. */
     public Optional<Object> in(Object json) {
+        if (json == null) {
+            // an answer or an item that is JSON null; JsonPath refuses a null root with IllegalArgumentException
+            return Optional.empty();
+        }
         try {
             return Optional.ofNullable(path.read(json, JsonDocuments.JSONPATH));
         } catch (JsonPathException e) {
             // a missing property, or an item that is not an object: both mean "nothing there"
+            return Optional.empty();
+        } catch (NullPointerException | ClassCastException e) {
+            // JsonPath's own evaluation of some function arguments ($.items.length(1.5)) fails so: nothing selected
             return Optional.empty();
         }
     }
