@@ -29,6 +29,10 @@ public final class ConfigLines {
      */
     public static List<String> read(Path path, String kind) throws InvalidInputException, IOException {
         String file = path.toString();
+        if (Files.isDirectory(path)) {
+            // an include naming a directory: without this, the read fails with an IOException that names no file
+            throw new InvalidInputException(file, 0, "a directory, not " + kind);
+        }
         if (Files.size(path) > MAX_FILE_BYTES) {
             throw new InvalidInputException(file, 0, "larger than " + MAX_FILE_BYTES + " bytes, not " + kind);
         }

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The directory that stands for {@code /} when a parser follows the includes of this machine's own
@@ -63,7 +64,7 @@ public final class IncludeRoot {
                 if (!hasGlob(segment)) {
                     next.add(dir.resolve(segment));
                 } else if (Files.isDirectory(dir)) {
-                    Pattern regex = globRegex(segment);
+                    Pattern regex = globRegex(segment, pattern, file, line);
                     for (Path child : children(dir)) {
                         String name = child.getFileName().toString();
                         if (regex.matcher(name).matches() && (!name.startsWith(".") || segment.startsWith("."))) {
@@ -125,6 +126,15 @@ public final class IncludeRoot {
     }
 
     /** POSIX glob for one path segment: '*', '?', '[...]' with '!' or '^' negation, '\' escapes. */
+    private static Pattern globRegex(String glob, String pattern, String file, int line) throws InvalidInputException {
+        try {
+            return globRegex(glob);
+        } catch (PatternSyntaxException e) {
+            throw new InvalidInputException(file, line, "include '" + pattern + "' is not a pattern glob(3) reads: "
+                    + e.getDescription());
+        }
+    }
+
     private static Pattern globRegex(String glob) {
         StringBuilder regex = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {
@@ -137,24 +147,39 @@ public final class IncludeRoot {
             } else if (c == '\\' && i + 1 < glob.length()) {
                 regex.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
             } else if (close >= 0) {
-                regex.append('[');
                 int j = i + 1;
-                if ("!^".indexOf(glob.charAt(j)) >= 0) {
-                    regex.append('^');
+                boolean negated = "!^".indexOf(glob.charAt(j)) >= 0;
+                if (negated) {
                     j++;
                 }
-                for (int first = j; j < close; j++) {
-                    char m = glob.charAt(j);
-                    boolean range = m == '-' && j > first && j < close - 1;
-                    regex.append(Character.isLetterOrDigit(m) || range ? "" : "\\").append(m);
+                StringBuilder members = new StringBuilder();
+                for (; j < close; j++) {
+                    char from = glob.charAt(j);
+                    char to = from;
+                    if (j + 2 < close && glob.charAt(j + 1) == '-') {
+                        to = glob.charAt(j + 2);
+                        j += 2;
+                    }
+                    // a reversed range ([z-a]) matches nothing in glob(3); in a regex it would not compile
+                    if (from <= to) {
+                        members.append(classMember(from)).append(from == to ? "" : "-" + classMember(to));
+                    }
                 }
-                regex.append(']');
+                if (members.isEmpty()) {
+                    regex.append(negated ? "." : "(?!)");
+                } else {
+                    regex.append('[').append(negated ? "^" : "").append(members).append(']');
+                }
                 i = close;
             } else {
                 regex.append(Pattern.quote(String.valueOf(c)));
             }
         }
         return Pattern.compile(regex.toString(), Pattern.DOTALL);
+    }
+
+    private static String classMember(char c) {
+        return Character.isLetterOrDigit(c) ? String.valueOf(c) : "\\" + c;
     }
 
     /** The ']' closing a class opened at {@code open}, or -1 (then '[' is literal); a leading ']' is a member. */

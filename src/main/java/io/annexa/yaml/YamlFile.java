@@ -1,13 +1,14 @@
 package io.annexa.yaml;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -39,19 +40,44 @@ public final class YamlFile {
         }
     }
 
+    /** Far deeper than any file Annexa reads (a rule's parameters are three levels deep). */
+    static final int MAX_NESTING = 64;
+
     private YamlFile() {
     }
 
     /** @return the document's root node, or empty for an empty document */
     public static Optional<Node> read(Path file, String label) throws YamlException {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return new Compose(LoadSettings.builder().setLabel(label).build()).composeReader(reader);
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            LoadSettings settings = LoadSettings.builder().setLabel(label).build();
+            checkNesting(new Parse(settings).parseString(text));
+            return new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> mark = e.getProblemMark();
             throw new YamlException("not valid YAML: " + e.getProblem(), mark.map(m -> m.getLine() + 1).orElse(0),
                     mark.map(m -> m.getColumn() + 1).orElse(0));
         } catch (IOException | RuntimeException e) {
             throw new YamlException("cannot be read: " + e.getMessage(), 0, 0);
+        }
+    }
+
+    /**
+     * The composer builds the node tree recursively: a few thousand nested '{' or '[' overflow the stack. The
+     * event parser keeps its own stack, so the depth is checked on its events before anything is composed.
+     */
+    private static void checkNesting(Iterable<Event> events) throws YamlException {
+        int depth = 0;
+        for (Event event : events) {
+            if (event.getEventId() == Event.ID.MappingStart || event.getEventId() == Event.ID.SequenceStart) {
+                if (++depth > MAX_NESTING) {
+                    Optional<Mark> mark = event.getStartMark();
+                    throw new YamlException("mappings and lists nested more than " + MAX_NESTING + " deep",
+                            mark.map(m -> m.getLine() + 1).orElse(0), mark.map(m -> m.getColumn() + 1).orElse(0));
+                }
+            } else if (event.getEventId() == Event.ID.MappingEnd || event.getEventId() == Event.ID.SequenceEnd) {
+                depth--;
+            }
         }
     }
 

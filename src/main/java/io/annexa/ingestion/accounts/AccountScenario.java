@@ -4,6 +4,9 @@ import io.annexa.evidence.Account;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.InvalidInputException;
 import io.annexa.ingestion.scenario.ScenarioFacts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,10 +15,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Reads an accounts scenario: a CSV file whose header row names the columns of the accounts query
@@ -28,6 +35,8 @@ import java.util.Properties;
  */
 public final class AccountScenario {
 
+    private static final int MAX_HEADER_CHARS = 1024;
+
     private AccountScenario() {
     }
 
@@ -35,6 +44,7 @@ public final class AccountScenario {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException(file.toString(), 0, "no such file");
         }
+        checkHeader(file);
         String csv = file.toAbsolutePath().toString().replace("'", "''");
         AccountQueryIngest.Result result;
         // a private in-memory database per connection, gone when it closes
@@ -58,5 +68,31 @@ public final class AccountScenario {
                     .add(account);
         }
         return new ScenarioFacts(evidence, List.of());
+    }
+
+    /**
+     * H2 renames duplicate CSV columns one at a time (a few hundred take it seconds, thousands minutes) and
+     * reads a long quoted column name slowly; the seven columns of an account need neither. The accounts
+     * query's mapping could not use duplicates anyway (the first of two equal names wins).
+     */
+    private static void checkHeader(Path file) throws InvalidInputException {
+        String header;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            header = Objects.requireNonNullElse(reader.readLine(), "");
+        } catch (IOException e) {
+            throw new InvalidInputException(file.toString(), 1, "the header row cannot be read: " + e);
+        }
+        if (header.length() > MAX_HEADER_CHARS) {
+            throw new InvalidInputException(file.toString(), 1, "the header row is " + header.length()
+                    + " characters long; the columns " + String.join(",", AccountColumns.NAMES) + " need far less than "
+                    + MAX_HEADER_CHARS);
+        }
+        Set<String> seen = new HashSet<>();
+        for (String column : header.split(",", -1)) {
+            String name = column.replace("\"", "").strip().toLowerCase(Locale.ROOT);
+            if (!name.isEmpty() && !seen.add(name)) {
+                throw new InvalidInputException(file.toString(), 1, "column '" + name + "' appears twice in the header row");
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.annexa.ingestion.ConfigSnapshot;
 import io.annexa.ingestion.IncludeRoot;
 import io.annexa.ingestion.InvalidInputException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,7 +123,10 @@ public final class ChronyConfigParser implements ConfigParser {
                 case "include" -> {
                     for (String pattern : args) {
                         for (Path included : includeRoot.glob(absolute(pattern), file, line)) {
-                            readNested(included, depth, false, file, line);
+                            // chronyd opens a directory the pattern matches, reads nothing from it and goes on
+                            if (!Files.isDirectory(included)) {
+                                readNested(included, depth, false, file, line);
+                            }
                         }
                     }
                 }

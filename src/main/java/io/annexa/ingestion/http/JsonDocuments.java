@@ -56,6 +56,9 @@ final class JsonDocuments {
             throw new InvalidInputException(label, line, "not valid JSON: " + e.getMessage());
         } catch (JsonException | NoSuchElementException e) {
             throw new InvalidInputException(label, 0, "not valid JSON: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            // the parser reads a number as BigDecimal, which refuses exponents beyond an int (1e99999999999)
+            throw new InvalidInputException(label, 0, "a number is out of range: " + e.getMessage());
         }
     }
 

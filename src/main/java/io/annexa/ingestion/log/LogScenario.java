@@ -1,11 +1,10 @@
 package io.annexa.ingestion.log;
 
 import io.annexa.evidence.LogEvent;
+import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.InvalidInputException;
 import io.annexa.ingestion.scenario.ScenarioFacts;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,7 +27,8 @@ public final class LogScenario {
         SyslogLineParser parser = new SyslogLineParser(observedAt, ZoneOffset.UTC);
         LogClassifier classifier = new LogClassifier();
         List<LogEvent> events = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // not Files.readAllLines: its MalformedInputException names neither the file nor the line
+        List<String> lines = ConfigLines.read(file, "a log");
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank() || line.startsWith("#")) {

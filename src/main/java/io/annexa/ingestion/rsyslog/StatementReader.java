@@ -200,7 +200,8 @@ final class StatementReader {
                 space(expression);
             } else if (c == '$') {
                 expression.append(scanner.take(VARIABLE));
-            } else if (Character.isLetter(c) || c == '_') {
+            } else if (isAsciiLetter(c) || c == '_') {
+                // only what WORD matches: another letter ('\u0130') is a character of the expression, as any symbol
                 String word = scanner.take(WORD);
                 if (word.equalsIgnoreCase(terminator)) {
                     return expression.toString().strip();
@@ -330,5 +331,9 @@ final class StatementReader {
         if (!text.isEmpty() && text.charAt(text.length() - 1) != ' ') {
             text.append(' ');
         }
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 }

@@ -298,9 +298,11 @@ public final class SshdConfigParser implements ConfigParser {
     /**
      * The existing files an Include argument names, in lexical order like glob(3). Relative paths are relative to
      * /etc/ssh as in sshd; everything lives under the include root. A name that matches nothing is skipped, as
-     * sshd does.
+     * sshd does. A directory the pattern matches ({@code Include /etc/ssh/*}) is skipped too: sshd opens it, reads
+     * no line from it and goes on.
      */
     private List<Path> expand(String pattern, String file, int line) throws InvalidInputException, IOException {
-        return includeRoot.glob(pattern.startsWith("/") ? pattern : "/etc/ssh/" + pattern, file, line);
+        List<Path> found = includeRoot.glob(pattern.startsWith("/") ? pattern : "/etc/ssh/" + pattern, file, line);
+        return found.stream().filter(path -> !Files.isDirectory(path)).toList();
     }
 }

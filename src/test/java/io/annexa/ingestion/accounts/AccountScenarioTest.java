@@ -83,6 +83,27 @@ class AccountScenarioTest {
                 .hasMessage(file + ": no such file");
     }
 
+    /** Found by fuzzing: a header of 1,800 columns named alike kept H2 renaming them for minutes (300 take it seconds). */
+    @Test
+    void aHeaderNamingAColumnTwiceIsRefusedAtLineOne() throws Exception {
+        Path file = write("dup.fail.accounts", "asset,user_name" + ",\u00df".repeat(300) + "\nweb1,root\n");
+
+        assertThatThrownBy(() -> AccountScenario.read(file, "x", OBSERVED)).isInstanceOf(InvalidInputException.class)
+                .hasMessage(file + ":1: column '\u00df' appears twice in the header row");
+    }
+
+    /** Found by fuzzing: a header of 35,000 quotes took H2 seconds to read, and the complaint quoted all of it. */
+    @Test
+    void aHeaderRowLongerThanAnyAccountsQueryIsRefusedAtLineOne() throws Exception {
+        Path file = write("long.fail.accounts", "ass" + "\u0130\"".repeat(35_000) + "et,user_name,enabled,privileged,last_login,owner,uid\n"
+                + "web1,alice,true,true,2026-05-30T08:12:00Z,Alice Martin,1000\n");
+
+        assertThatThrownBy(() -> AccountScenario.read(file, "x", OBSERVED)).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.getLine()).isEqualTo(1);
+            assertThat(e.getReason()).startsWith("the header row is 70055 characters long");
+        });
+    }
+
     private Path write(String name, String text) throws Exception {
         return Files.writeString(temp.resolve(name), text, StandardCharsets.UTF_8);
     }

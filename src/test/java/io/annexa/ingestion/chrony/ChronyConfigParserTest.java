@@ -207,6 +207,18 @@ class ChronyConfigParserTest {
         return Files.copy(corpus(), target);
     }
 
+    /** Found by fuzzing: "include /etc/*" matching a directory ended in an IOException naming no file. */
+    @Test
+    void anIncludeGlobMatchingADirectoryReadsOnlyTheFiles() throws Exception {
+        Path main = write("etc/chrony/chrony.conf", "include /etc/*\npool 2.debian.pool.ntp.org iburst\n");
+        write("etc/ntp.conf", "server 192.0.2.1 iburst\n");
+
+        assertThat(rows(new ChronyConfigParser(root).parse(main, "ntp1", OBSERVED).entries())).containsExactly(
+                tuple(1, "include", "/etc/*", ""),
+                tuple(1, "server", "192.0.2.1 iburst", ""),
+                tuple(2, "pool", "2.debian.pool.ntp.org iburst", ""));
+    }
+
     private Path write(String relative, String content) throws IOException {
         Path file = root.resolve(relative);
         Files.createDirectories(file.getParent());

@@ -262,6 +262,55 @@ class InventoryMappingTest {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Found by fuzzing: an answer or an item that is JSON null escaped as IllegalArgumentException "root can not be null". */
+    @Test
+    void jsonNullIsNoDocumentAndNoItem() throws Exception {
+        InventoryMapping mapping = InventoryMappingReader.read(ProjectFiles.integrations().resolve("mappings/cloud-inventory.yml"));
+
+        assertThatThrownBy(() -> extract(mapping, "null")).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> assertThat(e.getReason()).contains("selects nothing in this document"));
+        assertThat(extract(mapping, "{\"instances\": [null]}").skipped())
+                .containsExactly("item [0] of $.instances[*]: id path $.id selects nothing");
+    }
+
+    /** Found by fuzzing: JsonPath evaluates a function with a number argument into a NullPointerException. */
+    @Test
+    void aFunctionPathJsonPathCannotEvaluateSelectsNothing() throws Exception {
+        Object answer = JsonDocuments.parse("{\"instances\": [{\"id\": \"i-1\"}]}".getBytes(StandardCharsets.UTF_8), LABEL);
+
+        assertThat(JsonSelector.compile("\t\n$.instances.length(1.5)").in(answer)).isEmpty();
+    }
+
+    /** Found by fuzzing: a number whose exponent exceeds an int escaped as NumberFormatException. */
+    @Test
+    void aNumberBeyondBigDecimalIsInvalidJson() {
+        assertThatThrownBy(() -> JsonDocuments.parse("{\"instances\": [{\"id\": 1e99999999999}]}".getBytes(StandardCharsets.UTF_8), LABEL))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.getFile()).isEqualTo(LABEL);
+                    assertThat(e.getReason()).startsWith("a number is out of range");
+                });
+    }
+
+    /** Found by fuzzing: a path of thousands of steps overflowed the stack of the JSONPath compiler. */
+    @Test
+    void aJsonPathOfThousandsOfStepsIsRefusedNotCompiled() throws IOException {
+        String endless = "$.aaaaaaa" + "/../../..\u2028".repeat(2000);
+        Path file = write("""
+                source: cloud-inventory
+                items: "%s"
+                kind: instance
+                id: "$.id"
+                asset: "$.hostname"
+                """.formatted(endless));
+
+        assertThatThrownBy(() -> JsonSelector.compile(endless)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the JSONPath is longer than 1000 characters");
+        assertThatThrownBy(() -> InventoryMappingReader.read(file)).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.getLine()).isEqualTo(2);
+            assertThat(e.getReason()).contains("longer than 1000 characters");
+        });
+    }
+
     private InventoryMapping mapping(String yaml) throws Exception {
         return InventoryMappingReader.read(write(yaml));
     }

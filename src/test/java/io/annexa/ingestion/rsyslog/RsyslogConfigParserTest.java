@@ -270,6 +270,26 @@ class RsyslogConfigParserTest {
         assertInvalid(() -> new RsyslogConfigParser(root).parse(main, "web1", OBSERVED), main, 1, "16 levels deep");
     }
 
+    /** Found by fuzzing: a non-ASCII letter in a condition threw NullPointerException. */
+    @Test
+    void aNonAsciiLetterInAConditionIsPartOfTheExpression() throws Exception {
+        assertThat(rows(parse("if $msg contains \u0130 then stop\n"))).containsExactly(
+                tuple(1, "action", "stop", "if $msg contains \u0130"));
+    }
+
+    /** The fuzz counterexample itself: the 'if' never reaches 'then', which rsyslog refuses too. */
+    @Test
+    void aConditionCutShortByANonAsciiLetterIsRefusedAtItsLine() throws Exception {
+        Path file = write("rsyslog.conf", "*.*;auth,authpriv.none -/var/lo#g/syslog\n"
+                + "if $syslogfacility-\n"
+                + "    action(type=\"omfwd\" target=\"logs.example.org\" port=\"6514\" protocol=\"tcp\")\n"
+                + "    stop\n"
+                + "}-2\u0130+147483649\n"
+                + "module(load=\"imuxsock\")\n");
+
+        assertInvalid(() -> RsyslogConfigParser.withoutIncludes().parse(file, "web1", OBSERVED), file, 2, "'if' without 'then'");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Path corpus() throws URISyntaxException {

@@ -447,12 +447,39 @@ class SshdConfigParserTest {
         assertThat(rows(new SshdConfigParser(null).parse(main, "web1", OBSERVED).entries())).hasSize(2);
     }
 
+    /** sshd opens an included directory, reads no line from it and goes on (servconf.c load_server_config). */
     @Test
-    void anIncludedPathThatExistsButCannotBeReadIsAnIoError() throws Exception {
-        Path main = write("etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d\n");
+    void anIncludedDirectoryYieldsNothingAsInSshd() throws Exception {
+        Path main = write("etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d\nPasswordAuthentication no\n");
         Files.createDirectories(root.resolve("etc/ssh/sshd_config.d"));
 
-        assertThatThrownBy(() -> new SshdConfigParser(root).parse(main, "web1", OBSERVED)).isInstanceOf(IOException.class);
+        assertThat(rows(new SshdConfigParser(root).parse(main, "web1", OBSERVED).entries())).containsExactly(
+                tuple(1, "Include", "/etc/ssh/sshd_config.d", ""),
+                tuple(2, "PasswordAuthentication", "no", ""));
+    }
+
+    /** Found by fuzzing: a pattern matching directories ended in an IOException "Is a directory" naming no file. */
+    @Test
+    void anIncludePatternMatchingDirectoriesReadsOnlyTheFiles() throws Exception {
+        Path main = write("etc/ssh/sshd_config", "Include /etc/*\nInclude /.\n");
+        write("etc/ssh/sshd_config.d/10.conf", "PasswordAuthentication no\n");
+        write("etc/banner.conf", "X11Forwarding no\n");
+
+        assertThat(new SshdConfigParser(root).parse(main, "web1", OBSERVED).entries())
+                .extracting(ConfigEntry::getKey).containsExactly("Include", "X11Forwarding", "Include");
+    }
+
+    /** Found by fuzzing: a reversed range in a glob class threw PatternSyntaxException; glob(3) matches nothing. */
+    @Test
+    void aReversedRangeInAnIncludePatternMatchesNothing() throws Exception {
+        Path main = write("etc/ssh/sshd_config", "Include /etc/[[-!]\nInclude /etc/ssh/[z-a].conf\nInclude /etc/ssh/[!z-a].conf\n");
+        write("etc/ssh/a.conf", "PasswordAuthentication no\n");
+
+        assertThat(rows(new SshdConfigParser(root).parse(main, "web1", OBSERVED).entries())).containsExactly(
+                tuple(1, "Include", "/etc/[[-!]", ""),
+                tuple(2, "Include", "/etc/ssh/[z-a].conf", ""),
+                tuple(3, "Include", "/etc/ssh/[!z-a].conf", ""),
+                tuple(1, "PasswordAuthentication", "no", ""));
     }
 
     @Test
