@@ -166,7 +166,16 @@ public class RuleResource {
         }
         AnnexaHome home = Ready.require(service, AnnexaService::home);
         return draft.check(home.rules(), home.config().resolve("rules.yml"), Ready.require(service, AnnexaService::catalog),
-                Ready.require(service, AnnexaService::scenarioInputs)::forSource);
+                Ready.require(service, AnnexaService::scenarioInputs)::forSource, limits());
+    }
+
+    /** Draft limits from configuration, each defaulting to {@link RuleDraft.Limits#DEFAULT}. */
+    private RuleDraft.Limits limits() {
+        RuleDraft.Limits defaults = RuleDraft.Limits.DEFAULT;
+        return new RuleDraft.Limits(
+                service.setting("annexa.rules.draft.max-bytes").map(Integer::parseInt).orElse(defaults.maxBytes()),
+                service.setting("annexa.rules.draft.max-scenarios").map(Integer::parseInt).orElse(defaults.maxScenarios()),
+                service.setting("annexa.rules.scenario.wall-clock").map(java.time.Duration::parse).orElse(defaults.scenarioWallClock()));
     }
 
     private static View view(RuleDefinition rule, RuleLibrary library, Instant deployedAt, long fired) {

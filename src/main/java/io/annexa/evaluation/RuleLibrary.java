@@ -79,10 +79,11 @@ public final class RuleLibrary {
     }
 
     /**
-     * For measuring what the sandbox costs only ({@code RuleLibraryBuildBenchmark}): {@code sandboxed == false}
-     * loads rule code unchecked. The service never calls this.
+     * For measuring what the sandbox costs only: {@code sandboxed == false} loads rule code unchecked.
+     * Package-private on purpose, so no production code can switch the sandbox off; the benchmark reaches
+     * it through a test-only class in this package.
      */
-    public static RuleLibrary loadForBenchmark(Path rulesDir, Path settingsFile, ControlCatalog catalog, boolean sandboxed)
+    static RuleLibrary loadForBenchmark(Path rulesDir, Path settingsFile, ControlCatalog catalog, boolean sandboxed)
             throws RuleLibraryException {
         return new Loader(rulesDir, settingsFile, catalog, sandboxed).load();
     }

@@ -45,7 +45,7 @@ final class BenchLibraries {
 
     /** With the rule sandbox on (what the service does) or off, to measure what it costs. */
     static RuleLibrary load(Path rulesDir, boolean sandboxed) throws RuleLibraryException {
-        return RuleLibrary.loadForBenchmark(rulesDir, SETTINGS, CATALOG, sandboxed);
+        return io.annexa.evaluation.UnsandboxedLibraries.load(rulesDir, SETTINGS, CATALOG, sandboxed);
     }
 
     /** The rule folders of {@code rules/}, relative to it: every folder with a rule.yml outside a tests/ folder. */

@@ -1,5 +1,6 @@
 package io.annexa.ingestion.log;
 
+import io.annexa.evidence.InvalidAssetNameException;
 import io.annexa.evidence.LogEvent;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.InvalidInputException;
@@ -36,7 +37,12 @@ public final class LogScenario {
             }
             SyslogRecord record = parser.parse(line, file.toString(), i + 1);
             String host = record.host().isBlank() ? asset : record.host();
-            events.addAll(classifier.classify(host, record).events());
+            try {
+                events.addAll(classifier.classify(host, record).events());
+            } catch (InvalidAssetNameException e) {
+                // the routes dead-letter such a line; a scenario refuses it at its line, like any line it cannot read
+                throw new InvalidInputException(file.toString(), i + 1, e.getMessage());
+            }
         }
         events.sort(Comparator.comparing(LogEvent::getTimestamp));
         return new ScenarioFacts(Map.of(), events);

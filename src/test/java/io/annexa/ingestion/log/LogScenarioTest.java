@@ -38,4 +38,17 @@ class LogScenarioTest {
             assertThat(e.getReason()).isEqualTo("invalid UTF-8");
         });
     }
+
+    /** Found by fuzzing once host names were validated: a host that is no asset name escaped as an undeclared exception. */
+    @Test
+    void aHostThatIsNoAssetNameIsRefusedAtItsLine() throws Exception {
+        Path file = Files.writeString(temp.resolve("host.fail.log"),
+                "May 31 23:00:01 web1 sshd[1]: Failed password for root from 192.0.2.9 port 22 ssh2\n"
+                        + "May 31 23:00:02 w\u00e9b1 sshd[1]: Failed password for root from 192.0.2.9 port 22 ssh2\n");
+
+        assertThatThrownBy(() -> LogScenario.read(file, "web1", OBSERVED)).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.getLine()).isEqualTo(2);
+            assertThat(e.getReason()).contains("not a valid asset name");
+        });
+    }
 }
