@@ -77,6 +77,8 @@ class BrokenRuleIT {
                 .contains(where)
                 .contains("mismatched input 'end'");
 
+        // access control stays up: a stranger learns nothing, a signed-in user learns why
+        assertThat(api.anonymous().get("api/nonconformities").status()).isEqualTo(401);
         AnnexaClient.Reply nonconformities = api.get("api/nonconformities");
         assertThat(nonconformities.status()).as(nonconformities.body()).isEqualTo(503);
         JsonObject error = nonconformities.json().asJsonObject();
@@ -142,6 +144,7 @@ class BrokenRuleIT {
                 "--port", Integer.toString(port));
         builder.environment().put("ANNEXA_HOME", home.toString());
         builder.environment().put("ANNEXA_DATA", work.resolve("data").toString());
+        builder.environment().put("ANNEXA_BOOTSTRAP_ADMIN_PASSWORD", AnnexaClient.adminPassword());
         builder.environment().put("ANNEXA_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -Djava.io.tmpdir=" + work);
         builder.directory(work.toFile());
         builder.redirectErrorStream(true);
