@@ -57,6 +57,15 @@ public final class AnnexaLauncher {
         } else {
             System.err.println("Annexa: --prebootcommandfile was given, so annexa.http.* settings are not applied");
         }
+        if (!result.contains("--postbootcommandfile")) {
+            java.nio.file.Path commands = java.nio.file.Files.createTempFile("annexa-postboot", ".asadmin");
+            commands.toFile().deleteOnExit();
+            java.nio.file.Files.write(commands, plan.postBootCommands());
+            result.add("--postbootcommandfile");
+            result.add(commands.toString());
+        } else {
+            System.err.println("Annexa: --postbootcommandfile was given, so Payara's /metrics and /openapi stay as it configures them");
+        }
         return result.toArray(new String[0]);
     }
 

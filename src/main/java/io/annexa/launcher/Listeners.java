@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * Where Annexa listens, and nothing more: the HTTP listener on {@code annexa.http.host} (loopback unless
- * told otherwise), optionally HTTPS with the operator's own keystore, and no data grid (Payara Micro
- * otherwise opens port 6900 for Hazelcast even with clustering off).
+ * told otherwise), optionally HTTPS with the operator's own keystore, no data grid (Payara Micro
+ * otherwise opens port 6900 for Hazelcast even with clustering off), and no server endpoints that
+ * bypass access control (metrics, OpenAPI).
  *
  * <p>The listener address and TLS switches are asadmin {@code set} commands run before boot; the
  * keystore is given to the JVM as the standard {@code javax.net.ssl.*} properties, set inside the process
@@ -26,8 +27,17 @@ final class Listeners {
     private static final String LISTENERS = "configs.config.server-config.network-config.network-listeners.network-listener.";
     private static final String PROTOCOLS = "configs.config.server-config.network-config.protocols.protocol.";
 
-    /** Options for Payara Micro's command line, commands for its pre-boot file, properties for this JVM. */
-    record Plan(List<String> options, List<String> preBootCommands, Map<String, String> systemProperties) {
+    /**
+     * Payara Micro's own endpoints besides health: MicroProfile Metrics ({@code /metrics}) and OpenAPI
+     * ({@code /openapi}) would answer anyone, outside Annexa's access control. They can only be switched
+     * off once the server has booted.
+     */
+    static final List<String> POST_BOOT_COMMANDS = List.of(
+            "set-metrics-configuration --enabled=false",
+            "set-openapi-configuration --enabled=false");
+
+    /** Options for Payara Micro's command line, commands for its pre- and post-boot files, properties for this JVM. */
+    record Plan(List<String> options, List<String> preBootCommands, List<String> postBootCommands, Map<String, String> systemProperties) {
     }
 
     private Listeners() {
@@ -68,7 +78,7 @@ final class Listeners {
             properties.put("javax.net.ssl.keyStorePassword", password);
             properties.put("javax.net.ssl.keyStoreType", file.toString().endsWith(".jks") ? "JKS" : "PKCS12");
         }
-        return new Plan(options, commands, properties);
+        return new Plan(options, commands, POST_BOOT_COMMANDS, properties);
     }
 
     private static String address(String host) {

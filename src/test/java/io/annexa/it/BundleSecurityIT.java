@@ -136,6 +136,10 @@ class BundleSecurityIT {
 
         assertThat(api.get("api/controls").status()).isEqualTo(200);
         assertThat(api.anonymous().get("api/controls").status()).isEqualTo(401);
+        // the server's own endpoints would bypass access control: only health answers strangers
+        assertThat(api.anonymous().get("health").status()).isEqualTo(200);
+        assertThat(api.anonymous().get("metrics").status()).isIn(403, 404);
+        assertThat(api.anonymous().get("openapi").status()).isIn(403, 404);
     }
 
     @Test

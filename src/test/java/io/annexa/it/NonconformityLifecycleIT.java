@@ -106,7 +106,12 @@ class NonconformityLifecycleIT {
                 .until(() -> ofSshdRules("api/nonconformities?asset=web-01.sample&status=open"), list -> list.size() == 2);
         assertThat(sample).extracting(o -> o.getString("ruleId"))
                 .containsExactlyInAnyOrder("sshd_root_login_disabled", "sshd_password_authentication_disabled");
-        assertThat(ofSshdRules("api/nonconformities?asset=bastion-01.sample")).isEmpty();
+        // both sample files read and evaluated: the hardened host has nothing open, under any rule
+        await().atMost(DEADLINE).until(() -> api.list("api/sources").stream()
+                .filter(o -> o.getString("routeId").equals("sshd-config-samples"))
+                .allMatch(o -> o.getJsonNumber("itemsRead").longValue() >= 2));
+        await().atMost(DEADLINE).until(() -> !api.list("api/nonconformities?asset=web-01.sample").isEmpty());
+        assertThat(api.list("api/nonconformities?asset=bastion-01.sample")).isEmpty();
     }
 
     @Test

@@ -28,6 +28,8 @@ class ListenersTest {
                 "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1");
         assertThat(plan.options()).isEmpty();
         assertThat(plan.systemProperties()).isEmpty();
+        assertThat(plan.postBootCommands()).containsExactly("set-metrics-configuration --enabled=false",
+                "set-openapi-configuration --enabled=false");
     }
 
     @Test
