@@ -22,6 +22,15 @@ public record ApiError(int status, String error) {
         return of(Response.Status.NOT_FOUND, message);
     }
 
+    /** A numeric id from the path, or 400 naming what it should have been. */
+    static long id(String what, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw badRequest(what + " id '" + value + "' is not a number");
+        }
+    }
+
     static WebApplicationException unavailable(String message) {
         return of(Response.Status.SERVICE_UNAVAILABLE, message);
     }

@@ -74,12 +74,7 @@ public class NonconformityResource {
     @Requires(Role.VIEWER)
     @Path("{id}")
     public View get(@PathParam("id") String id) {
-        long number;
-        try {
-            number = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest("nonconformity id '" + id + "' is not a number");
-        }
+        long number = ApiError.id("nonconformity", id);
         return repository().find(number).map(View.shownTo(request))
                 .orElseThrow(() -> ApiError.notFound("no nonconformity with id " + number));
     }

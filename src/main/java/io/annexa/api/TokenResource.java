@@ -81,12 +81,7 @@ public class TokenResource {
     @Path("{id}")
     @Requires(Role.VIEWER)
     public Response delete(@PathParam("id") String id) {
-        long tokenId;
-        try {
-            tokenId = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw ApiError.badRequest("path parameter id: '" + id + "' is not a token id");
-        }
+        long tokenId = ApiError.id("token", id);
         Caller caller = AccessFilter.caller(request);
         if (!administration().deleteToken(caller, tokenId)) {
             throw ApiError.notFound("no token " + tokenId + " that " + caller.name() + " may delete");

@@ -48,25 +48,23 @@ public final class AnnexaLauncher {
         Listeners.Plan plan = Listeners.plan(LauncherSettings.fromProcess());
         plan.systemProperties().forEach(System::setProperty);
         result.addAll(plan.options());
-        if (!result.contains("--prebootcommandfile")) {
-            java.nio.file.Path commands = java.nio.file.Files.createTempFile("annexa-preboot", ".asadmin");
-            commands.toFile().deleteOnExit();
-            java.nio.file.Files.write(commands, plan.preBootCommands());
-            result.add("--prebootcommandfile");
-            result.add(commands.toString());
-        } else {
-            System.err.println("Annexa: --prebootcommandfile was given, so annexa.http.* settings are not applied");
-        }
-        if (!result.contains("--postbootcommandfile")) {
-            java.nio.file.Path commands = java.nio.file.Files.createTempFile("annexa-postboot", ".asadmin");
-            commands.toFile().deleteOnExit();
-            java.nio.file.Files.write(commands, plan.postBootCommands());
-            result.add("--postbootcommandfile");
-            result.add(commands.toString());
-        } else {
-            System.err.println("Annexa: --postbootcommandfile was given, so Payara's /metrics and /openapi stay as it configures them");
-        }
+        addCommandFile(result, "--prebootcommandfile", plan.preBootCommands(), "annexa.http.* settings are not applied");
+        addCommandFile(result, "--postbootcommandfile", plan.postBootCommands(), "Payara's /metrics and /openapi stay as it configures them");
         return result.toArray(new String[0]);
+    }
+
+    /** Writes asadmin commands to a temporary file for {@code option}, unless the operator gave their own file. */
+    private static void addCommandFile(List<String> arguments, String option, List<String> commands, String otherwise)
+            throws java.io.IOException {
+        if (arguments.contains(option)) {
+            System.err.println("Annexa: " + option + " was given, so " + otherwise);
+            return;
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("annexa" + option.substring(2), ".asadmin");
+        file.toFile().deleteOnExit();
+        java.nio.file.Files.write(file, commands);
+        arguments.add(option);
+        arguments.add(file.toString());
     }
 
     private static int runInSizedJvm(String[] args) throws Exception {
