@@ -50,7 +50,7 @@ public final class NonconformityRegister {
     private final Map<FindingKey, Nonconformity> open = new HashMap<>();
     /** Rows the database refused, so each is logged as an error once and not every cycle. */
     private final Set<FindingKey> refused = new java.util.HashSet<>();
-    private long rejectedRows;
+    private volatile long rejectedRows;
 
     public NonconformityRegister(NonconformityRepository repository) {
         this.repository = repository;

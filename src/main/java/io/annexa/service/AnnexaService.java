@@ -69,6 +69,7 @@ public class AnnexaService {
     private volatile ScenarioInputs scenarioInputs;
     private volatile Map<String, Applicability> applicability = Map.of();
     private volatile NonconformityRepository repository;
+    private volatile NonconformityRegister register;
     private volatile EvaluationEngine engine;
     private volatile SourceRuntime sources;
     private volatile RuleDeployer deployer;
@@ -90,7 +91,7 @@ public class AnnexaService {
             LOG.info(() -> library.rules().size() + " rules compiled from " + home.rules());
 
             repository = NonconformityRepository.open(databaseSettings());
-            NonconformityRegister register = new NonconformityRegister(repository);
+            register = new NonconformityRegister(repository);
             // the rules in service when the result is recorded: a deployment may have swapped them
             engine = new EvaluationEngine(library, result -> register.reconcile(result, id -> engine.library().enabledRule(id))
                     .forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
@@ -235,6 +236,10 @@ public class AnnexaService {
 
     public Optional<NonconformityRepository> repository() {
         return Optional.ofNullable(repository);
+    }
+
+    public Optional<NonconformityRegister> register() {
+        return Optional.ofNullable(register);
     }
 
     public Optional<EvaluationEngine> engine() {

@@ -23,6 +23,8 @@ public class ReadinessCheck implements HealthCheck {
         service.failure().ifPresent(f -> response.withData("problem", f));
         service.engine().ifPresent(e -> response.withData("rules", e.library().rules().size()));
         service.sources().ifPresent(s -> response.withData("routes", s.routes().size()));
+        // rows the database refused are left out and logged; the count tells an operator to look at the log
+        service.register().ifPresent(r -> response.withData("registerRejectedRows", r.rejectedRows()));
         return response.build();
     }
 }
