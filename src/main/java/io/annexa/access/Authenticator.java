@@ -43,8 +43,6 @@ public final class Authenticator {
     private final byte[] cacheKey = new byte[32];
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     private final Map<Long, Instant> lastUseWritten = new ConcurrentHashMap<>();
-    /** Checked when the user does not exist, so that a wrong name costs as long as a wrong password. */
-    private final String decoyHash;
 
     private record Verified(String user, Instant until) {
     }
@@ -56,7 +54,6 @@ public final class Authenticator {
         this.perAddress = perAddress;
         this.clock = clock;
         new SecureRandom().nextBytes(cacheKey);
-        this.decoyHash = hasher.hash("decoy-password-for-timing".toCharArray());
     }
 
     public AuthOutcome authenticate(String authorization, String address) {
@@ -112,7 +109,7 @@ public final class Authenticator {
                 }
             }
             Optional<UserAccount> user = store.user(name);
-            boolean matches = hasher.verify(password, user.map(UserAccount::getPasswordHash).orElse(decoyHash));
+            boolean matches = hasher.verify(password, user.map(UserAccount::getPasswordHash).orElse(PasswordHasher.DECOY_HASH));
             if (user.isEmpty() || !matches || user.get().isDisabled()) {
                 return reject(name, address, "wrong user name or password, or the user is disabled");
             }

@@ -33,4 +33,10 @@ class PasswordHasherTest {
         assertThat(hasher.verify("x".toCharArray(), null)).isFalse();
         assertThat(hasher.verify("a".repeat(2_000).toCharArray(), hasher.hash("a".repeat(2_000).toCharArray()))).isFalse();
     }
+
+    @Test
+    void theDecoyForUnknownUsersCostsWhatARealHashCosts() {
+        assertThat(PasswordHasher.DECOY_HASH).startsWith("pbkdf2-sha256$" + PasswordHasher.ITERATIONS + "$");
+        assertThat(new PasswordHasher().verify("anything".toCharArray(), PasswordHasher.DECOY_HASH)).isFalse();
+    }
 }
