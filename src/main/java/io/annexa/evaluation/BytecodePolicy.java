@@ -74,6 +74,12 @@ final class BytecodePolicy {
             "java/lang/Boolean", Set.of("getBoolean"),
             "java/util/Locale", Set.of("setDefault"));
 
+    /**
+     * Object's members that reach the class or block on monitors, refused whatever the receiver's type: the
+     * compiler names the receiver's static type as the owner ({@code "x".getClass()} is {@code String.getClass}).
+     */
+    private static final Set<String> OBJECT_MONITORS_AND_CLASS = Set.of("getClass", "wait", "notify", "notifyAll");
+
     /** Engine plumbing that only Drools' template-generated invokers may use. */
     private static final Set<String> INVOKER_PREFIXES = Set.of("org/drools/", "org/kie/");
 
@@ -94,7 +100,7 @@ final class BytecodePolicy {
     static boolean allows(String owner, String member) {
         String type = owner.replaceFirst("^\\[+L?", "").replaceFirst(";$", "");
         Set<String> refused = REFUSED_MEMBERS.get(type);
-        if (refused != null && refused.contains(member)) {
+        if (refused != null && refused.contains(member) || OBJECT_MONITORS_AND_CLASS.contains(member)) {
             return false;
         }
         if (CLASSES.contains(type) || PACKAGES.contains(packageOf(type))) {
