@@ -1,0 +1,81 @@
+package io.annexa.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-way dependencies between Annexa's packages, checked on the compiled classes (imports, fully
+ * qualified names and reflection-free references alike). The engine's remaining use of ingestion types
+ * (sinks, parsers, scenario readers) is the one known exception and is not asserted here yet; everything
+ * else that holds must keep holding.
+ */
+class LayeringTest {
+
+    private static JavaClasses annexa;
+
+    @BeforeAll
+    static void importClasses() {
+        annexa = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.annexa");
+    }
+
+    @Test
+    void theFactModelDependsOnNothingOfOurs() {
+        noClasses().that().resideInAPackage("io.annexa.evidence..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.control..", "io.annexa.ingestion..",
+                        "io.annexa.evaluation..", "io.annexa.register..", "io.annexa.access..", "io.annexa.api..",
+                        "io.annexa.service..", "io.annexa.yaml..", "io.annexa.launcher..")
+                .check(annexa);
+    }
+
+    @Test
+    void accessControlDependsOnNothingOfOurs() {
+        noClasses().that().resideInAPackage("io.annexa.access..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.evidence..", "io.annexa.control..",
+                        "io.annexa.ingestion..", "io.annexa.evaluation..", "io.annexa.register..", "io.annexa.api..",
+                        "io.annexa.service..", "io.annexa.launcher..")
+                .check(annexa);
+    }
+
+    @Test
+    void sourcesNeverReachTheEngineTheRegisterOrTheApi() {
+        noClasses().that().resideInAPackage("io.annexa.ingestion..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.evaluation..", "io.annexa.register..",
+                        "io.annexa.access..", "io.annexa.api..", "io.annexa.service..")
+                .check(annexa);
+    }
+
+    @Test
+    void theEngineNeverReachesTheRegisterAccessOrTheApi() {
+        noClasses().that().resideInAPackage("io.annexa.evaluation..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.register..", "io.annexa.access..",
+                        "io.annexa.api..", "io.annexa.service..")
+                .check(annexa);
+    }
+
+    @Test
+    void theRegisterBuildsOnTheEngineOnly() {
+        noClasses().that().resideInAPackage("io.annexa.register..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.ingestion..", "io.annexa.access..",
+                        "io.annexa.api..", "io.annexa.service..")
+                .check(annexa);
+    }
+
+    @Test
+    void onlyTheServiceAndTheApiUseTheApi() {
+        noClasses().that().resideOutsideOfPackages("io.annexa.api..", "io.annexa.service..")
+                .should().dependOnClassesThat().resideInAPackage("io.annexa.api..")
+                .check(annexa);
+    }
+
+    @Test
+    void theLauncherUsesOnlyTheJdk() {
+        noClasses().that().resideInAPackage("io.annexa.launcher..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("io.annexa.launcher..", "java..", "javax..", "jdk..")
+                .check(annexa);
+    }
+}
