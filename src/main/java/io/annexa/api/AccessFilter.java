@@ -26,7 +26,6 @@ import java.util.logging.Logger;
 @Priority(Priorities.AUTHORIZATION)
 public class AccessFilter implements ContainerRequestFilter {
 
-    static final String CALLER = "io.annexa.access.caller";
     private static final Logger LOG = Logger.getLogger(AccessFilter.class.getName());
 
     @Context
@@ -62,9 +61,7 @@ public class AccessFilter implements ContainerRequestFilter {
             if (!caller.may(requires.value())) {
                 context.abortWith(error(Response.Status.FORBIDDEN, "this endpoint needs the " + requires.value()
                         + " role or stronger; " + caller.name() + " has " + caller.role()));
-                return;
             }
-            context.setProperty(CALLER, caller);
         }
     }
 
