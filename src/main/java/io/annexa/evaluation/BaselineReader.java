@@ -1,14 +1,13 @@
 package io.annexa.evaluation;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.BaselineValue;
-import io.annexa.ingestion.ConfigParsers;
 import io.annexa.yaml.YamlFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -38,8 +37,7 @@ public final class BaselineReader {
 
     private final String display;
     private final List<Problem> problems;
-    private final Set<String> sources = ConfigParsers.kinds().stream().map(ConfigParsers.Kind::source)
-            .collect(Collectors.toCollection(java.util.TreeSet::new));
+    private final Set<String> sources = new java.util.TreeSet<>(ConfigSources.ALL);
 
     private BaselineReader(String display, List<Problem> problems) {
         this.display = display;

@@ -61,7 +61,6 @@ final class BytecodePolicy {
             "org/drools/core/rule/consequence/KnowledgeHelper", Set.of("insert", "insertLogical", "update", "delete",
                     "retract", "modify", "getRule", "getMatch", "getFactHandle"),
             "org/kie/api/definition/rule/Rule", Set.of("getName", "getPackageName", "getId"),
-            "io/annexa/ingestion/rsyslog/SyslogSelector", Set.of("selects"),
             // constants the compiler puts in return-value rule code ({@code field == $x + 1})
             "org/drools/mvel/field/FieldFactory", Set.of("getInstance", "getFieldValue"),
             "org/drools/base/rule/accessor/FieldValue", Set.of());

@@ -6,7 +6,7 @@ import io.annexa.evidence.LogEvent;
 import java.util.HashMap;
 import java.util.Set;
 import java.util.stream.Collectors;
-import io.annexa.ingestion.EvidenceSink;
+import io.annexa.evidence.EvidenceSink;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.annexa.evaluation;
 
 import io.annexa.control.ControlCatalog;
-import io.annexa.ingestion.scenario.ScenarioInput;
+import io.annexa.evidence.ScenarioInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

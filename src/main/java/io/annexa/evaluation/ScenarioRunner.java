@@ -1,9 +1,9 @@
 package io.annexa.evaluation;
 
 import io.annexa.evidence.LogEvent;
-import io.annexa.ingestion.InvalidInputException;
-import io.annexa.ingestion.scenario.ScenarioFacts;
-import io.annexa.ingestion.scenario.ScenarioInput;
+import io.annexa.evidence.InvalidInputException;
+import io.annexa.evidence.ScenarioFacts;
+import io.annexa.evidence.ScenarioInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.EvidenceSink;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.EvidenceKey;
 import java.io.BufferedReader;

@@ -1,5 +1,6 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

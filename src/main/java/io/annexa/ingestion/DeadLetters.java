@@ -1,5 +1,6 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.InvalidInputException;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

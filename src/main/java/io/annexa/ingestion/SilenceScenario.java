@@ -1,8 +1,10 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.EvidenceSink;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.RuleParameter;
-import io.annexa.ingestion.scenario.ScenarioFacts;
+import io.annexa.evidence.ScenarioFacts;
 import io.annexa.ingestion.scenario.ScenarioYaml;
 import java.nio.file.Path;
 import java.time.Clock;

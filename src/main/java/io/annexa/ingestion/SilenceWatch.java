@@ -1,5 +1,6 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.EvidenceSink;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.SourceSilent;
 import java.time.Clock;

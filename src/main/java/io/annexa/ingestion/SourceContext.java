@@ -1,5 +1,6 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.EvidenceSink;
 import io.annexa.control.ControlCatalog;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.annexa.bench;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.log.Classification;
 import io.annexa.ingestion.log.LogClassifier;
 import io.annexa.ingestion.log.SyslogLineParser;

@@ -7,7 +7,7 @@ import io.annexa.evaluation.EvaluationSession;
 import io.annexa.evaluation.RuleLibrary;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.LogEvent;
-import io.annexa.ingestion.EvidenceSink;
+import io.annexa.evidence.EvidenceSink;
 import io.annexa.ingestion.log.LogFeed;
 import java.nio.file.Files;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package io.annexa.bench;
 
 import io.annexa.ProjectFiles;
 import io.annexa.evidence.LogEvent;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.log.LogClassifier;
 import io.annexa.ingestion.log.SyslogLineParser;
 import io.annexa.ingestion.log.SyslogRecord;

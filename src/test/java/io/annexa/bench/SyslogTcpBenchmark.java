@@ -3,7 +3,7 @@ package io.annexa.bench;
 import io.annexa.ProjectFiles;
 import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.EvidenceKey;
-import io.annexa.ingestion.EvidenceSink;
+import io.annexa.evidence.EvidenceSink;
 import io.annexa.ingestion.SourceContext;
 import io.annexa.ingestion.SourceMonitor;
 import io.annexa.ingestion.SourceRuntime;

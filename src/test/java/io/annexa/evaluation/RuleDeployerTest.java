@@ -209,7 +209,7 @@ class RuleDeployerTest {
         Path file = Files.writeString(Files.createTempFile(home, "sshd", ".conf"), content);
         try {
             return ConfigParsers.forSource("sshd_config").orElseThrow().parse(file, asset, Instant.now()).facts();
-        } catch (io.annexa.ingestion.InvalidInputException e) {
+        } catch (io.annexa.evidence.InvalidInputException e) {
             throw new IllegalStateException(e);
         }
     }

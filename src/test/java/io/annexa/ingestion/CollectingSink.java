@@ -1,5 +1,6 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.EvidenceSink;
 import io.annexa.evidence.EvidenceKey;
 import java.util.List;
 import java.util.Optional;

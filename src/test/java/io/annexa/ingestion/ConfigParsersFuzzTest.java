@@ -1,5 +1,6 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.fuzz.FuzzInputs;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

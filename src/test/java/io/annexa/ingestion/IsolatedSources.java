@@ -1,5 +1,6 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.EvidenceSink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexa.ProjectFiles;

@@ -1,11 +1,12 @@
 package io.annexa.ingestion;
 
+import io.annexa.evidence.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.SourceSilent;
-import io.annexa.ingestion.scenario.ScenarioFacts;
+import io.annexa.evidence.ScenarioFacts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

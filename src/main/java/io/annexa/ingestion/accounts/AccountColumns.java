@@ -2,7 +2,7 @@ package io.annexa.ingestion.accounts;
 
 import io.annexa.evidence.Account;
 import io.annexa.evidence.AssetNames;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;

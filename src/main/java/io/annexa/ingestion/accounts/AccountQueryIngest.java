@@ -2,7 +2,7 @@ package io.annexa.ingestion.accounts;
 
 import io.annexa.evidence.Account;
 import io.annexa.evidence.EvidenceKey;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import java.sql.Connection;
 import java.sql.DriverManager;

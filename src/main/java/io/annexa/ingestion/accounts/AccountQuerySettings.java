@@ -1,6 +1,6 @@
 package io.annexa.ingestion.accounts;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;

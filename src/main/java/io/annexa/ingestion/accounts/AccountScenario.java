@@ -2,8 +2,8 @@ package io.annexa.ingestion.accounts;
 
 import io.annexa.evidence.Account;
 import io.annexa.evidence.EvidenceKey;
-import io.annexa.ingestion.InvalidInputException;
-import io.annexa.ingestion.scenario.ScenarioFacts;
+import io.annexa.evidence.InvalidInputException;
+import io.annexa.evidence.ScenarioFacts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,12 @@
 package io.annexa.ingestion.auditd;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,7 +43,7 @@ import java.util.Set;
  */
 public final class AuditdConfigParser implements ConfigParser {
 
-    public static final String SOURCE = "auditd.conf";
+    public static final String SOURCE = ConfigSources.AUDITD_CONF;
 
     /** auditd-config.c: the keywords whose value may be followed by an option, the program of {@code exec}. */
     private static final Set<String> TAKES_PROGRAM = Set.of("space_left_action", "admin_space_left_action",

@@ -1,11 +1,12 @@
 package io.annexa.ingestion.auditrules;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,7 +42,7 @@ import java.util.List;
  */
 public final class AuditRulesParser implements ConfigParser {
 
-    public static final String SOURCE = "audit.rules";
+    public static final String SOURCE = ConfigSources.AUDIT_RULES;
 
     @Override
     public String source() {

@@ -1,12 +1,13 @@
 package io.annexa.ingestion.chrony;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
 import io.annexa.ingestion.IncludeRoot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ import java.util.TreeMap;
  */
 public final class ChronyConfigParser implements ConfigParser {
 
-    public static final String SOURCE = "chrony.conf";
+    public static final String SOURCE = ConfigSources.CHRONY_CONF;
 
     static final int MAX_INCLUDE_DEPTH = 16;
     private static final String COMMENT_STARTS = "!;#%";

@@ -2,7 +2,7 @@ package io.annexa.ingestion.http;
 
 import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.InventoryItem;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package io.annexa.ingestion.http;
 
 import io.annexa.evidence.AssetNames;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.yaml.YamlFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

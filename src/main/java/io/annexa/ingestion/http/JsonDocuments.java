@@ -1,7 +1,7 @@
 package io.annexa.ingestion.http;
 
 import com.jayway.jsonpath.Configuration;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;

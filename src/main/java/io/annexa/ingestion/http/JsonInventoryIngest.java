@@ -2,7 +2,7 @@ package io.annexa.ingestion.http;
 
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.InventoryItem;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import java.io.IOException;
 import java.io.InputStream;

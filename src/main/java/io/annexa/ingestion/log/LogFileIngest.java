@@ -1,8 +1,8 @@
 package io.annexa.ingestion.log;
 
 import io.annexa.evidence.AssetNames;
-import io.annexa.ingestion.EvidenceSink;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.EvidenceSink;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import java.io.BufferedReader;
 import java.io.File;

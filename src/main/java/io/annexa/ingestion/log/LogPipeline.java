@@ -2,7 +2,7 @@ package io.annexa.ingestion.log;
 
 import io.annexa.evidence.RuleParameter;
 import io.annexa.ingestion.DeadLetters;
-import io.annexa.ingestion.EvidenceSink;
+import io.annexa.evidence.EvidenceSink;
 import io.annexa.ingestion.SourceContext;
 import io.annexa.ingestion.SourceMonitor;
 import java.time.Clock;

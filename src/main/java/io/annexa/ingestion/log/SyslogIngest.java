@@ -1,7 +1,7 @@
 package io.annexa.ingestion.log;
 
 import io.annexa.evidence.AssetNames;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import io.annexa.ingestion.SourceMonitor;
 import java.net.InetSocketAddress;

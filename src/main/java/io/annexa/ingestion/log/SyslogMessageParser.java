@@ -1,6 +1,6 @@
 package io.annexa.ingestion.log;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,11 +1,12 @@
 package io.annexa.ingestion.logindefs;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,7 +41,7 @@ import java.util.Map;
  */
 public final class LoginDefsParser implements ConfigParser {
 
-    public static final String SOURCE = "login.defs";
+    public static final String SOURCE = ConfigSources.LOGIN_DEFS;
 
     @Override
     public String source() {

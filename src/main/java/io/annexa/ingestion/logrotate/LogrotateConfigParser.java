@@ -1,12 +1,13 @@
 package io.annexa.ingestion.logrotate;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
 import io.annexa.ingestion.IncludeRoot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ import java.util.Set;
  */
 public final class LogrotateConfigParser implements ConfigParser {
 
-    public static final String SOURCE = "logrotate.conf";
+    public static final String SOURCE = ConfigSources.LOGROTATE_CONF;
     public static final String RETENTION_DAYS = "retention_days";
 
     static final int MAX_INCLUDE_DEPTH = 16;

@@ -1,6 +1,6 @@
 package io.annexa.ingestion.logrotate;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.util.Map;
 import java.util.regex.Pattern;
 

@@ -1,12 +1,13 @@
 package io.annexa.ingestion.pam;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigFileIngest;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,7 +52,7 @@ import java.util.regex.Pattern;
  */
 public final class PamConfigParser implements ConfigParser {
 
-    public static final String SOURCE = "pam.d";
+    public static final String SOURCE = ConfigSources.PAM_D;
 
     static final Pattern SERVICE_COMMENT = Pattern.compile("^\\s*#\\s*annexa-pam-service\\s*:\\s*(\\S+)\\s*$");
     static final int SERVICE_COMMENT_LINES = 5;

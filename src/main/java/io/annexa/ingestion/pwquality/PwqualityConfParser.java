@@ -1,12 +1,13 @@
 package io.annexa.ingestion.pwquality;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
 import io.annexa.ingestion.IncludeRoot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ import java.util.regex.Pattern;
  */
 public final class PwqualityConfParser implements ConfigParser {
 
-    public static final String SOURCE = "pwquality.conf";
+    public static final String SOURCE = ConfigSources.PWQUALITY_CONF;
 
     /** Where libpwquality looks for drop-ins: the default configuration file's path plus ".d". */
     static final String DROP_IN_DIRECTORY = "/etc/security/pwquality.conf.d";

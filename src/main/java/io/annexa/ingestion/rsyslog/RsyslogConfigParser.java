@@ -1,10 +1,12 @@
 package io.annexa.ingestion.rsyslog;
 
+import io.annexa.evidence.SyslogSelector;
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
 import io.annexa.ingestion.IncludeRoot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,7 +45,7 @@ import java.time.Instant;
  */
 public final class RsyslogConfigParser implements ConfigParser {
 
-    public static final String SOURCE = "rsyslog.conf";
+    public static final String SOURCE = ConfigSources.RSYSLOG_CONF;
 
     private final IncludeRoot includeRoot;
 

@@ -3,7 +3,7 @@ package io.annexa.ingestion.rsyslog;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.IncludeRoot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.annexa.ingestion.rsyslog;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;

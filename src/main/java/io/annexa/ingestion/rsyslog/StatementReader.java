@@ -1,6 +1,7 @@
 package io.annexa.ingestion.rsyslog;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.SyslogSelector;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.annexa.ingestion.scenario;
 
+import io.annexa.evidence.ScenarioFacts;
+import io.annexa.evidence.ScenarioInput;
 import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.ConfigParser;

@@ -1,6 +1,6 @@
 package io.annexa.ingestion.scenario;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.yaml.YamlFile;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,11 +1,12 @@
 package io.annexa.ingestion.sshd;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
 import io.annexa.ingestion.IncludeRoot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -28,7 +29,7 @@ import java.util.Set;
  */
 public final class SshdConfigParser implements ConfigParser {
 
-    public static final String SOURCE = "sshd_config";
+    public static final String SOURCE = ConfigSources.SSHD_CONFIG;
 
     /** servconf.c SERVCONF_MAX_DEPTH; an include loop ends here too. */
     static final int MAX_INCLUDE_DEPTH = 16;

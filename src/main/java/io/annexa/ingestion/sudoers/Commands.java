@@ -1,6 +1,6 @@
 package io.annexa.ingestion.sudoers;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

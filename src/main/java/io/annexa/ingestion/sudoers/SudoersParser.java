@@ -1,12 +1,13 @@
 package io.annexa.ingestion.sudoers;
 
+import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
 import io.annexa.ingestion.IncludeRoot;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ import java.util.regex.Pattern;
  */
 public final class SudoersParser implements ConfigParser {
 
-    public static final String SOURCE = "sudoers";
+    public static final String SOURCE = ConfigSources.SUDOERS;
 
     /** sudo's MAX_SUDOERS_DEPTH; an include loop ends here too. */
     static final int MAX_INCLUDE_DEPTH = 128;

@@ -1,7 +1,7 @@
 package io.annexa.ingestion.tls;
 
 import io.annexa.evidence.EvidenceKey;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import java.time.Duration;
 import java.util.ArrayList;

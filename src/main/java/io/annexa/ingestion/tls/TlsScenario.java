@@ -2,8 +2,8 @@ package io.annexa.ingestion.tls;
 
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.TlsEndpoint;
-import io.annexa.ingestion.InvalidInputException;
-import io.annexa.ingestion.scenario.ScenarioFacts;
+import io.annexa.evidence.InvalidInputException;
+import io.annexa.evidence.ScenarioFacts;
 import io.annexa.ingestion.scenario.ScenarioYaml;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.annexa.ingestion.xccdf;
 
 import io.annexa.control.xml.SafeXml;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.UnmarshalException;

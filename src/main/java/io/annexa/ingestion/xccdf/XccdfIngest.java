@@ -1,7 +1,7 @@
 package io.annexa.ingestion.xccdf;
 
 import io.annexa.evidence.EvidenceKey;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import java.io.File;
 import java.util.ArrayList;

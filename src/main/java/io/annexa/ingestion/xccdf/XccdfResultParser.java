@@ -4,7 +4,7 @@ import io.annexa.control.ControlCatalog;
 import io.annexa.control.LegacyControl;
 import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.CheckResult;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

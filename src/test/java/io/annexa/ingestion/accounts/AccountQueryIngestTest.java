@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.annexa.evidence.Account;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.CollectingSink;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import io.annexa.ingestion.SourceMonitor;
 import java.nio.file.Path;

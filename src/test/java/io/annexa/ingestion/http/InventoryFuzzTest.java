@@ -2,7 +2,7 @@ package io.annexa.ingestion.http;
 
 import io.annexa.ProjectFiles;
 import io.annexa.fuzz.FuzzInputs;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

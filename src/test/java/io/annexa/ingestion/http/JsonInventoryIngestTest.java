@@ -7,7 +7,7 @@ import io.annexa.ProjectFiles;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.InventoryItem;
 import io.annexa.ingestion.CollectingSink;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import io.annexa.ingestion.SourceMonitor;
 import java.io.ByteArrayInputStream;

@@ -1,7 +1,7 @@
 package io.annexa.ingestion.log;
 
 import io.annexa.ingestion.DeadLetters;
-import io.annexa.ingestion.EvidenceSink;
+import io.annexa.evidence.EvidenceSink;
 import io.annexa.ingestion.SourceMonitor;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package io.annexa.ingestion.log;
 
 import io.annexa.evidence.AssetNames;
 import io.annexa.fuzz.FuzzInputs;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import net.jqwik.api.Arbitraries;

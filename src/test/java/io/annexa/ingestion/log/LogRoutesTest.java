@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.annexa.ProjectFiles;
 import io.annexa.evidence.LogEvent;
 import io.annexa.ingestion.SourceMonitor;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

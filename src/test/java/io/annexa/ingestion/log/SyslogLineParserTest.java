@@ -4,7 +4,7 @@ import io.annexa.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;

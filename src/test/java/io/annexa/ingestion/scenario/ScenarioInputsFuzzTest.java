@@ -1,8 +1,10 @@
 package io.annexa.ingestion.scenario;
 
+import io.annexa.evidence.ScenarioFacts;
+import io.annexa.evidence.ScenarioInput;
 import io.annexa.control.ControlCatalog;
 import io.annexa.fuzz.FuzzInputs;
-import io.annexa.ingestion.InvalidInputException;
+import io.annexa.evidence.InvalidInputException;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

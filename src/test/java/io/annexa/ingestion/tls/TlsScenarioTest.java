@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.TlsEndpoint;
-import io.annexa.ingestion.InvalidInputException;
-import io.annexa.ingestion.scenario.ScenarioFacts;
+import io.annexa.evidence.InvalidInputException;
+import io.annexa.evidence.ScenarioFacts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
-package io.annexa.ingestion;
+package io.annexa.evidence;
 
-import io.annexa.evidence.EvidenceKey;
 import java.util.List;
 
 /** Where sources hand their facts over. Implementations must accept calls from any thread. */

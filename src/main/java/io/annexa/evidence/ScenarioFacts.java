@@ -1,7 +1,5 @@
-package io.annexa.ingestion.scenario;
+package io.annexa.evidence;
 
-import io.annexa.evidence.EvidenceKey;
-import io.annexa.evidence.LogEvent;
 import java.util.List;
 import java.util.Map;
 

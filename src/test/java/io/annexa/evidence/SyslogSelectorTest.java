@@ -1,4 +1,4 @@
-package io.annexa.ingestion.rsyslog;
+package io.annexa.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.annexa.ingestion.rsyslog;
+package io.annexa.evidence;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.annexa.ingestion;
+package io.annexa.evidence;
 
 /**
  * Input a source cannot turn into facts. The message always says what is wrong and where

@@ -1,6 +1,5 @@
-package io.annexa.ingestion.scenario;
+package io.annexa.evidence;
 
-import io.annexa.ingestion.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
