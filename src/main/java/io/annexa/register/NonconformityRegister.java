@@ -4,14 +4,17 @@ import io.annexa.evaluation.EvaluationResult;
 import io.annexa.evaluation.Finding;
 import io.annexa.evaluation.Finding.FindingKey;
 import io.annexa.evaluation.RuleDefinition;
+import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.EvidenceScope;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,7 +52,7 @@ public final class NonconformityRegister {
     private final NonconformityRepository repository;
     private final Map<FindingKey, Nonconformity> open = new HashMap<>();
     /** Rows the database refused, so each is logged as an error once and not every cycle. */
-    private final Set<FindingKey> refused = new java.util.HashSet<>();
+    private final Set<FindingKey> refused = new HashSet<>();
     private volatile long rejectedRows;
 
     public NonconformityRegister(NonconformityRepository repository) {
@@ -131,7 +134,7 @@ public final class NonconformityRegister {
     }
 
     private void store(List<Nonconformity> changed, Map<FindingKey, ChangeKind> kinds, List<Change> changes) {
-        java.util.function.Consumer<Nonconformity> whenStored = stored -> {
+        Consumer<Nonconformity> whenStored = stored -> {
             FindingKey key = new FindingKey(stored.getRuleId(), stored.getAsset());
             if (stored.getStatus() == NonconformityStatus.OPEN) {
                 open.put(key, stored);
@@ -147,12 +150,8 @@ public final class NonconformityRegister {
             if (!refusedData(e)) {
                 throw e;
             }
-            if (changed.size() == 1) {
-                refuse(changed.get(0), e);
-            } else {
-                for (Nonconformity nc : changed) {
-                    saveAlone(nc, whenStored);
-                }
+            for (Nonconformity nc : changed) {
+                saveAlone(nc, whenStored);
             }
             // a refused row's entity in memory holds changes the database does not have: forget them
             reload();
@@ -160,7 +159,7 @@ public final class NonconformityRegister {
     }
 
     /** Stores one row in a transaction of its own; a row whose data the database refuses is left out. */
-    private void saveAlone(Nonconformity nc, java.util.function.Consumer<Nonconformity> whenStored) {
+    private void saveAlone(Nonconformity nc, Consumer<Nonconformity> whenStored) {
         try {
             repository.saveAll(List.of(nc), whenStored);
         } catch (RuntimeException e) {
@@ -176,7 +175,7 @@ public final class NonconformityRegister {
         FindingKey key = new FindingKey(nc.getRuleId(), nc.getAsset());
         if (refused.add(key)) {
             LOG.log(Level.SEVERE, "the register refused the nonconformity of rule " + nc.getRuleId() + " for asset "
-                    + io.annexa.evidence.AssetNames.shown(nc.getAsset()) + "; it is left out, the others are stored", e);
+                    + AssetNames.shown(nc.getAsset()) + "; it is left out, the others are stored", e);
         } else {
             LOG.fine(() -> "the register refused again the nonconformity of rule " + nc.getRuleId());
         }
