@@ -9,7 +9,8 @@ import io.annexa.control.Dimension;
 import io.annexa.control.LegacyControl;
 import io.annexa.control.SoaEntry;
 import io.annexa.control.SoaStatus;
-import io.annexa.register.NonconformityFilter;
+import io.annexa.register.NonconformityQuery;
+import io.annexa.register.NonconformityStatus;
 import io.annexa.service.AnnexaService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -81,7 +82,9 @@ public class ControlResource {
         }
         SoaEntry entry = Soa.current(service).entries().stream().filter(e -> e.control().id().equals(id)).findFirst().orElseThrow();
         List<NonconformityResource.View> open = service.repository()
-                .map(r -> r.search(new NonconformityFilter(Optional.of(io.annexa.register.NonconformityStatus.OPEN), Optional.of(id), Optional.empty())))
+                .map(r -> r.page(new NonconformityQuery(NonconformityStatus.unfixedOnes(), Optional.empty(), Optional.of(id), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), NonconformityQuery.Sort.ID, false,
+                        NonconformityQuery.MAX_LIMIT, Optional.empty())).items())
                 .orElse(List.of()).stream().map(NonconformityResource.View.shownTo(request)).toList();
         return new Detail(view(entry, catalog), open);
     }

@@ -23,7 +23,11 @@ final class Soa {
                 .map(r -> new MonitoringRule(r.id(), r.controls(), engine.lastEvaluated().get(r.id())))
                 .toList()).orElse(List.of());
         Map<String, List<Long>> openByControl = new HashMap<>();
-        for (Nonconformity nc : service.repository().map(r -> r.findOpen()).orElse(List.of())) {
+        // accepted risks and fixes awaiting their effectiveness review do not make a control nonconforming
+        for (Nonconformity nc : service.repository().map(r -> r.findActive()).orElse(List.of())) {
+            if (!nc.getStatus().unfixed()) {
+                continue;
+            }
             for (String control : nc.getControls()) {
                 openByControl.computeIfAbsent(control, c -> new ArrayList<>()).add(nc.getId());
             }

@@ -13,9 +13,16 @@ import java.util.Set;
  * @param refreshed what was re-read during this cycle
  * @param fired     how many rule matches fired in this cycle
  * @param incidents incidents raised since the previous cycle, in the order they were raised; reported once
+ * @param removed   evidence withdrawn in this cycle (its file was deleted) that no other source still holds
  */
 public record EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
-                               Set<EvidenceScope> refreshed, int fired, List<Finding> incidents) {
+                               Set<EvidenceScope> refreshed, int fired, List<Finding> incidents,
+                               Set<EvidenceScope> removed) {
+
+    public EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
+                            Set<EvidenceScope> refreshed, int fired, List<Finding> incidents) {
+        this(at, findings, observed, refreshed, fired, incidents, Set.of());
+    }
 
     public EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
                             Set<EvidenceScope> refreshed, int fired) {
@@ -27,5 +34,6 @@ public record EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceSc
         findings = Set.copyOf(findings);
         observed = Set.copyOf(observed);
         refreshed = Set.copyOf(refreshed);
+        removed = Set.copyOf(removed);
     }
 }

@@ -20,6 +20,7 @@ public final class DatabaseMigrations {
                 .locations("classpath:db/migration")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
+                .javaMigrations(new V2__RegisterSchema())
                 .load()
                 .migrate();
     }

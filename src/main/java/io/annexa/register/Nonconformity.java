@@ -2,141 +2,243 @@ package io.annexa.register;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import jakarta.persistence.TableGenerator;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * A nonconformity against an ISO/IEC 27001:2022 requirement, raised because a rule found an asset
- * not meeting an Annex A control. At most one is open per (rule, asset); when the finding goes away
- * it is resolved, and a later recurrence opens a new one so the history stays truthful.
+ * A nonconformity against ISO/IEC 27001:2022: an Annex A control the organisation chose is not operating on an
+ * asset (clauses 6.1.3 and 8.1 by default), or monitoring itself has a gap (9.1). At most one is active per (rule,
+ * asset) — the database enforces it — and it goes through the clause 10.2 lifecycle ({@link NonconformityStatus}).
+ * Its evidence is in {@link Occurrence}s, whole; it keeps a summary, first and last seen, and counts.
+ *
+ * <p>Changed only by {@link NonconformityRegister}, which writes the matching audit entry in the same transaction.
  */
 @Entity
-@Table(name = "nonconformity", indexes = {
-        @Index(name = "nonconformity_status", columnList = "status"),
-        @Index(name = "nonconformity_rule_asset", columnList = "rule_id, asset")})
+@Table(name = "nonconformity")
 public class Nonconformity {
-
-    static final int EVIDENCE_LIMIT = 8000;
 
     @Id
     @GeneratedValue(strategy = GenerationType.TABLE, generator = "nonconformity_ids")
-    // A table generator is portable across H2 and PostgreSQL without dialect-specific identity columns.
-    @TableGenerator(name = "nonconformity_ids", table = "id_sequence", pkColumnValue = "nonconformity", allocationSize = 20)
+    // H2 2.x and the persistence provider disagree on identity columns; a table generator works on both databases
+    @TableGenerator(name = "nonconformity_ids", table = "register_ids", pkColumnName = "name", valueColumnName = "next_id",
+            pkColumnValue = "nonconformity", allocationSize = 50)
     private Long id;
 
     @Version
     private long version;
 
-    @Column(name = "rule_id", nullable = false, length = 200)
+    @Column(name = "rule_id", nullable = false)
     private String ruleId;
-
-    @Column(name = "rule_title", nullable = false, length = 500)
+    @Column(name = "rule_title", nullable = false)
     private String ruleTitle;
-
-    /** The ISO/IEC 27002:2022 control id the nonconformity is raised against. */
-    @Column(name = "control_id", nullable = false, length = 10)
+    @Column(name = "control_id", nullable = false)
     private String control;
-
-    /** Every control the rule cites, comma-separated, the first being {@link #control}. */
-    @Column(name = "controls", nullable = false, length = 200)
+    @Column(name = "controls", nullable = false)
     private String controls;
-
-    @Column(name = "asset", nullable = false, length = 255)
+    @Column(name = "theme", nullable = false)
+    private String theme;
+    @Column(name = "annex_a", nullable = false)
+    private String annexA;
+    @Column(name = "clauses", nullable = false)
+    private String clauses;
+    @Column(name = "asset", nullable = false)
     private String asset;
-
-    @Column(name = "severity", nullable = false, length = 20)
+    @Column(name = "severity", nullable = false)
     private String severity;
-
-    @Enumerated(EnumType.STRING)
-    @Column(name = "status", nullable = false, length = 20)
-    private NonconformityStatus status;
+    @Column(name = "grade", nullable = false)
+    private String grade;
+    /** Why the grade was raised above what the matrix gives: {@code overdue} or {@code recurrence}; null when not. */
+    @Column(name = "escalation")
+    private String escalation;
+    @Column(name = "owner")
+    private String owner;
+    @Column(name = "status", nullable = false)
+    private String status;
+    @Column(name = "incident", nullable = false)
+    private boolean incident;
 
     @Column(name = "first_seen", nullable = false)
-    private Instant firstSeen;
-
+    private OffsetDateTime firstSeen;
     @Column(name = "last_seen", nullable = false)
-    private Instant lastSeen;
-
+    private OffsetDateTime lastSeen;
+    /** Start of the current episode: opened, or reopened. Resolution needs evidence read after it. */
+    @Column(name = "raised_at", nullable = false)
+    private OffsetDateTime raisedAt;
+    /** When a person claimed the fix; verification needs evidence read after it. */
+    @Column(name = "claimed_at")
+    private OffsetDateTime claimedAt;
     @Column(name = "resolved_at")
-    private Instant resolvedAt;
+    private OffsetDateTime resolvedAt;
+    @Column(name = "closed_at")
+    private OffsetDateTime closedAt;
+    @Column(name = "due_at")
+    private OffsetDateTime dueAt;
 
-    @Column(name = "evidence", nullable = false, length = EVIDENCE_LIMIT)
-    private String evidence;
+    @Column(name = "occurrence_count", nullable = false)
+    private int occurrenceCount;
+    @Column(name = "recurrence_count", nullable = false)
+    private int recurrenceCount;
 
-    // null in rows stored before requirements were recorded: those were all raised against Annex A
-    @Column(name = "requirement", length = 20)
-    private String requirement;
+    @Column(name = "root_cause")
+    private String rootCause;
+    @Column(name = "correction")
+    private String correction;
+    @Column(name = "corrective_action")
+    private String correctiveAction;
+    @Column(name = "risk_requested_by")
+    private String riskRequestedBy;
+    @Column(name = "risk_approver")
+    private String riskApprover;
+    @Column(name = "risk_justification")
+    private String riskJustification;
+    @Column(name = "risk_expires_at")
+    private OffsetDateTime riskExpiresAt;
+    @Column(name = "withdrawn_reason")
+    private String withdrawnReason;
+    /** The closed nonconformity of the same (rule, asset) this one is a recurrence of. */
+    @Column(name = "previous_id")
+    private Long previousId;
 
-    // Raised by incidents (things that happened): absence of new ones is no evidence of a fix, so the register
-    // never resolves it. Null in rows stored before incidents existed, which were all raised by states.
-    @Column(name = "incident")
-    private Boolean incident;
+    /** The kinds of evidence it rests on for its asset, comma-separated; empty means every kind the rule reads. */
+    @Column(name = "evidence_sources", nullable = false)
+    private String evidenceSources;
+    @Column(name = "evidence_summary", nullable = false)
+    private String evidenceSummary;
 
     protected Nonconformity() {
     }
 
-    Nonconformity(String ruleId, String ruleTitle, List<String> controls, String asset, String severity,
-                  String evidence, Instant seen) {
-        this(ruleId, ruleTitle, controls, "A." + controls.get(0), asset, severity, evidence, seen);
+    Nonconformity(Raised raised, Instant at) {
+        this.ruleId = raised.ruleId();
+        this.ruleTitle = raised.ruleTitle();
+        this.control = raised.controls().get(0);
+        this.controls = String.join(",", raised.controls());
+        this.theme = Themes.of(control);
+        this.annexA = "A." + control;
+        this.clauses = String.join(",", raised.clauses());
+        this.asset = raised.asset();
+        this.severity = raised.severity();
+        this.grade = raised.grade();
+        this.owner = raised.owner();
+        this.incident = raised.incident();
+        this.status = NonconformityStatus.OPEN.label();
+        this.firstSeen = utc(at);
+        this.lastSeen = utc(at);
+        this.raisedAt = utc(at);
+        this.evidenceSources = "";
+        this.evidenceSummary = "";
     }
 
-    Nonconformity(String ruleId, String ruleTitle, List<String> controls, String requirement, String asset,
-                  String severity, String evidence, Instant seen) {
-        this.requirement = requirement;
-        this.ruleId = ruleId;
-        this.ruleTitle = ruleTitle;
-        this.control = controls.get(0);
-        this.controls = String.join(",", controls);
-        this.asset = asset;
-        this.severity = severity;
-        this.status = NonconformityStatus.OPEN;
-        this.firstSeen = seen;
-        this.lastSeen = seen;
-        setEvidence(evidence);
+    /** What a new nonconformity is raised with: the rule's citation, the asset's grade and owner. */
+    record Raised(String ruleId, String ruleTitle, List<String> controls, List<String> clauses, String asset,
+                  String severity, String grade, String owner, boolean incident) {
     }
 
-    void seenAgain(String evidence, Instant seen) {
-        setEvidence(evidence);
-        if (seen.isAfter(lastSeen)) {
-            lastSeen = seen;
+    static OffsetDateTime utc(Instant at) {
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
+    }
+
+    // --- changes, made by the register only ---
+
+    void status(NonconformityStatus next) {
+        this.status = next.label();
+    }
+
+    void seen(Instant at) {
+        if (at.isAfter(lastSeen.toInstant())) {
+            lastSeen = utc(at);
         }
     }
 
-    /** Whether it records something that happened rather than a state that holds; such nonconformities are closed by people. */
-    public boolean isIncident() {
-        return Boolean.TRUE.equals(incident);
+    void occurrencesAdded(int count) {
+        occurrenceCount += count;
     }
 
-    void markIncident() {
-        incident = Boolean.TRUE;
+    void summary(String summary) {
+        this.evidenceSummary = summary;
     }
 
-    void resolve(Instant at) {
-        status = NonconformityStatus.RESOLVED;
-        resolvedAt = at;
+    void restsOn(Set<String> sources) {
+        this.evidenceSources = String.join(",", new java.util.TreeSet<>(sources));
     }
 
-    private void setEvidence(String text) {
-        this.evidence = fit(text);
+    void reopen(Instant at) {
+        status(NonconformityStatus.REOPENED);
+        recurrenceCount++;
+        raisedAt = utc(at);
+        claimedAt = null;
+        resolvedAt = null;
     }
 
-    /** The evidence as it is stored: cut to the column's size. */
-    static String fit(String text) {
-        return text.length() <= EVIDENCE_LIMIT ? text : text.substring(0, EVIDENCE_LIMIT - 20) + " ... (truncated)";
+    void claimed(Instant at) {
+        claimedAt = utc(at);
     }
+
+    void resolved(Instant at) {
+        status(NonconformityStatus.RESOLVED);
+        resolvedAt = utc(at);
+    }
+
+    void closed(Instant at) {
+        status(NonconformityStatus.CLOSED);
+        closedAt = utc(at);
+    }
+
+    void withdrawn(String reason) {
+        status(NonconformityStatus.WITHDRAWN);
+        withdrawnReason = reason;
+    }
+
+    void plan(String rootCause, String correction, String correctiveAction, Instant due, String owner) {
+        this.rootCause = rootCause;
+        this.correction = correction;
+        this.correctiveAction = correctiveAction;
+        this.dueAt = utc(due);
+        if (owner != null) {
+            this.owner = owner;
+        }
+    }
+
+    void acceptRisk(String requestedBy, String approver, String justification, Instant expires) {
+        status(NonconformityStatus.RISK_ACCEPTED);
+        riskRequestedBy = requestedBy;
+        riskApprover = approver;
+        riskJustification = justification;
+        riskExpiresAt = utc(expires);
+    }
+
+    void grade(String grade, String escalation) {
+        this.grade = grade;
+        this.escalation = escalation;
+    }
+
+    void previous(Long id) {
+        this.previousId = id;
+    }
+
+    // --- reading ---
 
     public Long getId() {
         return id;
+    }
+
+    public long getVersion() {
+        return version;
     }
 
     public String getRuleId() {
@@ -147,6 +249,7 @@ public class Nonconformity {
         return ruleTitle;
     }
 
+    /** The ISO/IEC 27002:2022 control. */
     public String getControl() {
         return control;
     }
@@ -155,12 +258,23 @@ public class Nonconformity {
         return Arrays.asList(controls.split(","));
     }
 
-    /**
-     * The ISO/IEC 27001:2022 requirement: the Annex A control of the same number ({@code A.8.5}), or the
-     * clause the rule names ({@code 9.1} for a monitoring gap).
-     */
+    public String getTheme() {
+        return theme;
+    }
+
+    /** The ISO/IEC 27001:2022 Annex A control: {@code A.8.5}. */
+    public String getAnnexA() {
+        return annexA;
+    }
+
+    /** The ISO/IEC 27001:2022 clauses breached: {@code 6.1.3, 8.1}, or {@code 9.1} for a monitoring gap. */
+    public List<String> getClauses() {
+        return clauses.isEmpty() ? List.of() : Arrays.asList(clauses.split(","));
+    }
+
+    /** The requirement in one word, for filters and lists: the first clause for a monitoring gap, else Annex A. */
     public String getRequirement() {
-        return requirement == null ? "A." + control : requirement;
+        return getClauses().contains("9.1") ? "9.1" : annexA;
     }
 
     public String getAsset() {
@@ -171,23 +285,103 @@ public class Nonconformity {
         return severity;
     }
 
+    public String getGrade() {
+        return grade;
+    }
+
+    public String getEscalation() {
+        return escalation;
+    }
+
+    public String getOwner() {
+        return owner;
+    }
+
     public NonconformityStatus getStatus() {
-        return status;
+        return NonconformityStatus.parse(status);
+    }
+
+    public boolean isIncident() {
+        return incident;
     }
 
     public Instant getFirstSeen() {
-        return firstSeen;
+        return instant(firstSeen);
     }
 
     public Instant getLastSeen() {
-        return lastSeen;
+        return instant(lastSeen);
+    }
+
+    public Instant getRaisedAt() {
+        return instant(raisedAt);
+    }
+
+    public Instant getClaimedAt() {
+        return instant(claimedAt);
     }
 
     public Instant getResolvedAt() {
-        return resolvedAt;
+        return instant(resolvedAt);
     }
 
-    public String getEvidence() {
-        return evidence;
+    public Instant getClosedAt() {
+        return instant(closedAt);
+    }
+
+    public Instant getDueAt() {
+        return instant(dueAt);
+    }
+
+    public int getOccurrenceCount() {
+        return occurrenceCount;
+    }
+
+    public int getRecurrenceCount() {
+        return recurrenceCount;
+    }
+
+    public String getRootCause() {
+        return rootCause;
+    }
+
+    public String getCorrection() {
+        return correction;
+    }
+
+    public String getCorrectiveAction() {
+        return correctiveAction;
+    }
+
+    public String getRiskRequestedBy() {
+        return riskRequestedBy;
+    }
+
+    public String getRiskApprover() {
+        return riskApprover;
+    }
+
+    public String getRiskJustification() {
+        return riskJustification;
+    }
+
+    public Instant getRiskExpiresAt() {
+        return instant(riskExpiresAt);
+    }
+
+    public String getWithdrawnReason() {
+        return withdrawnReason;
+    }
+
+    public Long getPreviousId() {
+        return previousId;
+    }
+
+    public Set<String> getEvidenceSources() {
+        return evidenceSources.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(evidenceSources.split(",")));
+    }
+
+    public String getEvidenceSummary() {
+        return evidenceSummary;
     }
 }

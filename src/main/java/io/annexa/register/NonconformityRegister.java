@@ -6,168 +6,622 @@ import io.annexa.evaluation.Finding.FindingKey;
 import io.annexa.evaluation.RuleDefinition;
 import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.EvidenceScope;
+import io.annexa.register.policy.AssetInventory;
+import io.annexa.register.policy.AssetRecord;
+import io.annexa.register.policy.Criticality;
+import io.annexa.register.policy.Grade;
+import io.annexa.register.policy.RegisterPolicy;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Consumer;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Turns the engine's findings into the register's nonconformities.
+ * The register: turns the engine's findings into nonconformities and takes them through the ISO/IEC 27001:2022
+ * clause 10.2 lifecycle, with people's actions ({@link #act}) and the passing of time ({@link #tick}).
  *
- * <p>A finding opens a nonconformity for its (rule, asset), or refreshes the open one. An open
- * nonconformity is resolved only on positive evidence: the session holds fresh evidence of a kind the
- * rule reads for that asset, and the rule no longer finds anything. Missing evidence (after a restart,
- * before the sources have been read again) never resolves anything.
+ * <p>What the evidence decides, on each evaluation result:
+ * <ul>
+ *   <li>a finding opens a nonconformity for its (rule, asset), graded by rule severity and asset criticality; if the
+ *       last one of that (rule, asset) was closed within the recurrence window, the new one links to it and is
+ *       escalated;</li>
+ *   <li>a finding that comes back reopens a resolved nonconformity (same id), and fails a claimed fix;</li>
+ *   <li>a finding that is gone resolves a nonconformity only on positive evidence: every kind of evidence it rested on
+ *       for its asset has been read again since it was raised (or since the fix was claimed). Missing evidence (after a
+ *       restart, before the sources are read again) resolves nothing;</li>
+ *   <li>evidence that was removed (its file deleted) withdraws the nonconformities that rested on it, as does a
+ *       retired rule or a decommissioned asset: withdrawn, never resolved;</li>
+ *   <li>incidents (things that happened) add occurrences; only a person closes them.</li>
+ * </ul>
+ * Each distinct piece of evidence becomes one {@link Occurrence}, whole; each change of status one chained
+ * {@link AuditEntry}, in the same transaction as the change.
  *
- * <p>An incident (a brute-force burst) opens a nonconformity too, or adds its evidence to the open one, so
- * the nonconformity names every offending source. Incidents are never resolved by their absence: the events
- * are gone, what happened did happen.
+ * <p>One row the database refuses (a value too long, a broken constraint) does not hold back the others: the changes
+ * are stored in one transaction and, when that fails on the data, one nonconformity at a time; a refused one is
+ * logged, counted ({@link #rejectedRows}) and left out. Any other failure fails the whole reconciliation, which the
+ * engine retries.
  *
- * <p>One row the database refuses (a value too long for its column, a broken constraint) must not hold back the
- * others: the changes are stored in one transaction, and when that fails on the data, one by one; a refused row is
- * logged, counted ({@link #rejectedRows}) and left out, and the others are stored. Any other failure (the
- * database is unreachable) fails the whole reconciliation, which the next cycle retries.
- *
- * <p>Not thread-safe: called by the evaluation thread only.
+ * <p>Thread-safe: the evaluation thread, the API's requests and the timer take turns on one lock.
  */
 public final class NonconformityRegister {
 
     private static final Logger LOG = Logger.getLogger(NonconformityRegister.class.getName());
+    /** How often the daily snapshot of today is rewritten while the day goes on. */
+    private static final Duration SNAPSHOT_REFRESH = Duration.ofMinutes(10);
+    /** Assets that sources reported, kept for the inventory page; bounded against a flood of invented names. */
+    static final int REPORTED_ASSETS_LIMIT = 100_000;
 
-    public enum ChangeKind { OPENED, UPDATED, RESOLVED }
+    public enum ChangeKind {
+        OPENED, REOPENED, UPDATED, ESCALATED, ACKNOWLEDGED, PLANNED, PENDING_VERIFICATION, RESOLVED, CLOSED,
+        RISK_ACCEPTED, WITHDRAWN
+    }
 
-    /** What one reconciliation changed, in the order it was stored. */
+    /** What one reconciliation or action changed, in the order it was stored. */
     public record Change(ChangeKind kind, Nonconformity nonconformity) {
     }
 
     private final NonconformityRepository repository;
-    private final Map<FindingKey, Nonconformity> open = new HashMap<>();
+    private final Clock clock;
+    private volatile RegisterPolicy policy;
+    private volatile AssetInventory inventory;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private final Map<FindingKey, Nonconformity> active = new HashMap<>();
+    /** Content hashes of the evidence recorded in each active nonconformity's current episode. */
+    private final Map<Long, Set<String>> episode = new HashMap<>();
+    /** When each (source, asset) was last read, since start: what resolution is judged on. */
+    private final Map<EvidenceScope, Instant> readAt = new HashMap<>();
+    private final Map<String, Instant> reportedAssets = new LinkedHashMap<>();
     /** Rows the database refused, so each is logged as an error once and not every cycle. */
     private final Set<FindingKey> refused = new HashSet<>();
     private volatile long rejectedRows;
+    private LocalDate snapshotDay;
+    private Instant snapshotWritten = Instant.MIN;
 
-    public NonconformityRegister(NonconformityRepository repository) {
+    public NonconformityRegister(NonconformityRepository repository, RegisterPolicy policy, AssetInventory inventory, Clock clock) {
         this.repository = repository;
+        this.policy = policy;
+        this.inventory = inventory;
+        this.clock = clock;
         reload();
     }
 
     private void reload() {
-        open.clear();
-        for (Nonconformity nc : repository.findOpen()) {
-            open.put(new FindingKey(nc.getRuleId(), nc.getAsset()), nc);
+        active.clear();
+        episode.clear();
+        for (Nonconformity nc : repository.findActive()) {
+            active.put(new FindingKey(nc.getRuleId(), nc.getAsset()), nc);
+        }
+        episode.putAll(repository.episodeHashes());
+    }
+
+    /** Takes new grading and inventory into use; existing grades stay as recorded. */
+    public void configure(RegisterPolicy newPolicy, AssetInventory newInventory) {
+        this.policy = newPolicy;
+        this.inventory = newInventory;
+    }
+
+    public AssetInventory inventory() {
+        return inventory;
+    }
+
+    public RegisterPolicy policy() {
+        return policy;
+    }
+
+    // ------------------------------------------------------------------ evidence
+
+    public List<Change> reconcile(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
+        lock.lock();
+        try {
+            return reconcileLocked(result, rules);
+        } finally {
+            lock.unlock();
         }
     }
 
-    public List<Change> reconcile(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
-        Map<FindingKey, String> evidence = evidenceByKey(result.findings());
-        Map<FindingKey, ChangeKind> kinds = new HashMap<>();
-        List<Nonconformity> changed = new ArrayList<>();
+    private List<Change> reconcileLocked(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
+        Instant at = result.at();
+        result.refreshed().forEach(scope -> readAt.merge(scope, at, (a, b) -> a.isAfter(b) ? a : b));
+        result.observed().forEach(scope -> report(scope.asset(), at));
+        Map<String, Set<String>> observedByAsset = new HashMap<>();
+        result.observed().forEach(scope -> observedByAsset.computeIfAbsent(scope.asset(), a -> new HashSet<>()).add(scope.source()));
 
-        evidence.forEach((key, text) -> rules.apply(key.ruleId()).ifPresent(rule -> {
-            Nonconformity current = open.get(key);
-            if (current == null) {
-                Nonconformity nc = new Nonconformity(rule.id(), rule.title(), rule.controls(), rule.requirement(), key.asset(),
-                        rule.severity().label(), text, result.at());
-                changed.add(nc);
-                kinds.put(key, ChangeKind.OPENED);
-            } else if (!current.getEvidence().equals(Nonconformity.fit(text)) || refreshed(rule, key.asset(), result.refreshed())) {
-                current.seenAgain(text, result.at());
-                changed.add(current);
-                kinds.put(key, ChangeKind.UPDATED);
+        Work work = new Work();
+        Map<FindingKey, List<String>> findings = evidenceByKey(result.findings());
+        Map<FindingKey, List<String>> incidents = evidenceByKey(result.incidents());
+        List<Long> seen = new ArrayList<>();
+
+        findings.forEach((key, evidence) -> rules.apply(key.ruleId()).ifPresent(rule -> {
+            if (decommissioned(key.asset())) {
+                return;
+            }
+            Set<String> restsOn = restsOn(rule, observedByAsset.getOrDefault(key.asset(), Set.of()));
+            Nonconformity nc = active.get(key);
+            if (nc == null) {
+                work.add(open(rule, key.asset(), false, at, evidence, restsOn));
+                return;
+            }
+            Unit unit = new Unit(nc);
+            NonconformityStatus status = nc.getStatus();
+            if (status == NonconformityStatus.RESOLVED) {
+                reopen(unit, at, "the finding is back");
+            } else if (status == NonconformityStatus.PENDING_VERIFICATION && readSince(nc, rule, nc.getClaimedAt())) {
+                reopen(unit, at, "the claimed fix is not confirmed: fresh evidence still shows the finding");
+            }
+            Set<String> union = new TreeSet<>(nc.getEvidenceSources());
+            union.addAll(restsOn);
+            if (!union.equals(nc.getEvidenceSources())) {
+                nc.restsOn(union);
+                unit.touched = true;
+            }
+            record(unit, rule, at, evidence, false);
+            if (unit.touched || !unit.audit.isEmpty()) {
+                nc.seen(at);
+                work.add(unit);
+            } else if (refreshedNow(rule, key.asset(), result.refreshed())) {
+                seen.add(nc.getId());
+                nc.seen(at);
             }
         }));
 
-        Map<FindingKey, List<String>> incidents = incidentLinesByKey(result.incidents());
-        incidents.forEach((key, lines) -> rules.apply(key.ruleId()).ifPresent(rule -> {
-            if (kinds.containsKey(key)) {
+        incidents.forEach((key, evidence) -> rules.apply(key.ruleId()).ifPresent(rule -> {
+            if (decommissioned(key.asset()) || findings.containsKey(key)) {
                 return;
             }
-            Nonconformity current = open.get(key);
-            if (current == null) {
-                Nonconformity nc = new Nonconformity(rule.id(), rule.title(), rule.controls(), rule.requirement(), key.asset(),
-                        rule.severity().label(), String.join("\n", lines), result.at());
-                nc.markIncident();
-                changed.add(nc);
-                kinds.put(key, ChangeKind.OPENED);
+            Nonconformity nc = active.get(key);
+            if (nc == null) {
+                work.add(open(rule, key.asset(), true, at, evidence, Set.copyOf(rule.sources())));
                 return;
             }
-            java.util.SortedSet<String> merged = new java.util.TreeSet<>(current.getEvidence().lines().toList());
-            if (merged.addAll(lines) || !current.isIncident()) {
-                current.markIncident();
-                current.seenAgain(String.join("\n", merged), result.at());
-                changed.add(current);
-                kinds.put(key, ChangeKind.UPDATED);
+            Unit unit = new Unit(nc);
+            if (nc.getStatus() == NonconformityStatus.RESOLVED || nc.getStatus() == NonconformityStatus.PENDING_VERIFICATION) {
+                reopen(unit, at, "a new burst");
+            }
+            record(unit, rule, at, evidence, true);
+            if (unit.touched || !unit.audit.isEmpty()) {
+                nc.seen(at);
+                work.add(unit);
             }
         }));
 
-        open.forEach((key, nc) -> {
-            if (!evidence.containsKey(key) && !incidents.containsKey(key) && !nc.isIncident()) {
-                rules.apply(key.ruleId())
-                        .filter(rule -> refreshed(rule, key.asset(), result.observed()))
-                        .ifPresent(rule -> {
-                            nc.resolve(result.at());
-                            changed.add(nc);
-                            kinds.put(key, ChangeKind.RESOLVED);
-                        });
+        active.forEach((key, nc) -> {
+            if (findings.containsKey(key) || incidents.containsKey(key) || work.has(nc)) {
+                return;
+            }
+            Optional<RuleDefinition> rule = rules.apply(key.ruleId());
+            NonconformityStatus status = nc.getStatus();
+            if (rule.isEmpty()) {
+                if (status != NonconformityStatus.RESOLVED) {
+                    work.add(withdraw(nc, "rule-retired", "the rule was disabled or removed"));
+                }
+            } else if (decommissioned(key.asset())) {
+                work.add(withdraw(nc, "asset-decommissioned", "the asset is decommissioned in the inventory"));
+            } else if (!nc.isIncident() && status != NonconformityStatus.RESOLVED) {
+                Set<String> sources = nc.getEvidenceSources().isEmpty() ? Set.copyOf(rule.get().sources()) : nc.getEvidenceSources();
+                boolean removed = sources.stream().anyMatch(s -> result.removed().contains(new EvidenceScope(s, key.asset())));
+                if (removed) {
+                    work.add(withdraw(nc, "evidence-removed", "the evidence it rested on was removed"));
+                } else if (readSince(nc, rule.get(), later(nc.getRaisedAt(), nc.getClaimedAt()))) {
+                    Unit unit = new Unit(nc);
+                    unit.audit(AuditEntry.SYSTEM, "resolve", status, NonconformityStatus.RESOLVED,
+                            status == NonconformityStatus.PENDING_VERIFICATION ? "the claimed fix is confirmed by fresh evidence"
+                                    : "fresh evidence no longer shows the finding", null);
+                    nc.resolved(at);
+                    unit.kind = ChangeKind.RESOLVED;
+                    work.add(unit);
+                }
             }
         });
 
-        List<Change> changes = new ArrayList<>();
+        List<Change> changes = store(work);
+        repository.markSeen(seen.stream().filter(id -> !work.hasId(id)).toList(), at);
+        changes.addAll(tickLocked());
+        return changes;
+    }
+
+    /** Lifecycle changes that time alone makes: closing after the effectiveness period, risk expiry, overdue escalation. */
+    public List<Change> tick() {
+        lock.lock();
         try {
-            store(changed, kinds, changes);
+            return tickLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Change> tickLocked() {
+        Instant now = clock.instant();
+        RegisterPolicy rules = policy;
+        Work work = new Work();
+        for (Nonconformity nc : active.values()) {
+            NonconformityStatus status = nc.getStatus();
+            if (status == NonconformityStatus.RESOLVED && !nc.getResolvedAt().plus(rules.effectivenessPeriod()).isAfter(now)) {
+                Unit unit = new Unit(nc);
+                unit.audit(AuditEntry.SYSTEM, "close", status, NonconformityStatus.CLOSED,
+                        "no recurrence during the effectiveness period of " + rules.effectivenessPeriod().toDays() + " days", null);
+                nc.closed(now);
+                unit.kind = ChangeKind.CLOSED;
+                work.add(unit);
+            } else if (status == NonconformityStatus.RISK_ACCEPTED && nc.getRiskExpiresAt() != null
+                    && !nc.getRiskExpiresAt().isAfter(now)) {
+                Unit unit = new Unit(nc);
+                unit.audit(AuditEntry.SYSTEM, "reopen", status, NonconformityStatus.REOPENED, "the risk acceptance expired", null);
+                nc.reopen(now);
+                unit.kind = ChangeKind.REOPENED;
+                work.add(unit);
+            } else if (status.unfixed() && nc.getDueAt() != null && nc.getDueAt().isBefore(now)
+                    && rules.overdueGrade().worseThan(Grade.parse(nc.getGrade()))) {
+                Unit unit = new Unit(nc);
+                unit.audit(AuditEntry.SYSTEM, "escalate", status, status, "past its due date " + nc.getDueAt()
+                        + ": grade " + nc.getGrade() + " -> " + rules.overdueGrade().label(), null);
+                nc.grade(rules.overdueGrade().label(), "overdue");
+                unit.kind = ChangeKind.ESCALATED;
+                work.add(unit);
+            }
+        }
+        List<Change> changes = store(work);
+        snapshotIfDue(now);
+        return changes;
+    }
+
+    // ------------------------------------------------------------------ people
+
+    /**
+     * A person's action on a nonconformity.
+     *
+     * @throws LifecycleException when it does not exist, the request is invalid, the action is not allowed from its
+     *                            status, or it changed since the caller read it
+     */
+    public Change act(long id, LifecycleAction action, ActionRequest request, String actor) {
+        lock.lock();
+        try {
+            Nonconformity nc = active.values().stream().filter(n -> n.getId() == id).findFirst()
+                    .or(() -> repository.find(id))
+                    .orElseThrow(() -> new LifecycleException.NotFound(id));
+            if (request.expectedVersion() != null && request.expectedVersion() != nc.getVersion()) {
+                throw new LifecycleException.Stale(id, request.expectedVersion(), nc.getVersion());
+            }
+            NonconformityStatus from = nc.getStatus();
+            NonconformityStatus to = Lifecycle.next(from, action, nc.isIncident())
+                    .orElseThrow(() -> new LifecycleException.IllegalTransition(action, from,
+                            Lifecycle.allowed(from, nc.isIncident())));
+            Instant now = clock.instant();
+            LifecycleRules.check(action, request, actor, now, policy);
+            Unit unit = new Unit(nc);
+            ChangeKind kind = switch (action) {
+                case ACKNOWLEDGE -> {
+                    nc.status(to);
+                    yield ChangeKind.ACKNOWLEDGED;
+                }
+                case PLAN -> {
+                    nc.plan(request.rootCause().strip(), request.correction().strip(), request.correctiveAction().strip(),
+                            request.due(), request.owner() == null ? null : request.owner().strip());
+                    nc.status(to);
+                    yield ChangeKind.PLANNED;
+                }
+                case RESOLVE -> {
+                    nc.claimed(now);
+                    nc.status(to);
+                    yield ChangeKind.PENDING_VERIFICATION;
+                }
+                case CLOSE -> {
+                    nc.closed(now);
+                    yield ChangeKind.CLOSED;
+                }
+                case REOPEN -> {
+                    nc.reopen(now);
+                    yield ChangeKind.REOPENED;
+                }
+                case ACCEPT_RISK -> {
+                    nc.acceptRisk(request.requestedBy().strip(), actor, request.justification().strip(), request.expires());
+                    yield ChangeKind.RISK_ACCEPTED;
+                }
+                case WITHDRAW -> {
+                    nc.withdrawn(request.reason());
+                    yield ChangeKind.WITHDRAWN;
+                }
+            };
+            unit.audit(actor, action.label(), from, to, request.comment(), request.bodyHash());
+            unit.kind = kind;
+            Work work = new Work();
+            work.add(unit);
+            try {
+                List<Change> changes = store(work, false);
+                return changes.get(0);
+            } catch (jakarta.persistence.OptimisticLockException | jakarta.persistence.RollbackException e) {
+                reload();
+                if (optimisticLock(e)) {
+                    throw new LifecycleException.Stale(id, request.expectedVersion(), nc.getVersion());
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                reload();
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean optimisticLock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof jakarta.persistence.OptimisticLockException
+                    || t instanceof org.eclipse.persistence.exceptions.OptimisticLockException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ steps
+
+    private Unit open(RuleDefinition rule, String asset, boolean incident, Instant at, List<String> evidence, Set<String> restsOn) {
+        Optional<AssetRecord> record = inventory.find(asset);
+        Criticality criticality = record.map(AssetRecord::criticality).orElse(policy.defaultCriticality());
+        Grade grade = policy.grade(rule.severity(), criticality);
+        List<String> clauses = !rule.clauses().isEmpty() ? rule.clauses()
+                : rule.requirement().startsWith("A.") ? policy.controlNotOperatingClauses() : policy.monitoringGapClauses();
+        Nonconformity nc = new Nonconformity(new Nonconformity.Raised(rule.id(), rule.title(), rule.controls(), clauses, asset,
+                rule.severity().label(), grade.label(), record.map(AssetRecord::owner).orElse(null), incident), at);
+        nc.restsOn(restsOn);
+        Unit unit = new Unit(nc);
+        unit.kind = ChangeKind.OPENED;
+        String comment = null;
+        Optional<Nonconformity> previous = repository.latestEnded(rule.id(), asset);
+        if (previous.isPresent()) {
+            nc.previous(previous.get().getId());
+            Instant closed = previous.get().getClosedAt();
+            comment = "recurs nonconformity " + previous.get().getId();
+            if (closed != null && !closed.plus(policy.recurrenceWindow()).isBefore(at) && policy.recurrenceGrade().worseThan(grade)) {
+                nc.grade(policy.recurrenceGrade().label(), "recurrence");
+                comment += ", closed " + closed + ", within " + policy.recurrenceWindow().toDays() + " days: escalated to "
+                        + policy.recurrenceGrade().label();
+            }
+        }
+        unit.audit(AuditEntry.SYSTEM, "open", null, NonconformityStatus.OPEN, comment, null);
+        record(unit, rule, at, evidence, incident);
+        return unit;
+    }
+
+    private void reopen(Unit unit, Instant at, String why) {
+        NonconformityStatus from = unit.nc.getStatus();
+        unit.audit(AuditEntry.SYSTEM, "reopen", from, NonconformityStatus.REOPENED, why, null);
+        unit.nc.reopen(at);
+        unit.kind = ChangeKind.REOPENED;
+        unit.newEpisode = true;
+    }
+
+    private Unit withdraw(Nonconformity nc, String reason, String why) {
+        Unit unit = new Unit(nc);
+        unit.audit(AuditEntry.SYSTEM, "withdraw", nc.getStatus(), NonconformityStatus.WITHDRAWN, reason + ": " + why, null);
+        nc.withdrawn(reason);
+        unit.kind = ChangeKind.WITHDRAWN;
+        return unit;
+    }
+
+    /** Evidence not yet recorded in this episode becomes occurrences; the summary follows what holds now. */
+    private void record(Unit unit, RuleDefinition rule, Instant at, List<String> evidence, boolean incident) {
+        Set<String> known = unit.newEpisode || unit.nc.getId() == null ? Set.of() : episode.getOrDefault(unit.nc.getId(), Set.of());
+        String source = incident ? String.join(",", rule.sources()) : String.join(",", unit.nc.getEvidenceSources());
+        for (String text : evidence) {
+            String hash = ContentHash.of(text);
+            if (!known.contains(hash) && unit.hashes.add(hash)) {
+                unit.occurrences.add(new PendingOccurrence(at, rule.id(), source, incident, text));
+            }
+        }
+        String summary = EvidenceSummary.of(evidence);
+        if (!summary.equals(unit.nc.getEvidenceSummary()) && (!incident || !unit.occurrences.isEmpty())) {
+            unit.nc.summary(summary);
+            unit.touched = true;
+        }
+        if (!unit.occurrences.isEmpty()) {
+            unit.touched = true;
+        }
+    }
+
+    private boolean decommissioned(String asset) {
+        return inventory.find(asset).map(AssetRecord::decommissioned).orElse(false);
+    }
+
+    /** The rule's kinds of evidence that exist for the asset now: what a new nonconformity rests on. */
+    private static Set<String> restsOn(RuleDefinition rule, Set<String> observed) {
+        Set<String> sources = new TreeSet<>(rule.sources());
+        sources.retainAll(observed);
+        return sources.isEmpty() ? new TreeSet<>(rule.sources()) : sources;
+    }
+
+    /** Every kind of evidence it rests on has been read for its asset after {@code since}. */
+    private boolean readSince(Nonconformity nc, RuleDefinition rule, Instant since) {
+        Set<String> sources = nc.getEvidenceSources().isEmpty() ? Set.copyOf(rule.sources()) : nc.getEvidenceSources();
+        return sources.stream().allMatch(source -> {
+            Instant read = readAt.get(new EvidenceScope(source, nc.getAsset()));
+            return read != null && read.isAfter(since);
+        });
+    }
+
+    private static boolean refreshedNow(RuleDefinition rule, String asset, Set<EvidenceScope> refreshed) {
+        return rule.sources().stream().anyMatch(source -> refreshed.contains(new EvidenceScope(source, asset)));
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    private void report(String asset, Instant at) {
+        if (reportedAssets.containsKey(asset) || reportedAssets.size() < REPORTED_ASSETS_LIMIT) {
+            reportedAssets.put(asset, at);
+        }
+    }
+
+    /** Assets sources reported since start, with when they were last reported: the inventory's completion list. */
+    public Map<String, Instant> reportedAssets() {
+        lock.lock();
+        try {
+            return Map.copyOf(reportedAssets);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Map<FindingKey, List<String>> evidenceByKey(java.util.Collection<Finding> findings) {
+        Map<FindingKey, List<String>> byKey = new java.util.TreeMap<>((a, b) -> {
+            int c = a.ruleId().compareTo(b.ruleId());
+            return c != 0 ? c : a.asset().compareTo(b.asset());
+        });
+        findings.stream()
+                .collect(Collectors.groupingBy(Finding::key))
+                .forEach((key, list) -> byKey.put(key, list.stream().map(Finding::getEvidence).sorted().distinct().toList()));
+        return byKey;
+    }
+
+    // ------------------------------------------------------------------ storing
+
+    private record PendingOccurrence(Instant at, String ruleId, String source, boolean incident, String evidence) {
+    }
+
+    /** One nonconformity's change: the row, its new occurrences and its audit entries, stored together. */
+    private static final class Unit {
+        final Nonconformity nc;
+        final List<PendingOccurrence> occurrences = new ArrayList<>();
+        final Set<String> hashes = new HashSet<>();
+        final List<AuditRecord> audit = new ArrayList<>();
+        ChangeKind kind = ChangeKind.UPDATED;
+        boolean touched;
+        boolean newEpisode;
+
+        Unit(Nonconformity nc) {
+            this.nc = nc;
+        }
+
+        void audit(String actor, String action, NonconformityStatus from, NonconformityStatus to, String comment, String bodyHash) {
+            audit.add(new AuditRecord(actor, action, null, from == null ? null : from.label(), to == null ? null : to.label(),
+                    comment, bodyHash));
+        }
+    }
+
+    private static final class Work {
+        final List<Unit> units = new ArrayList<>();
+        final Set<Nonconformity> members = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        void add(Unit unit) {
+            if (members.add(unit.nc)) {
+                units.add(unit);
+            }
+        }
+
+        boolean has(Nonconformity nc) {
+            return members.contains(nc);
+        }
+
+        boolean hasId(Long id) {
+            return members.stream().anyMatch(nc -> id.equals(nc.getId()));
+        }
+    }
+
+    private List<Change> store(Work work) {
+        return store(work, true);
+    }
+
+    private List<Change> store(Work work, boolean oneByOneOnRefusal) {
+        List<Change> changes = new ArrayList<>();
+        if (work.units.isEmpty()) {
+            return changes;
+        }
+        try {
+            changes.addAll(save(work.units));
         } catch (RuntimeException e) {
-            // The entities in memory were changed but not stored: start again from what the database holds,
-            // so the next cycle retries the same changes instead of believing they were made.
+            // the entities in memory were changed but not stored: start again from what the database holds, so the
+            // next cycle retries the same changes instead of believing they were made
             reload();
-            throw e;
+            if (!oneByOneOnRefusal || !refusedData(e)) {
+                throw e;
+            }
+            for (Unit unit : work.units) {
+                saveAlone(unit, changes);
+            }
+            reload();
         }
         return changes;
     }
 
-    private void store(List<Nonconformity> changed, Map<FindingKey, ChangeKind> kinds, List<Change> changes) {
-        Consumer<Nonconformity> whenStored = stored -> {
-            FindingKey key = new FindingKey(stored.getRuleId(), stored.getAsset());
-            if (stored.getStatus() == NonconformityStatus.OPEN) {
-                open.put(key, stored);
-            } else {
-                open.remove(key);
-            }
-            refused.remove(key);
-            changes.add(new Change(kinds.get(key), stored));
-        };
+    private void saveAlone(Unit unit, List<Change> changes) {
         try {
-            repository.saveAll(changed, whenStored);
+            changes.addAll(save(List.of(unit)));
         } catch (RuntimeException e) {
             if (!refusedData(e)) {
                 throw e;
             }
-            for (Nonconformity nc : changed) {
-                saveAlone(nc, whenStored);
-            }
-            // a refused row's entity in memory holds changes the database does not have: forget them
-            reload();
+            refuse(unit.nc, e);
         }
     }
 
-    /** Stores one row in a transaction of its own; a row whose data the database refuses is left out. */
-    private void saveAlone(Nonconformity nc, Consumer<Nonconformity> whenStored) {
-        try {
-            repository.saveAll(List.of(nc), whenStored);
-        } catch (RuntimeException e) {
-            if (!refusedData(e)) {
-                throw e;
+    private List<Change> save(List<Unit> units) {
+        Instant now = clock.instant();
+        List<Nonconformity> stored = repository.inTransaction(em -> {
+            List<Nonconformity> merged = new ArrayList<>(units.size());
+            for (Unit unit : units) {
+                Nonconformity nc = write(em, unit, now);
+                merged.add(nc);
             }
-            refuse(nc, e);
+            return merged;
+        });
+        List<Change> changes = new ArrayList<>(units.size());
+        for (int i = 0; i < units.size(); i++) {
+            Unit unit = units.get(i);
+            Nonconformity nc = stored.get(i);
+            FindingKey key = new FindingKey(nc.getRuleId(), nc.getAsset());
+            if (nc.getStatus().active()) {
+                active.put(key, nc);
+                Set<String> hashes = unit.newEpisode ? new HashSet<>() : episode.computeIfAbsent(nc.getId(), id -> new HashSet<>());
+                hashes.addAll(unit.hashes);
+                episode.put(nc.getId(), hashes);
+            } else {
+                if (active.get(key) != null && nc.getId().equals(active.get(key).getId())) {
+                    active.remove(key);
+                }
+                episode.remove(nc.getId());
+            }
+            refused.remove(key);
+            changes.add(new Change(unit.kind, nc));
         }
+        return changes;
+    }
+
+    private static Nonconformity write(EntityManager em, Unit unit, Instant now) {
+        Nonconformity nc;
+        if (unit.nc.getId() == null) {
+            em.persist(unit.nc);
+            nc = unit.nc;
+        } else {
+            nc = em.merge(unit.nc);
+        }
+        nc.occurrencesAdded(unit.occurrences.size());
+        for (PendingOccurrence o : unit.occurrences) {
+            Occurrence.of(nc.getId(), o.at(), o.ruleId(), o.source(), o.incident(), o.evidence()).forEach(em::persist);
+        }
+        for (AuditRecord record : unit.audit) {
+            AuditTrail.append(em, now, new AuditRecord(record.actor(), record.action(), nc.getId(), record.from(), record.to(),
+                    record.comment(), record.bodyHash()));
+        }
+        em.flush();
+        return nc;
     }
 
     private void refuse(Nonconformity nc, RuntimeException e) {
@@ -192,37 +646,40 @@ public final class NonconformityRegister {
         return false;
     }
 
+    // ------------------------------------------------------------------ figures
+
+    private void snapshotIfDue(Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        if (today.equals(snapshotDay) && Duration.between(snapshotWritten, now).compareTo(SNAPSHOT_REFRESH) < 0) {
+            return;
+        }
+        Map<List<String>, Integer> counts = new HashMap<>();
+        for (Nonconformity nc : active.values()) {
+            if (nc.getStatus().unfixed()) {
+                counts.merge(List.of(nc.getGrade(), nc.getTheme()), 1, Integer::sum);
+            }
+        }
+        try {
+            repository.writeSnapshot(today, counts);
+            snapshotDay = today;
+            snapshotWritten = now;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot write the register's daily snapshot; retried at the next cycle", e);
+        }
+    }
+
     /** How many times the database refused to store a nonconformity since start (each is logged). */
     public long rejectedRows() {
         return rejectedRows;
     }
 
-    public int openCount() {
-        return open.size();
-    }
-
-    private static boolean refreshed(RuleDefinition rule, String asset, Set<EvidenceScope> scopes) {
-        return rule.sources().stream().anyMatch(source -> scopes.contains(new EvidenceScope(source, asset)));
-    }
-
-    private static Map<FindingKey, List<String>> incidentLinesByKey(List<Finding> incidents) {
-        Map<FindingKey, List<String>> byKey = new java.util.LinkedHashMap<>();
-        incidents.stream()
-                .collect(Collectors.groupingBy(Finding::key, java.util.LinkedHashMap::new, Collectors.toList()))
-                .forEach((key, list) -> byKey.put(key, list.stream().map(Finding::getEvidence).sorted().distinct().toList()));
-        return byKey;
-    }
-
-    /** All findings of one (rule, asset) become one nonconformity; their evidence is listed in a stable order. */
-    private static Map<FindingKey, String> evidenceByKey(Set<Finding> findings) {
-        Map<FindingKey, String> byKey = new TreeMap<>((a, b) -> {
-            int c = a.ruleId().compareTo(b.ruleId());
-            return c != 0 ? c : a.asset().compareTo(b.asset());
-        });
-        findings.stream()
-                .collect(Collectors.groupingBy(Finding::key))
-                .forEach((key, list) -> byKey.put(key, list.stream().map(Finding::getEvidence).sorted().distinct()
-                        .collect(Collectors.joining("\n"))));
-        return byKey;
+    /** Active nonconformities: neither closed nor withdrawn. */
+    public int activeCount() {
+        lock.lock();
+        try {
+            return active.size();
+        } finally {
+            lock.unlock();
+        }
     }
 }

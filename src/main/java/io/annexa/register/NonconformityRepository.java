@@ -1,22 +1,33 @@
 package io.annexa.register;
 
+import io.annexa.register.NonconformityQuery.Page;
+import io.annexa.register.NonconformityQuery.Sort;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.TypedQuery;
-import java.util.Collection;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.Set;
+import java.util.function.Function;
 import org.eclipse.persistence.config.PersistenceUnitProperties;
 import org.eclipse.persistence.jpa.PersistenceProvider;
 
-/** Stores nonconformities. Thread-safe: every call uses its own entity manager. */
+/**
+ * Reads and writes the register's tables. Thread-safe: every call uses its own entity manager. The schema is
+ * Flyway's ({@link DatabaseMigrations}); this class never creates or alters a table.
+ */
 public final class NonconformityRepository implements AutoCloseable {
 
     static final String UNIT = "annexa-register";
+    private static final String TERMINAL = "('closed', 'withdrawn')";
 
     private final EntityManagerFactory factory;
 
@@ -24,6 +35,7 @@ public final class NonconformityRepository implements AutoCloseable {
         this.factory = factory;
     }
 
+    /** Opens the register on a database whose schema {@link DatabaseMigrations#migrate} brought up to date. */
     public static NonconformityRepository open(DatabaseSettings settings) {
         Map<String, Object> properties = new HashMap<>();
         properties.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, "META-INF/annexa-persistence.xml");
@@ -31,62 +43,244 @@ public final class NonconformityRepository implements AutoCloseable {
         properties.put(PersistenceUnitProperties.JDBC_URL, settings.url());
         properties.put(PersistenceUnitProperties.JDBC_USER, settings.user());
         properties.put(PersistenceUnitProperties.JDBC_PASSWORD, settings.password());
-        properties.put(PersistenceUnitProperties.JDBC_DRIVER, driverFor(settings.url()));
+        properties.put(PersistenceUnitProperties.JDBC_DRIVER, settings.driver());
         EntityManagerFactory factory = new PersistenceProvider().createEntityManagerFactory(UNIT, properties);
         if (factory == null) {
             throw new IllegalStateException("persistence unit " + UNIT + " not found on the class path");
         }
-        // Connect and create or extend the schema now, so a bad database URL fails start-up and not the first finding.
+        // connect now, so a bad database URL fails start-up and not the first finding
         factory.createEntityManager().close();
         return new NonconformityRepository(factory);
     }
 
-    private static String driverFor(String url) {
-        if (url.startsWith("jdbc:h2:")) {
-            return "org.h2.Driver";
-        }
-        if (url.startsWith("jdbc:postgresql:")) {
-            return "org.postgresql.Driver";
-        }
-        throw new IllegalArgumentException("annexa.db.url '" + url + "' is neither jdbc:h2: nor jdbc:postgresql:");
-    }
-
-    public List<Nonconformity> findOpen() {
-        return search(new NonconformityFilter(Optional.of(NonconformityStatus.OPEN), Optional.empty(), Optional.empty()));
-    }
-
-    public List<Nonconformity> search(NonconformityFilter filter) {
-        return read(em -> {
-            StringBuilder jpql = new StringBuilder("select n from Nonconformity n where 1 = 1");
-            filter.status().ifPresent(s -> jpql.append(" and n.status = :status"));
-            // a rule citing 8.5 and 8.2 shows under both controls
-            filter.control().ifPresent(c -> jpql.append(" and concat(',', n.controls, ',') like :control"));
-            filter.asset().ifPresent(a -> jpql.append(" and n.asset = :asset"));
-            jpql.append(" order by n.id");
-            TypedQuery<Nonconformity> query = em.createQuery(jpql.toString(), Nonconformity.class);
-            filter.status().ifPresent(s -> query.setParameter("status", s));
-            filter.control().ifPresent(c -> query.setParameter("control", "%," + c + ",%"));
-            filter.asset().ifPresent(a -> query.setParameter("asset", a));
-            return query.getResultList();
-        });
+    /** Every nonconformity that is still the current one of its (rule, asset): neither closed nor withdrawn. */
+    public List<Nonconformity> findActive() {
+        return read(em -> em.createQuery("select n from Nonconformity n where n.status not in " + TERMINAL + " order by n.id",
+                Nonconformity.class).getResultList());
     }
 
     public Optional<Nonconformity> find(long id) {
         return read(em -> Optional.ofNullable(em.find(Nonconformity.class, id)));
     }
 
-    /** Stores new and changed nonconformities in one transaction: either all of them or none. */
-    void saveAll(Collection<Nonconformity> changed, Consumer<Nonconformity> whenStored) {
-        if (changed.isEmpty()) {
+    /** The last closed or withdrawn nonconformity of a (rule, asset): what a recurrence links to. */
+    Optional<Nonconformity> latestEnded(String ruleId, String asset) {
+        return read(em -> em.createQuery("select n from Nonconformity n where n.ruleId = :rule and n.asset = :asset"
+                        + " and n.status in " + TERMINAL + " order by n.id desc", Nonconformity.class)
+                .setParameter("rule", ruleId).setParameter("asset", asset).setMaxResults(1)
+                .getResultStream().findFirst());
+    }
+
+    /** For each active nonconformity, the content hashes of the evidence already recorded in its current episode. */
+    Map<Long, Set<String>> episodeHashes() {
+        return read(em -> {
+            Map<Long, Set<String>> hashes = new HashMap<>();
+            em.createQuery("select o.nonconformityId, o.contentHash from Occurrence o, Nonconformity n"
+                            + " where o.nonconformityId = n.id and n.status not in " + TERMINAL
+                            + " and o.observedAt >= n.raisedAt", Object[].class)
+                    .getResultStream()
+                    .forEach(row -> hashes.computeIfAbsent((Long) row[0], id -> new HashSet<>()).add((String) row[1]));
+            return hashes;
+        });
+    }
+
+    public Page<Nonconformity> page(NonconformityQuery query) {
+        return read(em -> {
+            StringBuilder jpql = new StringBuilder("select n from Nonconformity n where 1 = 1");
+            Map<String, Object> parameters = new HashMap<>();
+            if (!query.statuses().isEmpty()) {
+                jpql.append(" and n.status in :statuses");
+                parameters.put("statuses", query.statuses().stream().map(NonconformityStatus::label).toList());
+            }
+            query.grade().ifPresent(g -> {
+                jpql.append(" and n.grade = :grade");
+                parameters.put("grade", g);
+            });
+            query.control().ifPresent(c -> {
+                // a rule citing 8.5 and 8.2 shows under both controls
+                jpql.append(" and (n.control = :control or concat(',', n.controls, ',') like :controlLike)");
+                parameters.put("control", c);
+                parameters.put("controlLike", "%," + c + ",%");
+            });
+            query.theme().ifPresent(t -> {
+                jpql.append(" and n.theme = :theme");
+                parameters.put("theme", t);
+            });
+            query.asset().ifPresent(a -> {
+                jpql.append(" and n.asset = :asset");
+                parameters.put("asset", a);
+            });
+            query.requirement().ifPresent(r -> {
+                if (r.startsWith("A.")) {
+                    jpql.append(" and n.annexA = :annexA");
+                    parameters.put("annexA", r);
+                } else {
+                    jpql.append(" and concat(',', n.clauses, ',') like :clause");
+                    parameters.put("clause", "%," + r + ",%");
+                }
+            });
+            query.since().ifPresent(s -> {
+                jpql.append(" and n.firstSeen >= :since");
+                parameters.put("since", Nonconformity.utc(s));
+            });
+            query.until().ifPresent(u -> {
+                jpql.append(" and n.firstSeen < :until");
+                parameters.put("until", Nonconformity.utc(u));
+            });
+            String field = column(query.sort());
+            String direction = query.descending() ? "desc" : "asc";
+            query.cursor().ifPresent(token -> {
+                PageCursor cursor = PageCursor.decode(token, query.sort(), query.descending());
+                String beyond = query.descending() ? "<" : ">";
+                if (query.sort() == Sort.ID) {
+                    jpql.append(" and n.id ").append(beyond).append(" :afterId");
+                } else {
+                    jpql.append(" and (n.").append(field).append(' ').append(beyond).append(" :afterValue or (n.").append(field)
+                            .append(" = :afterValue and n.id ").append(beyond).append(" :afterId))");
+                    parameters.put("afterValue", sortValue(query.sort(), cursor.value()));
+                }
+                parameters.put("afterId", cursor.id());
+            });
+            jpql.append(" order by ");
+            if (query.sort() != Sort.ID) {
+                jpql.append("n.").append(field).append(' ').append(direction).append(", ");
+            }
+            jpql.append("n.id ").append(direction);
+            TypedQuery<Nonconformity> typed = em.createQuery(jpql.toString(), Nonconformity.class);
+            parameters.forEach(typed::setParameter);
+            List<Nonconformity> rows = typed.setMaxResults(query.limit() + 1).getResultList();
+            if (rows.size() <= query.limit()) {
+                return new Page<>(rows, Optional.empty());
+            }
+            List<Nonconformity> items = new ArrayList<>(rows.subList(0, query.limit()));
+            Nonconformity last = items.get(items.size() - 1);
+            return new Page<>(items, Optional.of(new PageCursor(query.sort(), query.descending(), textOf(query.sort(), last),
+                    last.getId()).encode()));
+        });
+    }
+
+    private static String column(Sort sort) {
+        return switch (sort) {
+            case ID -> "id";
+            case FIRST_SEEN -> "firstSeen";
+            case LAST_SEEN -> "lastSeen";
+            case GRADE -> "grade";
+            case ASSET -> "asset";
+            case CONTROL -> "control";
+        };
+    }
+
+    private static String textOf(Sort sort, Nonconformity nc) {
+        return switch (sort) {
+            case ID -> "";
+            case FIRST_SEEN -> nc.getFirstSeen().toString();
+            case LAST_SEEN -> nc.getLastSeen().toString();
+            case GRADE -> nc.getGrade();
+            case ASSET -> nc.getAsset();
+            case CONTROL -> nc.getControl();
+        };
+    }
+
+    private static Object sortValue(Sort sort, String text) {
+        try {
+            return sort == Sort.FIRST_SEEN || sort == Sort.LAST_SEEN ? Nonconformity.utc(Instant.parse(text)) : text;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("cursor is not one this list gave out; start again without it", e);
+        }
+    }
+
+    /** A nonconformity's evidence, oldest first, a page at a time. */
+    public List<Occurrence> occurrences(long nonconformityId, long afterId, int limit) {
+        return read(em -> em.createQuery("select o from Occurrence o where o.nonconformityId = :id and o.id > :after order by o.id",
+                        Occurrence.class)
+                .setParameter("id", nonconformityId).setParameter("after", afterId).setMaxResults(limit).getResultList());
+    }
+
+    /** A nonconformity's history, oldest first. */
+    public List<AuditEntry> history(long nonconformityId) {
+        return read(em -> em.createQuery("select e from AuditEntry e where e.nonconformityId = :id order by e.id", AuditEntry.class)
+                .setParameter("id", nonconformityId).getResultList());
+    }
+
+    /** Every nonconformity that was active at some time in [from, to): what an audit of the period reads. */
+    public List<Nonconformity> activeDuring(Instant from, Instant to, int max) {
+        return read(em -> em.createQuery("select n from Nonconformity n where n.firstSeen < :to and (n.status not in " + TERMINAL
+                        + " or coalesce(n.closedAt, n.lastSeen) >= :from) order by n.id", Nonconformity.class)
+                .setParameter("from", Nonconformity.utc(from)).setParameter("to", Nonconformity.utc(to))
+                .setMaxResults(max).getResultList());
+    }
+
+    /** The history entries of the given nonconformities, by nonconformity, oldest first. */
+    public Map<Long, List<AuditEntry>> histories(java.util.Collection<Long> ids) {
+        Map<Long, List<AuditEntry>> byId = new HashMap<>();
+        List<Long> all = List.copyOf(ids);
+        for (int i = 0; i < all.size(); i += 500) {
+            List<Long> chunk = all.subList(i, Math.min(all.size(), i + 500));
+            read(em -> em.createQuery("select e from AuditEntry e where e.nonconformityId in :ids order by e.id", AuditEntry.class)
+                    .setParameter("ids", chunk).getResultList())
+                    .forEach(e -> byId.computeIfAbsent(e.getNonconformityId(), k -> new ArrayList<>()).add(e));
+        }
+        return byId;
+    }
+
+    public AuditTrail.Verification verifyAuditTrail() {
+        return read(AuditTrail::verify);
+    }
+
+    /** Open nonconformities by day, grade and theme, from the daily snapshots: the trend over {@code days}. */
+    public List<Snapshot> snapshots(LocalDate from) {
+        return read(em -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("select snapshot_day, grade, theme, open_count from register_snapshot"
+                    + " where snapshot_day >= ? order by snapshot_day, grade, theme").setParameter(1, from).getResultList();
+            return rows.stream().map(row -> new Snapshot(day(row[0]), (String) row[1], (String) row[2],
+                    ((Number) row[3]).intValue())).toList();
+        });
+    }
+
+    private static LocalDate day(Object value) {
+        return value instanceof java.sql.Date date ? date.toLocalDate() : (LocalDate) value;
+    }
+
+    /** One cell of a daily snapshot. */
+    public record Snapshot(LocalDate day, String grade, String theme, int open) {
+    }
+
+    void writeSnapshot(LocalDate day, Map<List<String>, Integer> counts) {
+        inTransaction(em -> {
+            em.createNativeQuery("delete from register_snapshot where snapshot_day = ?").setParameter(1, day).executeUpdate();
+            counts.forEach((gradeAndTheme, count) -> em.createNativeQuery(
+                            "insert into register_snapshot (snapshot_day, grade, theme, open_count) values (?, ?, ?, ?)")
+                    .setParameter(1, day).setParameter(2, gradeAndTheme.get(0)).setParameter(3, gradeAndTheme.get(1))
+                    .setParameter(4, count).executeUpdate());
+            return null;
+        });
+    }
+
+    /** Moves last seen forward for many nonconformities at once; not a lifecycle change, so the version stays. */
+    void markSeen(List<Long> ids, Instant at) {
+        if (ids.isEmpty()) {
             return;
         }
+        inTransaction(em -> {
+            for (int i = 0; i < ids.size(); i += 500) {
+                em.createQuery("update Nonconformity n set n.lastSeen = :at where n.id in :ids and n.lastSeen < :at")
+                        .setParameter("at", Nonconformity.utc(at)).setParameter("ids", ids.subList(i, Math.min(ids.size(), i + 500)))
+                        .executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Runs work in one transaction: all of it is stored, or none. */
+    <T> T inTransaction(Function<EntityManager, T> work) {
         EntityManager em = factory.createEntityManager();
         EntityTransaction tx = em.getTransaction();
         try {
             tx.begin();
-            List<Nonconformity> stored = changed.stream().map(em::merge).toList();
+            T result = work.apply(em);
             tx.commit();
-            stored.forEach(whenStored);
+            return result;
         } finally {
             if (tx.isActive()) {
                 tx.rollback();
@@ -95,7 +289,7 @@ public final class NonconformityRepository implements AutoCloseable {
         }
     }
 
-    private <T> T read(java.util.function.Function<EntityManager, T> work) {
+    private <T> T read(Function<EntityManager, T> work) {
         EntityManager em = factory.createEntityManager();
         try {
             return work.apply(em);
@@ -107,5 +301,9 @@ public final class NonconformityRepository implements AutoCloseable {
     @Override
     public void close() {
         factory.close();
+    }
+
+    static OffsetDateTime at(Instant instant) {
+        return Nonconformity.utc(instant);
     }
 }

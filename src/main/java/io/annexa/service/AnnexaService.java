@@ -23,6 +23,10 @@ import io.annexa.register.DatabaseMigrations;
 import io.annexa.register.DatabaseSettings;
 import io.annexa.register.NonconformityRegister;
 import io.annexa.register.NonconformityRepository;
+import io.annexa.register.policy.RegisterConfigException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -72,6 +76,8 @@ public class AnnexaService {
     private volatile Map<String, Applicability> applicability = Map.of();
     private volatile NonconformityRepository repository;
     private volatile NonconformityRegister register;
+    private volatile RegisterConfiguration registerConfig;
+    private volatile ScheduledExecutorService registerTimer;
     private volatile EvaluationEngine engine;
     private volatile SourceRuntime sources;
     private volatile RuleDeployer deployer;
@@ -97,7 +103,9 @@ public class AnnexaService {
             LOG.info(() -> library.rules().size() + " rules compiled from " + home.rules());
 
             repository = NonconformityRepository.open(databaseSettings());
-            register = new NonconformityRegister(repository);
+            registerConfig = new RegisterConfiguration(home.config());
+            register = new NonconformityRegister(repository, registerConfig.policy(), registerConfig.inventory(), Clock.systemUTC());
+            startRegisterTimer();
             // the rules in service when the result is recorded: a deployment may have swapped them
             engine = new EvaluationEngine(library, result -> register.reconcile(result, id -> engine.library().enabledRule(id))
                     .forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
@@ -115,6 +123,9 @@ public class AnnexaService {
             state = State.READY;
             LOG.info(() -> "Annexa ready in " + Duration.between(started, Instant.now()).toMillis() + " ms; "
                     + sources.routes().size() + " source routes started");
+        } catch (RegisterConfigException e) {
+            fail("the register's configuration (config/register.yml, config/assets.yml) cannot be used:\n"
+                    + String.join("\n", e.problems()), null);
         } catch (CatalogException e) {
             fail("the control catalog or the applicability decisions cannot be used:\n" + e.getMessage(), null);
         } catch (RuleLibraryException e) {
@@ -210,7 +221,29 @@ public class AnnexaService {
         accessStore = null;
     }
 
+    /**
+     * Time alone changes nonconformities (closing after the effectiveness period, risk acceptances expiring, due
+     * dates passing) while no evidence arrives; edits to register.yml and assets.yml are taken in on the same beat.
+     */
+    private void startRegisterTimer() {
+        long seconds = setting("annexa.register.tick-seconds").map(Long::parseLong).orElse(60L);
+        registerTimer = Executors.newSingleThreadScheduledExecutor(threads);
+        registerTimer.scheduleWithFixedDelay(() -> {
+            try {
+                registerConfig.reloadIfChanged().ifPresent(c -> register.configure(c.policy(), c.inventory()));
+                register.tick().forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
+                        + change.kind().name().toLowerCase(java.util.Locale.ROOT)));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the register's timed changes failed; retried at the next beat", e);
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
+    }
+
     private void stopEvaluation() {
+        if (registerTimer != null) {
+            registerTimer.shutdownNow();
+            registerTimer = null;
+        }
         if (deployer != null) {
             deployer.close();
         }

@@ -8,7 +8,8 @@ import io.annexa.control.ControlCatalog;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.ConfigParsers;
 import io.annexa.register.DatabaseSettings;
-import io.annexa.register.NonconformityFilter;
+import io.annexa.register.DatabaseMigrations;
+import io.annexa.register.NonconformityQuery;
 import io.annexa.register.NonconformityRegister;
 import io.annexa.register.NonconformityRepository;
 import io.annexa.register.NonconformityStatus;
@@ -51,8 +52,11 @@ class RuleDeployerTest {
         rules = home.resolve("rules");
         ProjectFiles.rulesSubset(rules, ProjectFiles.SSHD_RULES);
         settings = Files.createDirectories(home.resolve("config")).resolve("rules.yml");
-        repository = NonconformityRepository.open(DatabaseSettings.embedded(home.resolve("data")));
-        NonconformityRegister register = new NonconformityRegister(repository);
+        DatabaseSettings database = DatabaseSettings.embedded(home.resolve("data"));
+        DatabaseMigrations.migrate(database);
+        repository = NonconformityRepository.open(database);
+        NonconformityRegister register = new NonconformityRegister(repository, io.annexa.register.policy.RegisterPolicy.defaults(),
+                io.annexa.register.policy.AssetInventory.empty(), java.time.Clock.systemUTC());
         RuleLibrary library = RuleLibrary.load(rules, settings, catalog);
         engine = new EvaluationEngine(library, result -> {
             register.reconcile(result, id -> engine.library().enabledRule(id));
@@ -77,11 +81,11 @@ class RuleDeployerTest {
         Files.writeString(drl, Files.readString(drl).replace("root may log in over SSH: ", "root login allowed: "));
 
         await().atMost(DEADLINE).until(() -> open("sshd_root_login_disabled").stream()
-                .anyMatch(nc -> nc.getEvidence().startsWith("root login allowed: ")));
+                .anyMatch(nc -> nc.getEvidenceSummary().startsWith("root login allowed: ")));
         assertThat(open("sshd_root_login_disabled")).singleElement().satisfies(nc -> assertThat(nc.getId()).isEqualTo(id));
         assertThat(deployer.lastDeployment().deployed()).isTrue();
         // one row: the same nonconformity, neither resolved nor opened again by the swap
-        assertThat(repository.search(NonconformityFilter.all())).hasSize(1);
+        assertThat(repository.page(NonconformityQuery.all()).items()).hasSize(1);
     }
 
     @Test
@@ -96,19 +100,26 @@ class RuleDeployerTest {
 
         // the old rules still evaluate new evidence
         engine.replace(new EvidenceKey("sshd_config", "web2", "test"), sshd("web2", "PermitRootLogin yes\nPasswordAuthentication no\n"));
-        await().atMost(DEADLINE).until(() -> repository.findOpen().stream()
+        await().atMost(DEADLINE).until(() -> repository.findActive().stream()
                 .filter(nc -> nc.getRuleId().equals("sshd_root_login_disabled")).count() == 2);
     }
 
     @Test
-    void disablingARuleStopsItWithoutResolvingItsNonconformitiesAndParametersComeFromSettings() throws IOException {
+    void disablingARuleWithdrawsItsNonconformitiesWithoutResolvingThemAndParametersComeFromSettings() throws IOException {
         Files.writeString(settings, "rules:\n  sshd_root_login_disabled:\n    enabled: false\n");
         await().atMost(DEADLINE).until(() -> !engine.library().isEnabled("sshd_root_login_disabled"));
         engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("PermitRootLogin no\nPasswordAuthentication no\n"));
         await().atMost(DEADLINE).until(() -> results.stream().anyMatch(r -> !r.refreshed().isEmpty()
                 && r.findings().stream().noneMatch(f -> f.getRuleId().equals("sshd_root_login_disabled"))));
-        // not evaluated any more is not the same as fixed
-        assertThat(open("sshd_root_login_disabled")).hasSize(1);
+        // not evaluated any more is not the same as fixed: withdrawn (rule retired), never resolved
+        await().atMost(DEADLINE).until(() -> open("sshd_root_login_disabled").isEmpty());
+        assertThat(repository.page(NonconformityQuery.all().withAsset("web1")).items())
+                .filteredOn(nc -> nc.getRuleId().equals("sshd_root_login_disabled")).singleElement()
+                .satisfies(nc -> {
+                    assertThat(nc.getStatus()).isEqualTo(NonconformityStatus.WITHDRAWN);
+                    assertThat(nc.getWithdrawnReason()).isEqualTo("rule-retired");
+                    assertThat(nc.getResolvedAt()).isNull();
+                });
 
         Files.writeString(settings, "rules:\n  sshd_root_login_disabled:\n    enabled: nope\n");
         await().atMost(DEADLINE).until(() -> !deployer.lastDeployment().deployed());
@@ -127,7 +138,7 @@ class RuleDeployerTest {
                       X11Forwarding: "no"
                 """);
         await().atMost(DEADLINE).until(() -> open("config_matches_baseline").size() == 1);
-        assertThat(open("config_matches_baseline").get(0).getEvidence())
+        assertThat(open("config_matches_baseline").get(0).getEvidenceSummary())
                 .contains("does not set X11Forwarding").contains("config/baseline.yml:4");
 
         String before = engine.library().contentHash();
@@ -188,16 +199,16 @@ class RuleDeployerTest {
                 end
                 """);
         await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").size() == 1);
-        assertThat(open("sshd_max_auth_tries_limited").get(0).getEvidence()).contains("4 or lower");
+        assertThat(open("sshd_max_auth_tries_limited").get(0).getEvidenceSummary()).contains("4 or lower");
 
         Files.writeString(settings, "rules:\n  sshd_max_auth_tries_limited:\n    parameters:\n      max_auth_tries: 6\n");
-        await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").stream().anyMatch(nc -> nc.getEvidence().contains("6 or lower")));
+        await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").stream().anyMatch(nc -> nc.getEvidenceSummary().contains("6 or lower")));
         engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("PermitRootLogin yes\nPasswordAuthentication no\nMaxAuthTries 6\n"));
         await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").isEmpty());
     }
 
     private List<io.annexa.register.Nonconformity> open(String ruleId) {
-        return repository.search(new NonconformityFilter(Optional.of(NonconformityStatus.OPEN), Optional.empty(), Optional.of("web1")))
+        return repository.page(NonconformityQuery.all().withStatuses(java.util.Set.of(NonconformityStatus.OPEN)).withAsset("web1")).items()
                 .stream().filter(nc -> nc.getRuleId().equals(ruleId)).toList();
     }
 

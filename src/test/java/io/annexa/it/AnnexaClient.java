@@ -120,7 +120,9 @@ final class AnnexaClient {
         if (reply.status() != 200) {
             throw new AssertionError("GET " + path + " answered " + reply.status() + ": " + reply.body());
         }
-        JsonArray array = reply.json().asJsonArray();
+        // a paged list is {"items": [...], "next": cursor}; this reads its first page
+        jakarta.json.JsonValue body = reply.json();
+        JsonArray array = body instanceof JsonObject page ? page.getJsonArray("items") : body.asJsonArray();
         return array.getValuesAs(JsonObject.class);
     }
 

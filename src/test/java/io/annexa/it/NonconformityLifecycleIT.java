@@ -130,9 +130,9 @@ class NonconformityLifecycleIT {
 
     @Test
     void badRequestsSayWhatIsWrong() {
-        AnnexaClient.Reply badStatus = api.get("api/nonconformities?status=closed");
+        AnnexaClient.Reply badStatus = api.get("api/nonconformities?status=shut");
         assertThat(badStatus.status()).isEqualTo(400);
-        assertThat(badStatus.body()).contains("closed").contains("open, resolved");
+        assertThat(badStatus.body()).contains("shut").contains("open, acknowledged, action-planned");
         AnnexaClient.Reply badControl = api.get("api/nonconformities?control=9.9");
         assertThat(badControl.status()).isEqualTo(400);
         assertThat(badControl.body()).contains("9.9");
