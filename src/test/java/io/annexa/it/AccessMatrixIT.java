@@ -115,8 +115,15 @@ class AccessMatrixIT {
         List<JsonObject> forAuditor = await().atMost(DEADLINE).until(() -> as(Role.AUDITOR).list("api/nonconformities?status=open"), l -> !l.isEmpty());
         List<JsonObject> forViewer = as(Role.VIEWER).list("api/nonconformities?status=open");
 
-        assertThat(forAuditor).allSatisfy(nc -> assertThat(nc.getString("evidence")).isNotBlank());
-        assertThat(forViewer).isNotEmpty().allSatisfy(nc -> assertThat(nc.isNull("evidence")).isTrue());
+        assertThat(forAuditor).allSatisfy(nc -> assertThat(nc.getString("evidenceSummary")).isNotBlank());
+        assertThat(forViewer).isNotEmpty().allSatisfy(nc -> {
+            assertThat(nc.isNull("evidenceSummary")).isTrue();
+            assertThat(nc.isNull("treatment")).isTrue();
+        });
+        long id = forViewer.get(0).getJsonNumber("id").longValue();
+        assertThat(as(Role.VIEWER).get("api/nonconformities/" + id + "/occurrences").status()).isEqualTo(403);
+        assertThat(as(Role.AUDITOR).get("api/nonconformities/" + id + "/occurrences").status()).isEqualTo(200);
+        assertThat(as(Role.AUDITOR).post("api/nonconformities/" + id + "/acknowledge", "{}").status()).isEqualTo(403);
         assertThat(as(Role.VIEWER).get("api/soa?format=json").status()).isEqualTo(200);
         assertThat(as(Role.VIEWER).get("api/soa?format=csv").status()).isEqualTo(403);
         assertThat(as(Role.AUDITOR).get("api/soa?format=csv").status()).isEqualTo(200);

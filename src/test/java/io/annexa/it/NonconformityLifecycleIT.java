@@ -65,15 +65,47 @@ class NonconformityLifecycleIT {
         assertThat(open.getString("control")).isEqualTo("8.5");
         assertThat(open.getString("requirement")).isEqualTo("A.8.5");
         assertThat(open.getString("severity")).isEqualTo("high");
-        assertThat(open.getString("evidence")).contains("PermitRootLogin yes").contains(asset + ":1");
+        assertThat(open.getString("annexA")).isEqualTo("A.8.5");
+        assertThat(open.getJsonArray("clauses").getValuesAs(jakarta.json.JsonString::getString)).containsExactly("6.1.3", "8.1");
+        // high severity on an asset the inventory does not know (default criticality medium): major
+        assertThat(open.getString("grade")).isEqualTo("major");
+        assertThat(open.getString("evidenceSummary")).contains("PermitRootLogin yes").contains(asset + ":1");
         assertThat(open.getJsonArray("controls").getString(1)).isEqualTo("8.2");
         assertThat(open.isNull("resolvedAt")).isTrue();
+        long id = open.getJsonNumber("id").longValue();
+
+        // clause 10.2: react, then plan the correction and the corrective action
+        assertThat(api.post("api/nonconformities/" + id + "/acknowledge", "{\"comment\":\"looking at it\"}").status()).isEqualTo(200);
+        AnnexaClient.Reply again = api.post("api/nonconformities/" + id + "/acknowledge", "{}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().asJsonObject().getJsonArray("allowed").getValuesAs(jakarta.json.JsonString::getString))
+                .contains("plan", "resolve", "accept-risk", "withdraw").doesNotContain("acknowledge");
+        AnnexaClient.Reply noCause = api.post("api/nonconformities/" + id + "/plan", "{\"correction\":\"x\"}");
+        assertThat(noCause.status()).isEqualTo(400);
+        assertThat(noCause.body()).contains("rootCause");
+        AnnexaClient.Reply planned = api.post("api/nonconformities/" + id + "/plan", """
+                {"rootCause": "image built from an old template", "correction": "PermitRootLogin no on this host",
+                 "correctiveAction": "template fixed and checked in CI", "dueDate": "2099-01-31"}""");
+        assertThat(planned.status()).as(planned.body()).isEqualTo(200);
+        assertThat(planned.json().asJsonObject().getString("status")).isEqualTo("action-planned");
+        AnnexaClient.Reply stale = api.post("api/nonconformities/" + id + "/resolve", "{\"expectedVersion\": 0}");
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.body()).contains("changed since it was read");
+
+        JsonObject occurrences = api.get("api/nonconformities/" + id + "/occurrences").json().asJsonObject();
+        assertThat(occurrences.getJsonArray("items").getJsonObject(0).getString("evidence")).contains("PermitRootLogin yes");
+        assertThat(occurrences.getJsonArray("items").getJsonObject(0).getString("contentHash")).hasSize(64);
 
         drop(asset, "PermitRootLogin no\nPasswordAuthentication no\n");
 
         JsonObject resolved = await().atMost(DEADLINE).until(() -> rootLogin("resolved"), list -> list.size() == 1).get(0);
         assertThat(resolved.getInt("id")).isEqualTo(open.getInt("id"));
         assertThat(resolved.getString("resolvedAt")).isNotBlank();
+        List<JsonObject> history = api.get("api/nonconformities/" + id + "/history").json().asJsonArray().getValuesAs(JsonObject.class);
+        assertThat(history).extracting(h -> h.getString("actor") + " " + h.getString("action") + " -> " + h.getString("to"))
+                .containsExactly("system open -> open", "admin acknowledge -> acknowledged", "admin plan -> action-planned",
+                        "system resolve -> resolved");
+        assertThat(history.get(1).getString("bodyHash")).hasSize(64);
         assertThat(rootLogin("open")).isEmpty();
         assertThat(ofSshdRules("api/nonconformities?asset=" + asset, "sshd_root_login_disabled")).hasSize(1);
     }
