@@ -62,8 +62,6 @@ import java.util.stream.Collectors;
 public final class NonconformityRegister {
 
     private static final Logger LOG = Logger.getLogger(NonconformityRegister.class.getName());
-    /** How often the daily snapshot of today is rewritten while the day goes on. */
-    private static final Duration SNAPSHOT_REFRESH = Duration.ofMinutes(10);
     /** Assets that sources reported, kept for the inventory page; bounded against a flood of invented names. */
     static final int REPORTED_ASSETS_LIMIT = 100_000;
 
@@ -92,7 +90,7 @@ public final class NonconformityRegister {
     private final Set<FindingKey> refused = new HashSet<>();
     private volatile long rejectedRows;
     private LocalDate snapshotDay;
-    private Instant snapshotWritten = Instant.MIN;
+    private Map<List<String>, Integer> snapshotCounts = Map.of();
 
     public NonconformityRegister(NonconformityRepository repository, RegisterPolicy policy, AssetInventory inventory, Clock clock) {
         this.repository = repository;
@@ -648,21 +646,22 @@ public final class NonconformityRegister {
 
     // ------------------------------------------------------------------ figures
 
+    /** Today's snapshot is rewritten whenever the counts change, so it ends the day with the day's last figures. */
     private void snapshotIfDue(Instant now) {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        if (today.equals(snapshotDay) && Duration.between(snapshotWritten, now).compareTo(SNAPSHOT_REFRESH) < 0) {
-            return;
-        }
         Map<List<String>, Integer> counts = new HashMap<>();
         for (Nonconformity nc : active.values()) {
             if (nc.getStatus().unfixed()) {
                 counts.merge(List.of(nc.getGrade(), nc.getTheme()), 1, Integer::sum);
             }
         }
+        if (today.equals(snapshotDay) && counts.equals(snapshotCounts)) {
+            return;
+        }
         try {
             repository.writeSnapshot(today, counts);
             snapshotDay = today;
-            snapshotWritten = now;
+            snapshotCounts = counts;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot write the register's daily snapshot; retried at the next cycle", e);
         }
