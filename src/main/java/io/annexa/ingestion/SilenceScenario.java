@@ -93,7 +93,12 @@ public final class SilenceScenario {
 
         @Override
         public void replace(EvidenceKey key, List<Object> facts) {
-            evidence.put(key, List.copyOf(facts));
+            // "not silent" is reported as no facts: a scenario holds only what a rule could match
+            if (facts.isEmpty()) {
+                evidence.remove(key);
+            } else {
+                evidence.put(key, List.copyOf(facts));
+            }
         }
 
         @Override

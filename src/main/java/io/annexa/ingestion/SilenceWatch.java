@@ -45,7 +45,11 @@ public final class SilenceWatch {
             Optional<Instant> last = monitor.counters(routeId).lastSuccess();
             Instant since = last.orElse(started);
             boolean silent = Duration.between(since, now).compareTo(expectation.interval()) > 0;
-            if (silent != reported.getOrDefault(routeId, false)) {
+            // Until a route has delivered or its interval has passed, nobody knows whether it is silent: say nothing.
+            // Once known, the first report is made even when it is "not silent", so a monitoring gap recorded before a
+            // restart is resolved on fresh evidence instead of staying open forever.
+            boolean known = silent || last.isPresent();
+            if (known && !Boolean.valueOf(silent).equals(reported.get(routeId))) {
                 List<Object> facts = silent
                         ? List.of(new SourceSilent(routeId, expectation.kind(), expectation.interval(), last.orElse(null), since))
                         : List.of();

@@ -61,4 +61,19 @@ class SilenceWatchTest {
         watch.check(Map.of());
         assertThat(sink.keys()).isEmpty();
     }
+
+    /** After a restart the watch knows nothing: a route that delivers says so once, which resolves an old gap. */
+    @Test
+    void aRouteThatDeliversAfterStartIsReportedNotSilentOnceSoAGapFromBeforeARestartCanBeResolved() {
+        clock.set(START.plus(Duration.ofMinutes(1)));
+        watch.check(ACCOUNTS);
+        assertThat(sink.calls(KEY)).as("unknown yet: neither delivered nor overdue").isZero();
+
+        monitor.read("accounts-query", 1);
+        watch.check(ACCOUNTS);
+        watch.check(ACCOUNTS);
+
+        assertThat(sink.calls(KEY)).isEqualTo(1);
+        assertThat(sink.latest(KEY)).contains(List.of());
+    }
 }
