@@ -7,14 +7,18 @@ import io.annexa.control.xml.SafeXml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The reference data every finding is placed on: the 93 ISO/IEC 27002:2022 controls with their
@@ -41,6 +45,7 @@ public final class ControlCatalog {
 
     private final Map<String, Control> controls;
     private final List<Clause> clauses;
+    private final Set<String> clauseIds = new HashSet<>();
     private final Map<String, String> annexA;
     private final Map<String, LegacyControl> legacy;
 
@@ -48,6 +53,12 @@ public final class ControlCatalog {
                            Map<String, LegacyControl> legacy) {
         this.controls = Collections.unmodifiableMap(controls);
         this.clauses = List.copyOf(clauses);
+        Deque<Clause> todo = new ArrayDeque<>(this.clauses);
+        while (!todo.isEmpty()) {
+            Clause clause = todo.pop();
+            clauseIds.add(clause.id());
+            todo.addAll(clause.clauses());
+        }
         this.annexA = Collections.unmodifiableMap(annexA);
         this.legacy = Collections.unmodifiableMap(legacy);
     }
@@ -124,6 +135,11 @@ public final class ControlCatalog {
     /** ISO/IEC 27001:2022 clauses 4 to 10, nested. */
     public List<Clause> clauses() {
         return clauses;
+    }
+
+    /** Whether {@code id} is an ISO/IEC 27001:2022 clause at any level ({@code 9}, {@code 9.1}, {@code 6.1.3}). */
+    public boolean containsClause(String id) {
+        return clauseIds.contains(id);
     }
 
     /** Annex A id ({@code A.8.5}) to ISO/IEC 27002:2022 control id ({@code 8.5}), in order. */

@@ -17,11 +17,21 @@ import java.util.Map;
  * @param parameterTypes parameter types by name: integer, string, duration, boolean
  * @param requirement the ISO/IEC 27001:2022 requirement a nonconformity is raised against: the Annex A
  *                    control of the primary control ({@code A.8.5}) unless rule.yml names a clause ({@code 9.1})
+ * @param clauses   the ISO/IEC 27001:2022 clauses ({@code 8.1}) rule.yml says a nonconformity of this rule breaches;
+ *                  empty when it names none, and the register's configuration then decides
  */
 public record RuleDefinition(String id, String title, List<String> controls, Severity severity,
                              List<String> sources, String rationale, String remediation,
                              Map<String, String> parameters, Path folder, String drlPackage,
-                             Map<String, String> parameterTypes, String requirement) {
+                             Map<String, String> parameterTypes, String requirement, List<String> clauses) {
+
+    public RuleDefinition(String id, String title, List<String> controls, Severity severity,
+                          List<String> sources, String rationale, String remediation,
+                          Map<String, String> parameters, Path folder, String drlPackage,
+                          Map<String, String> parameterTypes, String requirement) {
+        this(id, title, controls, severity, sources, rationale, remediation, parameters, folder, drlPackage,
+                parameterTypes, requirement, List.of());
+    }
 
     public RuleDefinition(String id, String title, List<String> controls, Severity severity,
                           List<String> sources, String rationale, String remediation,
@@ -39,6 +49,7 @@ public record RuleDefinition(String id, String title, List<String> controls, Sev
         sources = List.copyOf(sources);
         parameters = Map.copyOf(parameters);
         parameterTypes = Map.copyOf(parameterTypes);
+        clauses = clauses == null ? List.of() : List.copyOf(clauses);
     }
 
     /** A rule whose parameters are all strings. */

@@ -25,7 +25,7 @@ final class RuleMetadataReader {
 
     static final String EDITION = "iso27002:2022";
     private static final Set<String> FIELDS = Set.of("id", "title", "controls", "severity", "sources", "requirement",
-            "rationale", "remediation", "parameters");
+            "clauses", "rationale", "remediation", "parameters");
     private static final Set<String> PARAMETER_TYPES = ParameterTypes.NAMES;
 
     private final ControlCatalog catalog;
@@ -89,11 +89,12 @@ final class RuleMetadataReader {
             Map<String, String> parameterTypes = new LinkedHashMap<>();
             Map<String, String> parameters = parameters(fields.get("parameters"), parameterTypes);
             String requirement = requirement(fields.get("requirement"), controls);
+            List<String> clauses = clauses(fields.get("clauses"));
             if (problems.size() > problemsBefore) {
                 return Optional.empty();
             }
             return Optional.of(new RuleDefinition(id, title, controls, severity, sources, rationale, remediation,
-                    parameters, folder, drlPackage, parameterTypes, requirement));
+                    parameters, folder, drlPackage, parameterTypes, requirement, clauses));
         }
 
         /**
@@ -112,7 +113,7 @@ final class RuleMetadataReader {
             if (!controls.isEmpty() && clause.equals("A." + controls.get(0))) {
                 return clause;
             }
-            if (!clauseIds().contains(clause)) {
+            if (!catalog.containsClause(clause)) {
                 problem(node, "'" + clause + "' is not an ISO/IEC 27001:2022 clause (4 ... 10.2, e.g. \"9.1\"); "
                         + "leave 'requirement' out to raise nonconformities against Annex A"
                         + (controls.isEmpty() ? "" : " (A." + controls.get(0) + ")"));
@@ -121,13 +122,25 @@ final class RuleMetadataReader {
             return clause;
         }
 
-        private Set<String> clauseIds() {
-            Set<String> ids = new java.util.HashSet<>();
-            java.util.Deque<io.annexa.control.Clause> todo = new java.util.ArrayDeque<>(catalog.clauses());
-            while (!todo.isEmpty()) {
-                io.annexa.control.Clause clause = todo.pop();
-                ids.add(clause.id());
-                todo.addAll(clause.clauses());
+        /**
+         * Optional: the ISO/IEC 27001:2022 clauses a nonconformity of this rule breaches, instead of those the
+         * register's configuration names for its kind of nonconformity.
+         */
+        private List<String> clauses(Node node) {
+            if (node == null) {
+                return List.of();
+            }
+            List<String> ids = new ArrayList<>();
+            for (ScalarNode item : items(node, "clauses", node)) {
+                String clause = item.getValue().strip();
+                if (!catalog.containsClause(clause)) {
+                    problem(item, "'" + clause + "' is not an ISO/IEC 27001:2022 clause (4 ... 10.2, e.g. \"8.1\")"
+                            + (clause.startsWith("A.") ? "; Annex A controls belong in 'controls'" : ""));
+                } else if (ids.contains(clause)) {
+                    problem(item, "clause " + clause + " is listed twice");
+                } else {
+                    ids.add(clause);
+                }
             }
             return ids;
         }
