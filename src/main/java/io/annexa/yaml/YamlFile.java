@@ -48,9 +48,17 @@ public final class YamlFile {
 
     /** @return the document's root node, or empty for an empty document */
     public static Optional<Node> read(Path file, String label) throws YamlException {
+        return read(file, label, LoadSettings.builder().build().getCodePointLimit());
+    }
+
+    /**
+     * As {@link #read(Path, String)}, for a document larger than the parser's default limit of 3 Mi code points
+     * (the caller bounds the file's size itself).
+     */
+    public static Optional<Node> read(Path file, String label, int maxCodePoints) throws YamlException {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            LoadSettings settings = LoadSettings.builder().setLabel(label).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(label).setCodePointLimit(maxCodePoints).build();
             checkNesting(new Parse(settings).parseString(text));
             return new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {

@@ -64,6 +64,15 @@ class LayeringTest {
                 .check(annexa);
     }
 
+    /** The register builds on its policy; the policy is configuration only and never reaches back into the register. */
+    @Test
+    void theRegisterPolicyBuildsOnTheEngineEvidenceCatalogAndYamlOnly() {
+        noClasses().that().resideInAPackage("io.annexa.register.policy..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.register", "io.annexa.ingestion..",
+                        "io.annexa.access..", "io.annexa.api..", "io.annexa.service..", "io.annexa.launcher..")
+                .check(annexa);
+    }
+
     @Test
     void onlyTheServiceAndTheApiUseTheApi() {
         noClasses().that().resideOutsideOfPackages("io.annexa.api..", "io.annexa.service..")

@@ -65,6 +65,7 @@ public final class AssetInventoryReader {
         if (assets == null) {
             yaml.problem(top, "assets", "missing; write 'assets: []' for an empty inventory");
             yaml.throwIfAny();
+            return AssetInventory.empty();
         }
         Node list = assets.getValueNode();
         if (!(list instanceof SequenceNode sequence)) {
@@ -111,8 +112,10 @@ public final class AssetInventoryReader {
             }
             Map<String, NodeTuple> fields = yaml.fields(mapping, path, FIELDS);
             String pattern = pattern(fields, mapping, path);
-            String owner = required(fields, mapping, path, "owner", "who is accountable for the asset, e.g. a team address") ? yaml.freeText(value(fields, "owner"), path + ".owner", MAX_OWNER) : null;
-            Criticality criticality = required(fields, mapping, path, "criticality", "one of " + Criticality.ALLOWED) ? criticality(value(fields, "criticality"), path) : null;
+            String owner = required(fields, mapping, path, "owner", "who is accountable for the asset, e.g. a team address")
+                    ? yaml.freeText(value(fields, "owner"), path + ".owner", MAX_OWNER) : null;
+            Criticality criticality = required(fields, mapping, path, "criticality", "one of " + Criticality.ALLOWED)
+                    ? criticality(value(fields, "criticality"), path) : null;
             String classification = fields.containsKey("classification")
                     ? yaml.freeText(value(fields, "classification"), path + ".classification", MAX_CLASSIFICATION) : "";
             List<String> tags = fields.containsKey("tags") ? tags(value(fields, "tags"), path + ".tags") : List.of();

@@ -18,7 +18,7 @@ final class Clauses {
         if (Catalog.LOADED.containsClause(id)) {
             return Optional.empty();
         }
-        String hint = id.startsWith("A.") ? "; Annex A controls come from the rule's controls, list clauses here" : "";
+        String hint = id.startsWith("A.") ? "; Annex A controls are not clauses: the register takes them from each rule's controls" : "";
         return Optional.of("'" + ConfigYaml.shown(id) + "' is not an ISO/IEC 27001:2022 clause (4 ... 10.2, e.g. \"9.1\")" + hint);
     }
 }

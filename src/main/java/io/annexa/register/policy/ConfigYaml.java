@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -28,6 +29,8 @@ final class ConfigYaml {
     static final String WHOLE_FILE = "(file)";
     /** Beyond this the rest is summarised: a generated file with an error on every line would flood the log. */
     static final int MAX_PROBLEMS = 200;
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final String name;
     private final List<String> problems = new ArrayList<>();
@@ -51,7 +54,8 @@ final class ConfigYaml {
         }
         yaml.throwIfAny();
         try {
-            yaml.root = YamlFile.read(file, yaml.name).orElse(null);
+            // a UTF-8 file of maxBytes holds at most maxBytes code points
+            yaml.root = YamlFile.read(file, yaml.name, (int) Math.min(Integer.MAX_VALUE, maxBytes)).orElse(null);
         } catch (YamlFile.YamlException e) {
             yaml.problem(e.line(), e.column(), WHOLE_FILE, e.getMessage());
         }
@@ -100,11 +104,12 @@ final class ConfigYaml {
         Map<String, NodeTuple> fields = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : null;
-            String at = path.isEmpty() ? String.valueOf(key) : path + "." + key;
+            // a key that does not look like one is named in the message only, so the field stays one clean token
+            boolean named = key != null && KEY.matcher(key).matches();
+            String at = !named ? (path.isEmpty() ? WHOLE_FILE : path) : path.isEmpty() ? key : path + "." + key;
             if (key == null || !allowed.contains(key)) {
-                problem(tuple.getKeyNode(), key == null ? (path.isEmpty() ? WHOLE_FILE : path) : at,
-                        (key == null ? "a key must be a single value" : "unknown key '" + shown(key) + "'")
-                                + "; allowed: " + String.join(", ", new TreeSet<>(allowed)));
+                problem(tuple.getKeyNode(), at, (key == null ? "a key must be a single value" : "unknown key '" + shown(key) + "'")
+                        + "; allowed: " + String.join(", ", new TreeSet<>(allowed)));
             } else if (fields.containsKey(key)) {
                 problem(tuple.getKeyNode(), at, "is given twice (first on line "
                         + YamlFile.line(fields.get(key).getKeyNode()) + "); keep one");
