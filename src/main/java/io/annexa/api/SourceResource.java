@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Every source route: is it running, when did it last deliver, how much did it read and reject, and how much it
  * took only with a flag ({@code flags}: {@code clock_skew}, {@code untrusted_host}, {@code asset_override_ignored},
- * {@code dead_letters_dropped}).
+ * {@code dead_letters_dropped}, {@code evidence_ledger_full}), and how much evidence it withdrew because its file was
+ * gone ({@code evidence_withdrawn}, among the flags).
  */
 @Path("sources")
 @Produces(MediaType.APPLICATION_JSON)

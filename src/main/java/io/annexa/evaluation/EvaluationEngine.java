@@ -4,6 +4,7 @@ import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.EvidenceScope;
 import io.annexa.evidence.LogEvent;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 import io.annexa.evidence.EvidenceSink;
@@ -60,6 +61,12 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     public void replace(EvidenceKey key, List<Object> facts) {
         List<Object> copy = List.copyOf(facts);
         inbox.add(s -> s.replace(key, copy));
+    }
+
+    /** Retracted on the evaluation thread like a replaced read; the next result reports the scope as removed. */
+    @Override
+    public void withdraw(EvidenceKey key) {
+        inbox.add(s -> s.withdraw(key));
     }
 
     @Override
@@ -159,6 +166,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private void swapTo(RuleLibrary next) {
         EvaluationSession fresh = next.newSession(EvaluationSession.Clock.REALTIME);
         session.evidence().forEach(fresh::carryOver);
+        fresh.carryOverWithdrawals(session);
         for (LogEvent event : session.liveEvents()) {
             fresh.insertEvent(event, event.getTimestamp());
         }
@@ -277,12 +285,14 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         List<Finding> incidents = new ArrayList<>(replayedIncidents);
         incidents.addAll(fired.incidents());
         replayedIncidents.clear();
-        return new EvaluationResult(fired.at(), fired.findings(), fired.observed(), fired.refreshed(), fired.fired(), incidents);
+        return new EvaluationResult(fired.at(), fired.findings(), fired.observed(), fired.refreshed(), fired.fired(), incidents,
+                fired.removed());
     }
 
     /**
      * A newer cycle replaces a result still waiting to be published: findings and observed are the session's
-     * current state, but what only the waiting result re-read must not be lost (the register dates lastSeen by it).
+     * current state, but what only the waiting result re-read must not be lost (the register dates lastSeen by it),
+     * nor what it removed, unless evidence for it came back since.
      */
     private static EvaluationResult supersede(EvaluationResult waiting, EvaluationResult newer) {
         if (waiting == null) {
@@ -292,8 +302,10 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         refreshed.addAll(newer.refreshed());
         List<Finding> incidents = new ArrayList<>(waiting.incidents());
         incidents.addAll(newer.incidents());
+        Set<EvidenceScope> removed = new HashSet<>(waiting.removed());
+        removed.addAll(newer.removed());
         return new EvaluationResult(newer.at(), newer.findings(), newer.observed(), refreshed,
-                waiting.fired() + newer.fired(), incidents);
+                waiting.fired() + newer.fired(), incidents, removed);
     }
 
     /** @return the result again when it could not be published, to retry */

@@ -4,6 +4,7 @@ import io.annexa.evidence.EvidenceScope;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The state of the session after one evaluation cycle.
@@ -13,7 +14,9 @@ import java.util.Set;
  * @param refreshed what was re-read during this cycle
  * @param fired     how many rule matches fired in this cycle
  * @param incidents incidents raised since the previous cycle, in the order they were raised; reported once
- * @param removed   evidence withdrawn in this cycle (its file was deleted) that no other source still holds
+ * @param removed   every (source, asset) a withdrawal in this cycle left without evidence, including withdrawals
+ *                  of keys the session never held (a source reporting, after a restart, what went away while
+ *                  Annexa was down); never in {@code observed}
  */
 public record EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
                                Set<EvidenceScope> refreshed, int fired, List<Finding> incidents,
@@ -34,6 +37,8 @@ public record EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceSc
         findings = Set.copyOf(findings);
         observed = Set.copyOf(observed);
         refreshed = Set.copyOf(refreshed);
-        removed = Set.copyOf(removed);
+        // evidence back under another key, or read again later in the cycle: the scope was not left empty
+        Set<EvidenceScope> held = observed;
+        removed = removed.stream().filter(scope -> !held.contains(scope)).collect(Collectors.toUnmodifiableSet());
     }
 }

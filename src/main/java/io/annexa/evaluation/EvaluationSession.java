@@ -30,6 +30,7 @@ import org.kie.api.time.SessionPseudoClock;
  *
  * <p>Evidence is replaced by {@link EvidenceKey}: re-reading a file retracts what the previous read
  * inserted and inserts the new facts, and truth maintenance retracts findings whose evidence is gone.
+ * Withdrawing a key (its file was deleted) retracts its facts the same way.
  */
 public final class EvaluationSession implements AutoCloseable {
 
@@ -43,6 +44,8 @@ public final class EvaluationSession implements AutoCloseable {
     private final Map<EvidenceKey, List<FactHandle>> evidence = new HashMap<>();
     private final Map<EvidenceScope, Integer> observed = new HashMap<>();
     private final Set<EvidenceScope> refreshed = new HashSet<>();
+    // scopes withdrawn since the last fire; those still without evidence when it fires are reported removed
+    private final Set<EvidenceScope> withdrawn = new HashSet<>();
     private final Set<String> assets = new HashSet<>();
     // counted: two equal findings may be in working memory at once, and one leaving must not hide the other
     private final Map<Finding, Integer> findings = new HashMap<>();
@@ -83,11 +86,7 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** Replaces everything the previous read under {@code key} inserted with {@code facts}. */
     public void replace(EvidenceKey key, Collection<?> facts) {
-        List<FactHandle> previous = evidence.remove(key);
-        if (previous != null) {
-            previous.forEach(session::delete);
-            observed.computeIfPresent(key.scope(), (scope, count) -> count == 1 ? null : count - 1);
-        }
+        retract(key);
         ensureAsset(key.asset());
         List<FactHandle> handles = new ArrayList<>(facts.size());
         for (Object fact : facts) {
@@ -99,12 +98,38 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     /**
+     * Retracts everything read under {@code key}; findings resting on it go by truth maintenance. The next
+     * {@link #fire} reports the scope as removed unless another key still holds evidence for it then, even when
+     * this session never held the key: after a restart that is how a source reports what went away meanwhile.
+     */
+    public void withdraw(EvidenceKey key) {
+        retract(key);
+        withdrawn.add(key.scope());
+    }
+
+    private void retract(EvidenceKey key) {
+        List<FactHandle> previous = evidence.remove(key);
+        if (previous != null) {
+            previous.forEach(session::delete);
+            observed.computeIfPresent(key.scope(), (scope, count) -> count == 1 ? null : count - 1);
+        }
+    }
+
+    /**
      * Takes over evidence from a session of an earlier rule library. Unlike {@link #replace} it does not
      * count as a fresh read: nothing was re-read, only the rules changed.
      */
     void carryOver(EvidenceKey key, List<Object> facts) {
         replace(key, facts);
         refreshed.remove(key.scope());
+    }
+
+    /**
+     * Takes over the withdrawals an earlier session received since its last {@link #fire}: the cycle they belong
+     * to fires in this session, and must still report what they left without evidence.
+     */
+    void carryOverWithdrawals(EvaluationSession earlier) {
+        withdrawn.addAll(earlier.withdrawn);
     }
 
     /** The evidence this session holds, by key: what a session of a new rule library must start from. */
@@ -179,9 +204,10 @@ public final class EvaluationSession implements AutoCloseable {
         settle();
         Instant at = Instant.ofEpochMilli(session.getSessionClock().getCurrentTime());
         EvaluationResult result = new EvaluationResult(at, findings.keySet(), observed.keySet(), refreshed,
-                firedThisCycle, incidents);
+                firedThisCycle, incidents, withdrawn);
         incidents.clear();
         refreshed.clear();
+        withdrawn.clear();
         firedThisCycle = 0;
         return result;
     }

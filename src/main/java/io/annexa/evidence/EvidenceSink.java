@@ -8,6 +8,13 @@ public interface EvidenceSink {
     /** The facts of one fresh read, replacing those of the previous read under the same key. */
     void replace(EvidenceKey key, List<Object> facts);
 
+    /**
+     * The evidence under this key no longer exists (its file was deleted, its host left the scan): its facts are
+     * retracted. A key the sink does not hold is no error: after a restart, that is how a source says that what it
+     * delivered before the restart is gone.
+     */
+    void withdraw(EvidenceKey key);
+
     /** Timestamped events (log lines), added to the stream; they expire by themselves. */
     void events(List<?> events);
 

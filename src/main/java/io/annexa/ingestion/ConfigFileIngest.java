@@ -1,6 +1,5 @@
 package io.annexa.ingestion;
 
-import io.annexa.evidence.EvidenceSink;
 import io.annexa.evidence.InvalidInputException;
 import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.EvidenceKey;
@@ -11,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -22,7 +22,8 @@ import org.apache.camel.Processor;
 /**
  * The step every configuration route ends with: parse the file the route delivered and hand its
  * facts to the engine. A file that cannot be parsed throws, and the shared error handler dead-letters it;
- * the facts of the previous good read stay in place.
+ * the facts of the previous good read stay in place. The {@link EvidenceLedger} records which file produced which
+ * evidence: when the file is deleted, its evidence is withdrawn.
  *
  * <p>The asset is, in order: the {@code AnnexaAsset} header set by the route, an
  * {@code # annexa-asset: name} comment in the first lines of the file, the file name. The comment counts only on
@@ -50,20 +51,19 @@ public final class ConfigFileIngest implements Processor {
     private static final Logger LOG = Logger.getLogger(ConfigFileIngest.class.getName());
 
     private final String source;
-    private final EvidenceSink sink;
+    private final EvidenceLedger ledger;
     private final SourceMonitor monitor;
     private final long maxBytes;
     private final Set<String> overrideRoutes;
 
-    /** A step where no route lets files name their own asset. */
-    public ConfigFileIngest(String source, EvidenceSink sink, SourceMonitor monitor, long maxBytes) {
-        this(source, sink, monitor, maxBytes, Set.of());
-    }
-
-    /** @param overrideRoutes the routes whose files may name their asset with an {@code # annexa-asset:} comment */
-    public ConfigFileIngest(String source, EvidenceSink sink, SourceMonitor monitor, long maxBytes, Set<String> overrideRoutes) {
+    /**
+     * @param ledger         hands the facts over and records which file produced them, so that its deletion
+     *                       withdraws them
+     * @param overrideRoutes the routes whose files may name their asset with an {@code # annexa-asset:} comment
+     */
+    public ConfigFileIngest(String source, EvidenceLedger ledger, SourceMonitor monitor, long maxBytes, Set<String> overrideRoutes) {
         this.source = source;
-        this.sink = sink;
+        this.ledger = ledger;
         this.monitor = monitor;
         this.maxBytes = maxBytes;
         this.overrideRoutes = Set.copyOf(overrideRoutes);
@@ -89,7 +89,8 @@ public final class ConfigFileIngest implements Processor {
         String asset = asset(exchange, file, separator < 0 ? name : name.substring(0, separator));
         ConfigSnapshot snapshot = parser.parse(file, asset, Instant.now());
         String routeId = exchange.getFromRouteId();
-        sink.replace(new EvidenceKey(source, asset, part == null ? routeId : routeId + "/" + part), snapshot.facts());
+        ledger.handOver(exchange, file, Map.of(new EvidenceKey(source, asset, part == null ? routeId : routeId + "/" + part),
+                snapshot.facts()));
         monitor.read(routeId, 1);
     }
 

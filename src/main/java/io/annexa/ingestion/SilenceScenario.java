@@ -102,6 +102,11 @@ public final class SilenceScenario {
         }
 
         @Override
+        public void withdraw(EvidenceKey key) {
+            evidence.remove(key);
+        }
+
+        @Override
         public void events(List<?> events) {
             throw new UnsupportedOperationException("the silence watch hands over no events");
         }

@@ -11,11 +11,11 @@ final class SourceBindings {
     private SourceBindings() {
     }
 
-    static void bindAll(Registry registry, SourceContext context) {
+    static void bindAll(Registry registry, SourceContext context, EvidenceLedger ledger) {
         registry.bind("deadLetters", DeadLetters.of(context));
         java.util.Set<String> overrideRoutes = ConfigFileIngest.overrideRoutes(context.setting(ConfigFileIngest.OVERRIDE_ROUTES_SETTING));
         for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
-            registry.bind(kind.bean(), new ConfigFileIngest(kind.source(), context.sink(), context.monitor(), context.maxFileBytes(),
+            registry.bind(kind.bean(), new ConfigFileIngest(kind.source(), ledger, context.monitor(), context.maxFileBytes(),
                     overrideRoutes));
         }
         // other sources: one line each, below this comment, in alphabetical order
@@ -27,6 +27,6 @@ final class SourceBindings {
         registry.bind("syslogFrameDecoder", new io.annexa.ingestion.log.SyslogFrameDecoderFactory(context));
         registry.bind("syslogIngest", new io.annexa.ingestion.log.SyslogIngest(context));
         registry.bind("tlsProbeIngest", new io.annexa.ingestion.tls.TlsProbeIngest(context));
-        registry.bind("xccdfIngest", new io.annexa.ingestion.xccdf.XccdfIngest(context));
+        registry.bind("xccdfIngest", new io.annexa.ingestion.xccdf.XccdfIngest(context, ledger));
     }
 }

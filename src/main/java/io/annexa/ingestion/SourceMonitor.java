@@ -58,7 +58,8 @@ public final class SourceMonitor {
 
         /**
          * How often each kind of doubtful input was met, by name: {@code clock_skew}, {@code untrusted_host},
-         * {@code asset_override_ignored}, {@code dead_letters_dropped}. Sorted, only those that happened.
+         * {@code asset_override_ignored}, {@code dead_letters_dropped}, {@code evidence_ledger_full}; and how often
+         * evidence was withdrawn, {@code evidence_withdrawn}. Sorted, only those that happened.
          */
         public Map<String, Long> flags() {
             Map<String, Long> copy = new TreeMap<>();
@@ -80,6 +81,10 @@ public final class SourceMonitor {
     public static final String ASSET_OVERRIDE_IGNORED = "asset_override_ignored";
     /** Dead letters deleted, oldest first, to keep the route's dead letters under their size limit. */
     public static final String DEAD_LETTERS_DROPPED = "dead_letters_dropped";
+    /** Evidence withdrawn because the file that produced it is gone, or a new read of it no longer produces it. */
+    public static final String EVIDENCE_WITHDRAWN = "evidence_withdrawn";
+    /** A file read but not recorded in the route's full evidence ledger: its deletion will withdraw nothing. */
+    public static final String EVIDENCE_LEDGER_FULL = "evidence_ledger_full";
 
     /** Counts {@code n} doubtful inputs of one kind ({@link #CLOCK_SKEW}, ...) for a route. */
     public void flag(String routeId, String name, long n) {

@@ -46,7 +46,8 @@ public final class SourceRuntime implements AutoCloseable {
     private final SourceMonitor monitor;
     private final SourceContext context;
     private final SilenceWatch silence;
-    private ScheduledExecutorService silenceChecks;
+    private final EvidenceLedger ledger;
+    private ScheduledExecutorService checks;
 
     /**
      * @param integrations folder of {@code *.camel.yaml} route files
@@ -72,7 +73,8 @@ public final class SourceRuntime implements AutoCloseable {
         this.monitor = context.monitor();
         this.context = context;
         this.silence = new SilenceWatch(context.monitor(), context.sink(), Clock.systemUTC());
-        SourceBindings.bindAll(camel.getRegistry(), context);
+        this.ledger = EvidenceLedger.of(context);
+        SourceBindings.bindAll(camel.getRegistry(), context, ledger);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeFiles(integrations));
     }
 
@@ -89,15 +91,30 @@ public final class SourceRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the routes, the silence checks, and the evidence checks: at once (what went away while Annexa was down)
+     * and then every inbox poll period.
+     */
     public void start() {
         camel.start();
         long every = context.setting("annexa.sources.silence-check-ms").map(Long::parseLong).orElse(60_000L);
-        silenceChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "annexa-silence-watch");
+        long poll = context.setting("annexa.sources.inbox.poll-ms").map(Long::parseLong).orElse(2_000L);
+        checks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "annexa-source-checks");
             thread.setDaemon(true);
             return thread;
         });
-        silenceChecks.scheduleWithFixedDelay(this::checkSilence, every, every, TimeUnit.MILLISECONDS);
+        checks.scheduleWithFixedDelay(this::checkSilence, every, every, TimeUnit.MILLISECONDS);
+        checks.scheduleWithFixedDelay(this::checkEvidence, 0, poll, TimeUnit.MILLISECONDS);
+    }
+
+    /** Withdraws the evidence of files that are gone ({@link EvidenceLedger}); also run by tests directly. */
+    public void checkEvidence() {
+        try {
+            ledger.sweep(camel.getRoutes().stream().map(Route::getRouteId).toList());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot check sources for deleted files", e);
+        }
     }
 
     /** Reports routes that stayed silent past their expected interval; also run by tests directly. */
@@ -149,9 +166,11 @@ public final class SourceRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        if (silenceChecks != null) {
-            silenceChecks.shutdownNow();
+        if (checks != null) {
+            checks.shutdownNow();
         }
         camel.stop();
+        // after the routes: nothing is recorded any more, and the next start begins from all that was
+        ledger.close();
     }
 }

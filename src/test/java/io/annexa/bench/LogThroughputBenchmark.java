@@ -110,6 +110,11 @@ public final class LogThroughputBenchmark {
         default void replace(EvidenceKey key, List<Object> facts) {
             throw new UnsupportedOperationException("log lines make events only");
         }
+
+        @Override
+        default void withdraw(EvidenceKey key) {
+            throw new UnsupportedOperationException("log lines make events only");
+        }
     }
 
     private static final class LiveTimeline implements Timeline {
@@ -221,6 +226,11 @@ public final class LogThroughputBenchmark {
         @Override
         public void replace(EvidenceKey key, List<Object> facts) {
             timeline.replace(key, facts);
+        }
+
+        @Override
+        public void withdraw(EvidenceKey key) {
+            timeline.withdraw(key);
         }
 
         @Override

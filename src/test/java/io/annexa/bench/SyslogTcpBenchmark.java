@@ -165,6 +165,11 @@ public final class SyslogTcpBenchmark {
         }
 
         @Override
+        public void withdraw(EvidenceKey key) {
+            // nor do they withdraw anything
+        }
+
+        @Override
         public void events(List<?> received) {
             events.addAndGet(received.size());
         }

@@ -151,6 +151,81 @@ class EvaluationEngineTest {
     }
 
     @Test
+    void aWithdrawalRetractsTheFindingOnTheEngineThreadAndTheResultReportsTheScopeRemoved() {
+        engine = start(result -> { });
+        engine.replace(key("web1"), sshd("web1", "yes"));
+        engine.replace(key("web2"), sshd("web2", "yes"));
+        await().atMost(DEADLINE).until(() -> !recorded.isEmpty() && assetsWithFindings(last(recorded)).equals(Set.of("web1", "web2")));
+
+        engine.withdraw(key("web1"));
+        // and one the engine never held: after a restart, a file that went away while Annexa was down
+        engine.withdraw(new EvidenceKey("sshd_config", "db1", "test"));
+
+        await().atMost(DEADLINE).until(() -> recorded.stream().anyMatch(r -> !r.removed().isEmpty()));
+        EvaluationResult result = recorded.stream().filter(r -> !r.removed().isEmpty()).findFirst().orElseThrow();
+        assertThat(result.removed()).containsExactlyInAnyOrder(scope("web1"), scope("db1"));
+        assertThat(assetsWithFindings(result)).containsExactly("web2");
+        assertThat(result.observed()).containsExactly(scope("web2"));
+        assertThat(offered).extracting(Delivery::thread).containsOnly(engineThreads.get(0));
+    }
+
+    @Test
+    void aWithdrawalAndAReadOfTheSameScopeInOneCycleRemoveNothing() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        engine = start(holdingFirst(release));
+        engine.replace(key("web1"), sshd("web1", "yes"));
+        // the engine thread waits in the consumer: what is handed over now is applied in one batch
+        await().atMost(DEADLINE).until(() -> offered.size() == 1);
+        engine.withdraw(key("web1"));
+        engine.replace(key("web1"), sshd("web1", "no"));
+        release.countDown();
+
+        await().atMost(DEADLINE).until(() -> recorded.size() == 2);
+        EvaluationResult second = recorded.get(1);
+        assertThat(second.removed()).isEmpty();
+        assertThat(second.observed()).containsExactly(scope("web1"));
+        assertThat(second.findings()).isEmpty();
+    }
+
+    @Test
+    void aWithdrawalQueuedBeforeARuleSwapIsReportedByTheNewSession() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        engine = start(holdingFirst(release));
+        engine.replace(key("web1"), sshd("web1", "yes"));
+        await().atMost(DEADLINE).until(() -> offered.size() == 1);
+        // applied in one batch: the withdrawal to the old session, then the swap; the new session fires the cycle
+        engine.withdraw(key("web1"));
+        engine.swap(library);
+        release.countDown();
+
+        await().atMost(DEADLINE).until(() -> recorded.size() == 2);
+        assertThat(recorded.get(1).removed()).containsExactly(scope("web1"));
+        assertThat(recorded.get(1).findings()).isEmpty();
+    }
+
+    @Test
+    void aRemovalWaitingForRetryIsNotLostToANewerCycle() {
+        AtomicInteger failures = new AtomicInteger();
+        engine = start(result -> {
+            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("database unavailable (simulated)");
+            }
+        });
+        engine.replace(key("web1"), sshd("web1", "yes"));
+        await().atMost(DEADLINE).until(() -> recorded.size() == 1);
+
+        failures.set(1);
+        engine.withdraw(key("web1"));
+        await().atMost(DEADLINE).until(() -> offered.size() == 2);
+        // the removal waits for the retry; more evidence arrives meanwhile and its cycle supersedes the waiting one
+        engine.replace(key("web2"), sshd("web2", "yes"));
+
+        await().atMost(DEADLINE).until(() -> recorded.size() == 2);
+        assertThat(recorded.get(1).removed()).containsExactly(scope("web1"));
+        assertThat(recorded.get(1).observed()).containsExactly(scope("web2"));
+    }
+
+    @Test
     void closeStopsTheThread() {
         engine = start(result -> { });
         engine.replace(key("web1"), sshd("web1", "yes"));
@@ -190,6 +265,20 @@ class EvaluationEngineTest {
         return result -> {
             if (calls.getAndIncrement() < failures) {
                 throw new IllegalStateException("database unavailable (simulated)");
+            }
+        };
+    }
+
+    /** Blocks the engine thread in its first delivery until {@code release}, so inputs queue up for one batch. */
+    private static Consumer<EvaluationResult> holdingFirst(CountDownLatch release) {
+        AtomicInteger calls = new AtomicInteger();
+        return result -> {
+            try {
+                if (calls.getAndIncrement() == 0 && !release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         };
     }

@@ -207,6 +207,67 @@ class EvaluationSessionTest {
     }
 
     @Test
+    void withdrawingAKeyRetractsItsFindingsAndReportsItsScopeRemoved() throws Exception {
+        read("web1", write("web1/sshd_config", ROOT_ALLOWED));
+        read("web2", write("web2/sshd_config", ROOT_ALLOWED));
+        assertThat(session.fire().findings()).extracting(Finding::getRuleId, Finding::getAsset)
+                .containsExactlyInAnyOrder(tuple(ROOT_LOGIN, "web1"), tuple(ROOT_LOGIN, "web2"));
+
+        session.withdraw(new EvidenceKey("sshd_config", "web1", "test"));
+        EvaluationResult result = session.fire();
+
+        assertThat(result.findings()).extracting(Finding::getRuleId, Finding::getAsset)
+                .as("the finding resting on web1's file went with it").containsExactly(tuple(ROOT_LOGIN, "web2"));
+        assertThat(result.removed()).containsExactly(new EvidenceScope("sshd_config", "web1"));
+        assertThat(result.observed()).containsExactly(new EvidenceScope("sshd_config", "web2"));
+        assertThat(result.refreshed()).isEmpty();
+        assertThat(session.evidence()).containsOnlyKeys(new EvidenceKey("sshd_config", "web2", "test"));
+        assertThat(session.fire().removed()).as("reported once").isEmpty();
+    }
+
+    @Test
+    void withdrawingAKeyTheSessionNeverHeldIsReportedRemovedToo() {
+        // after a restart: the file went away while Annexa was down, and nothing of it was read since
+        session.withdraw(new EvidenceKey("sshd_config", "web1", "sshd-config-inbox"));
+
+        EvaluationResult result = session.fire();
+
+        assertThat(result.removed()).containsExactly(new EvidenceScope("sshd_config", "web1"));
+        assertThat(result.observed()).isEmpty();
+        assertThat(result.findings()).isEmpty();
+    }
+
+    @Test
+    void aScopeWithdrawnAndReadAgainInOneCycleIsNotRemoved() throws Exception {
+        Path web1 = write("web1/sshd_config", ROOT_ALLOWED);
+        read("web1", web1);
+        session.fire();
+
+        session.withdraw(new EvidenceKey("sshd_config", "web1", "test"));
+        read("web1", web1);
+        EvaluationResult result = session.fire();
+
+        assertThat(result.removed()).isEmpty();
+        assertThat(result.observed()).containsExactly(new EvidenceScope("sshd_config", "web1"));
+        assertThat(result.findings()).extracting(Finding::getAsset).containsExactly("web1");
+    }
+
+    @Test
+    void aScopeStillHeldUnderAnotherKeyIsNotRemoved() throws Exception {
+        Path web1 = write("web1/sshd_config", ROOT_ALLOWED);
+        session.replace(new EvidenceKey("sshd_config", "web1", "sshd-config-inbox"), parse("web1", web1));
+        session.replace(new EvidenceKey("sshd_config", "web1", "other-inbox"), parse("web1", web1));
+        session.fire();
+
+        session.withdraw(new EvidenceKey("sshd_config", "web1", "sshd-config-inbox"));
+        EvaluationResult result = session.fire();
+
+        assertThat(result.removed()).as("other-inbox still delivers web1's sshd_config").isEmpty();
+        assertThat(result.observed()).containsExactly(new EvidenceScope("sshd_config", "web1"));
+        assertThat(result.findings()).extracting(Finding::getAsset).containsExactly("web1");
+    }
+
+    @Test
     void firingsAreCountedByRulePackage() throws Exception {
         read("web1", write("web1/sshd_config", ROOT_ALLOWED));
         session.fire();

@@ -15,10 +15,21 @@ public final class CollectingSink implements EvidenceSink {
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<Object> events = new CopyOnWriteArrayList<>();
+    private final List<EvidenceKey> withdrawals = new CopyOnWriteArrayList<>();
+    // replace and withdraw calls in the order they came, to tell whether a key is held now
+    private final List<Object> sequence = new CopyOnWriteArrayList<>();
 
     @Override
     public void replace(EvidenceKey key, List<Object> facts) {
-        calls.add(new Call(key, List.copyOf(facts)));
+        Call call = new Call(key, List.copyOf(facts));
+        calls.add(call);
+        sequence.add(call);
+    }
+
+    @Override
+    public void withdraw(EvidenceKey key) {
+        withdrawals.add(key);
+        sequence.add(key);
     }
 
     @Override
@@ -42,6 +53,27 @@ public final class CollectingSink implements EvidenceSink {
 
     public List<EvidenceKey> keys() {
         return calls.stream().map(Call::key).distinct().toList();
+    }
+
+    /** How often {@code key} was withdrawn. */
+    public long withdrawals(EvidenceKey key) {
+        return withdrawals.stream().filter(key::equals).count();
+    }
+
+    /** Every withdrawal, in the order they came. */
+    public List<EvidenceKey> withdrawals() {
+        return List.copyOf(withdrawals);
+    }
+
+    /** True when the last hand-over under {@code key} was a read, not a withdrawal. */
+    public boolean holds(EvidenceKey key) {
+        Object last = null;
+        for (Object handOver : sequence) {
+            if (handOver.equals(key) || handOver instanceof Call call && call.key().equals(key)) {
+                last = handOver;
+            }
+        }
+        return last instanceof Call;
     }
 
     public List<Object> events() {

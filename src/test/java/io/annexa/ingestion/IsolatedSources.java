@@ -126,6 +126,16 @@ public final class IsolatedSources implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no route " + id + " in " + runtime.routes()));
     }
 
+    /** Runs the check for deleted files now, as the runtime does every poll period. */
+    public void checkEvidence() {
+        runtime.checkEvidence();
+    }
+
+    /** Where a route's evidence ledger is kept. */
+    public Path ledger(String routeId) {
+        return data.resolve("state").resolve("evidence-ledger").resolve(routeId + ".tsv");
+    }
+
     public Path deadLetters(String routeId) {
         return data.resolve("dead-letter").resolve(routeId);
     }

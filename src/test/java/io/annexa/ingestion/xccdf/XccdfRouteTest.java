@@ -7,6 +7,7 @@ import io.annexa.evidence.CheckResult;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.CollectingSink;
 import io.annexa.ingestion.IsolatedSources;
+import io.annexa.ingestion.SourceMonitor;
 import io.annexa.ingestion.SourceRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,49 @@ class XccdfRouteTest {
         await().during(Duration.ofMillis(800)).atMost(DEADLINE).until(() -> sink.calls(VM) == 1);
         assertThat(route().state()).isEqualTo("Started");
         assertThat(sink.keys()).containsExactly(VM);
+    }
+
+    @Test
+    void aHostMissingFromANewerResultOfTheSameFileIsWithdrawnAndADeletedResultWithdrawsItsHosts() throws Exception {
+        sources.start(sink);
+        Path results = inbox.resolve("xccdf").resolve("nightly.xml");
+        byte[] vmScan = Files.readAllBytes(XccdfResultParserTest.corpus());
+        drop(vmScan, results);
+        await().atMost(DEADLINE).until(() -> sink.holds(VM));
+
+        // the same file, next night: the scan reached db1 only
+        byte[] db1Scan = new String(vmScan, StandardCharsets.UTF_8).replace("<target>vm</target>", "<target>db1</target>")
+                .getBytes(StandardCharsets.UTF_8);
+        drop(db1Scan, results);
+        EvidenceKey db1 = new EvidenceKey("xccdf", "db1", ROUTE);
+
+        await().atMost(DEADLINE).until(() -> sink.holds(db1) && !sink.holds(VM));
+        assertThat(sink.latest(db1).orElseThrow()).hasSize(44);
+        assertThat(sink.withdrawals()).containsExactly(VM);
+        await().atMost(DEADLINE).untilAsserted(() ->
+                assertThat(route().counters().flags()).containsEntry(SourceMonitor.EVIDENCE_WITHDRAWN, 1L));
+
+        Files.delete(results);
+        await().atMost(DEADLINE).until(() -> !sink.holds(db1));
+        assertThat(sink.withdrawals()).containsExactly(VM, db1);
+    }
+
+    @Test
+    void aHostAnotherResultFileStillHasIsNotWithdrawn() throws Exception {
+        sources.start(sink);
+        byte[] vmScan = Files.readAllBytes(XccdfResultParserTest.corpus());
+        drop(vmScan, inbox.resolve("xccdf").resolve("monday.xml"));
+        Path tuesday = drop(vmScan, inbox.resolve("xccdf").resolve("tuesday.xml"));
+        await().atMost(DEADLINE).until(() -> sink.calls(VM) == 2);
+
+        Files.delete(tuesday);
+
+        // monday.xml still has vm: it is read again rather than vm withdrawn
+        await().atMost(DEADLINE).until(() -> sink.calls(VM) == 3);
+        sources.checkEvidence();
+        assertThat(sink.withdrawals()).isEmpty();
+        assertThat(sink.latest(VM).orElseThrow()).map(CheckResult.class::cast).extracting(CheckResult::file)
+                .containsOnly(inbox.resolve("xccdf").resolve("monday.xml").toString());
     }
 
     @Test
