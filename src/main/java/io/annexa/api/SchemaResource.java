@@ -7,14 +7,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import java.io.InputStream;
-import java.util.Set;
+import java.util.List;
 
-/** The XML schemas of Annexa's exports, at stable URLs: /api/schemas/soa-1.xsd. */
+/** The XML schemas of Annexa's exports, at stable URLs: /api/schemas/soa-1.xsd, /api/schemas/audit-report-1.xsd. */
 @Path("schemas")
 @RequestScoped
 public class SchemaResource {
 
-    private static final Set<String> PUBLISHED = Set.of(SoaXml.SCHEMA);
+    private static final List<String> PUBLISHED = List.of(SoaXml.SCHEMA, AuditReportXml.SCHEMA);
 
     @GET
     @Requires(Role.VIEWER)

@@ -210,6 +210,29 @@ public final class NonconformityRepository implements AutoCloseable {
                 .setMaxResults(max).getResultList());
     }
 
+    /** How many nonconformities {@link #activeDuring} finds for [from, to): a report checks its size before it starts. */
+    public long countActiveDuring(Instant from, Instant to) {
+        return read(em -> em.createQuery("select count(n) from Nonconformity n where " + ACTIVE_DURING, Long.class)
+                .setParameter("from", Nonconformity.utc(from)).setParameter("to", Nonconformity.utc(to))
+                .getSingleResult());
+    }
+
+    /**
+     * {@link #activeDuring} a page at a time, by id after {@code afterId}, so a report of a long period is written
+     * without holding the whole period in memory.
+     */
+    public List<Nonconformity> activeDuring(Instant from, Instant to, long afterId, int limit) {
+        return read(em -> em.createQuery("select n from Nonconformity n where n.id > :after and " + ACTIVE_DURING
+                        + " order by n.id", Nonconformity.class)
+                .setParameter("after", afterId)
+                .setParameter("from", Nonconformity.utc(from)).setParameter("to", Nonconformity.utc(to))
+                .setMaxResults(limit).getResultList());
+    }
+
+    /** The condition of {@link #activeDuring(Instant, Instant, int)}, for its count and its pages. */
+    private static final String ACTIVE_DURING = "n.firstSeen < :to and (n.status not in " + TERMINAL
+            + " or coalesce(n.closedAt, n.lastSeen) >= :from)";
+
     /** The history entries of the given nonconformities, by nonconformity, oldest first. */
     public Map<Long, List<AuditEntry>> histories(java.util.Collection<Long> ids) {
         Map<Long, List<AuditEntry>> byId = new HashMap<>();

@@ -86,7 +86,8 @@ class AccessMatrixIT {
     void everyEndpointRefusesAnonymousCallersAndWeakerRolesAndServesItsRole() throws Exception {
         List<Endpoint> endpoints = endpoints();
         assertThat(endpoints).extracting(Endpoint::path)
-                .contains("api/nonconformities", "api/rules/validate", "api/users", "api/tokens");
+                .contains("api/nonconformities", "api/rules/validate", "api/users", "api/tokens", "api/reports/audit",
+                        "api/audit/verify", "api/assets");
 
         List<String> wrong = new ArrayList<>();
         for (Endpoint endpoint : endpoints) {
@@ -128,6 +129,8 @@ class AccessMatrixIT {
         assertThat(as(Role.VIEWER).get("api/soa?format=csv").status()).isEqualTo(403);
         assertThat(as(Role.AUDITOR).get("api/soa?format=csv").status()).isEqualTo(200);
         assertThat(as(Role.VIEWER).get("api/soa", "application/xml").status()).isEqualTo(403);
+        assertThat(as(Role.VIEWER).get("api/reports/audit?from=2026-01-01&to=2026-12-31&format=csv", "text/csv").status()).isEqualTo(403);
+        assertThat(as(Role.AUDITOR).get("api/reports/audit?from=2026-01-01&to=2026-12-31&format=csv", "text/csv").status()).isEqualTo(200);
     }
 
     @Test
