@@ -111,6 +111,20 @@ class NonconformityLifecycleIT {
     }
 
     @Test
+    void deletingTheFileWithdrawsItsNonconformitiesWithoutResolvingThem() throws IOException {
+        drop(asset, "PermitRootLogin yes\nPasswordAuthentication no\n");
+        long id = await().atMost(DEADLINE).until(() -> rootLogin("open"), list -> list.size() == 1).get(0).getJsonNumber("id").longValue();
+
+        Files.delete(inbox.resolve(asset));
+
+        JsonObject withdrawn = await().atMost(DEADLINE).until(() -> rootLogin("withdrawn"), list -> list.size() == 1).get(0);
+        assertThat(withdrawn.getJsonNumber("id").longValue()).isEqualTo(id);
+        assertThat(withdrawn.getString("withdrawnReason")).isEqualTo("evidence-removed");
+        assertThat(withdrawn.isNull("resolvedAt")).isTrue();
+        assertThat(withdrawn.getJsonArray("allowedActions")).isEmpty();
+    }
+
+    @Test
     void aBrokenFileIsDeadLetteredAndTheRouteGoesOn() throws IOException {
         long errorsBefore = inboxRoute().getJsonNumber("errors").longValue();
         drop(asset + "-broken", "Port 22\nMatch\nPermitRootLogin yes\n");
