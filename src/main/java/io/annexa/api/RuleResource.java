@@ -45,7 +45,7 @@ public class RuleResource {
     /** A loaded rule: what it checks, against which controls, its version, and how often it fired. */
     public record View(String id, String title, String control, List<String> controls, String severity,
                        List<String> sources, Map<String, String> parameters, boolean enabled, String version,
-                       Instant deployedAt, long fired) {
+                       Instant deployedAt, long fired, String requirement, List<String> clauses) {
     }
 
     /** The result of checking a draft. */
@@ -180,6 +180,7 @@ public class RuleResource {
 
     private static View view(RuleDefinition rule, RuleLibrary library, Instant deployedAt, long fired) {
         return new View(rule.id(), rule.title(), rule.primaryControl(), rule.controls(), rule.severity().label(),
-                rule.sources(), rule.parameters(), library.isEnabled(rule.id()), library.version(rule.id()), deployedAt, fired);
+                rule.sources(), rule.parameters(), library.isEnabled(rule.id()), library.version(rule.id()), deployedAt, fired,
+                rule.requirement(), rule.clauses());
     }
 }
