@@ -118,11 +118,12 @@ class AccessControlTest {
         }
 
         @Test
-        void migrationsRunOnceAndAlsoOnARegisterMadeBeforeMigrationsExisted() throws Exception {
+        void migrationsRunOnceEachAndAnEmptyDatabaseGetsThemAll() throws Exception {
+            // a register made before migrations existed is carried over: see the register's migration tests
             assertThat(DatabaseMigrations.migrate(settings).migrationsExecuted).isZero();
             DatabaseSettings older = createDatabase("older");
+            assertThat(DatabaseMigrations.migrate(older).migrationsExecuted).isEqualTo(2);
             NonconformityRepository.open(older).close();
-            assertThat(DatabaseMigrations.migrate(older).migrationsExecuted).isEqualTo(1);
             try (AccessStore second = AccessStore.open(older.url(), older.user(), older.password())) {
                 assertThat(second.countUsers()).isZero();
             }
