@@ -185,6 +185,12 @@ public class Nonconformity {
         resolvedAt = null;
     }
 
+    /** Its insert was rolled back: it was never stored, and is inserted again as new, under a new id. */
+    void insertRolledBack() {
+        id = null;
+        version = 0;
+    }
+
     void claimed(Instant at) {
         claimedAt = utc(at);
     }
@@ -202,6 +208,9 @@ public class Nonconformity {
     void withdrawn(String reason) {
         status(NonconformityStatus.WITHDRAWN);
         withdrawnReason = reason;
+        // withdrawn means it was never a fix: a resolved one withdrawn (false positive, decommissioned asset) must not
+        // keep a resolution date that figures and audits would count as corrected; the audit trail keeps the history
+        resolvedAt = null;
     }
 
     void plan(String rootCause, String correction, String correctiveAction, Instant due, String owner) {

@@ -200,17 +200,21 @@ public final class NonconformityRegister {
         }));
 
         active.forEach((key, nc) -> {
-            if (findings.containsKey(key) || incidents.containsKey(key) || work.has(nc)) {
+            if (work.has(nc)) {
                 return;
             }
             Optional<RuleDefinition> rule = rules.apply(key.ruleId());
             NonconformityStatus status = nc.getStatus();
+            // a retired rule or a decommissioned asset withdraws even while the session still holds the finding: the
+            // last files read from a decommissioned server stay there, so waiting for the finding to go kept it forever
             if (rule.isEmpty()) {
                 if (status != NonconformityStatus.RESOLVED) {
                     work.add(withdraw(nc, "rule-retired", "the rule was disabled or removed"));
                 }
             } else if (decommissioned(key.asset())) {
                 work.add(withdraw(nc, "asset-decommissioned", "the asset is decommissioned in the inventory"));
+            } else if (findings.containsKey(key) || incidents.containsKey(key)) {
+                return;
             } else if (!nc.isIncident() && status != NonconformityStatus.RESOLVED) {
                 Set<String> sources = nc.getEvidenceSources().isEmpty() ? Set.copyOf(rule.get().sources()) : nc.getEvidenceSources();
                 boolean removed = sources.stream().anyMatch(s -> result.removed().contains(new EvidenceScope(s, key.asset())));
@@ -418,12 +422,15 @@ public final class NonconformityRegister {
     private void record(Unit unit, RuleDefinition rule, Instant at, List<String> evidence, boolean incident) {
         Set<String> known = unit.newEpisode || unit.nc.getId() == null ? Set.of() : episode.getOrDefault(unit.nc.getId(), Set.of());
         String source = incident ? String.join(",", rule.sources()) : String.join(",", unit.nc.getEvidenceSources());
+        int before = unit.occurrences.size();
         for (String text : evidence) {
             String hash = ContentHash.of(text);
             if (!known.contains(hash) && unit.hashes.add(hash)) {
                 unit.occurrences.add(new PendingOccurrence(at, rule.id(), source, incident, text));
             }
         }
+        // counted here, once, and not while writing: a refused batch writes each unit a second time
+        unit.nc.occurrencesAdded(unit.occurrences.size() - before);
         String summary = EvidenceSummary.of(evidence);
         if (!summary.equals(unit.nc.getEvidenceSummary()) && (!incident || !unit.occurrences.isEmpty())) {
             unit.nc.summary(summary);
@@ -497,6 +504,8 @@ public final class NonconformityRegister {
     /** One nonconformity's change: the row, its new occurrences and its audit entries, stored together. */
     private static final class Unit {
         final Nonconformity nc;
+        /** Not stored yet: inserted, not merged. */
+        final boolean fresh;
         final List<PendingOccurrence> occurrences = new ArrayList<>();
         final Set<String> hashes = new HashSet<>();
         final List<AuditRecord> audit = new ArrayList<>();
@@ -506,6 +515,7 @@ public final class NonconformityRegister {
 
         Unit(Nonconformity nc) {
             this.nc = nc;
+            this.fresh = nc.getId() == null;
         }
 
         void audit(String actor, String action, NonconformityStatus from, NonconformityStatus to, String comment, String bodyHash) {
@@ -551,6 +561,9 @@ public final class NonconformityRegister {
             if (!oneByOneOnRefusal || !refusedData(e)) {
                 throw e;
             }
+            // the rolled-back insert left its id and version on each new nonconformity: merged with them, it was
+            // taken for a stored row changed since it was read, and the row-by-row retry failed for every new one
+            work.units.stream().filter(unit -> unit.fresh).forEach(unit -> unit.nc.insertRolledBack());
             for (Unit unit : work.units) {
                 saveAlone(unit, changes);
             }
@@ -604,13 +617,12 @@ public final class NonconformityRegister {
 
     private static Nonconformity write(EntityManager em, Unit unit, Instant now) {
         Nonconformity nc;
-        if (unit.nc.getId() == null) {
+        if (unit.fresh) {
             em.persist(unit.nc);
             nc = unit.nc;
         } else {
             nc = em.merge(unit.nc);
         }
-        nc.occurrencesAdded(unit.occurrences.size());
         for (PendingOccurrence o : unit.occurrences) {
             Occurrence.of(nc.getId(), o.at(), o.ruleId(), o.source(), o.incident(), o.evidence()).forEach(em::persist);
         }

@@ -5,11 +5,13 @@ import io.annexa.register.NonconformityQuery.Sort;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -287,9 +289,17 @@ public final class NonconformityRepository implements AutoCloseable {
         }
         inTransaction(em -> {
             for (int i = 0; i < ids.size(); i += 500) {
-                em.createQuery("update Nonconformity n set n.lastSeen = :at where n.id in :ids and n.lastSeen < :at")
-                        .setParameter("at", Nonconformity.utc(at)).setParameter("ids", ids.subList(i, Math.min(ids.size(), i + 500)))
-                        .executeUpdate();
+                List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+                // SQL, not JPQL: the persistence provider increments the version on a JPQL bulk update, and the register
+                // holds these nonconformities with the version they had, so their next change (an action, a resolution)
+                // failed as changed by someone else
+                Query update = em.createNativeQuery("update nonconformity set last_seen = ? where last_seen < ?"
+                        + " and id in (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
+                update.setParameter(1, Nonconformity.utc(at)).setParameter(2, Nonconformity.utc(at));
+                for (int j = 0; j < chunk.size(); j++) {
+                    update.setParameter(j + 3, chunk.get(j));
+                }
+                update.executeUpdate();
             }
             return null;
         });

@@ -65,14 +65,33 @@ public class Occurrence {
     static java.util.List<Occurrence> of(long nonconformityId, Instant at, String ruleId, String source, boolean incident,
                                          String evidence) {
         String hash = ContentHash.of(evidence);
-        int size = V2__RegisterSchema.H2_TEXT;
-        int parts = Math.max(1, (evidence.length() + size - 1) / size);
-        java.util.List<Occurrence> rows = new java.util.ArrayList<>(parts);
-        for (int i = 0; i < parts; i++) {
-            rows.add(new Occurrence(nonconformityId, at, ruleId, source, incident, i + 1, parts, hash,
-                    evidence.substring(i * size, Math.min(evidence.length(), (i + 1) * size))));
+        java.util.List<Integer> ends = partEnds(evidence, V2__RegisterSchema.H2_TEXT);
+        java.util.List<Occurrence> rows = new java.util.ArrayList<>(ends.size());
+        int start = 0;
+        for (int i = 0; i < ends.size(); i++) {
+            rows.add(new Occurrence(nonconformityId, at, ruleId, source, incident, i + 1, ends.size(), hash,
+                    evidence.substring(start, ends.get(i))));
+            start = ends.get(i);
         }
         return rows;
+    }
+
+    /**
+     * Where each part ends: at most {@code size} characters, never between the two halves of a surrogate pair. A half
+     * on its own is not text: PostgreSQL's driver stores it as '?', and the evidence would no longer reassemble.
+     */
+    static java.util.List<Integer> partEnds(String evidence, int size) {
+        java.util.List<Integer> ends = new java.util.ArrayList<>();
+        int start = 0;
+        do {
+            int end = Math.min(evidence.length(), start + size);
+            if (end < evidence.length() && end - start > 1 && Character.isHighSurrogate(evidence.charAt(end - 1))) {
+                end--;
+            }
+            ends.add(end);
+            start = end;
+        } while (start < evidence.length());
+        return ends;
     }
 
     public Long getId() {

@@ -45,6 +45,10 @@ public final class V2__RegisterSchema extends BaseJavaMigration {
         try (Statement sql = connection.createStatement()) {
             if (legacy) {
                 sql.execute("alter table nonconformity rename to nonconformity_v0");
+                // the indexes the persistence provider made keep their names through the rename, and index names are
+                // unique per schema on both databases: the new table's index of the same name failed every migration
+                sql.execute("drop index if exists nonconformity_status");
+                sql.execute("drop index if exists nonconformity_rule_asset");
             }
             sql.execute("""
                     create table nonconformity (
@@ -151,10 +155,13 @@ public final class V2__RegisterSchema extends BaseJavaMigration {
                     )""");
 
             sql.execute("create table register_ids (name varchar(50) not null primary key, next_id bigint not null)");
-            long lastId = legacy ? carryOver(connection) : 0;
-            sql.execute("insert into register_ids (name, next_id) values ('nonconformity', " + lastId + ")");
+            sql.execute("insert into register_ids (name, next_id) values ('nonconformity', 0)");
+            // inserted before the carry-over, which moves both counters past what it copied: it once updated the
+            // occurrence counter before its row existed, and the first new occurrences took the carried-over ids
             sql.execute("insert into register_ids (name, next_id) values ('occurrence', 0)");
             if (legacy) {
+                long lastId = carryOver(connection);
+                sql.execute("update register_ids set next_id = " + lastId + " where name = 'nonconformity'");
                 sql.execute("drop table nonconformity_v0");
                 if (tableExists(connection, "id_sequence")) {
                     sql.execute("drop table id_sequence");
