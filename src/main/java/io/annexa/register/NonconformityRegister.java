@@ -207,12 +207,12 @@ public final class NonconformityRegister {
             NonconformityStatus status = nc.getStatus();
             // a retired rule or a decommissioned asset withdraws even while the session still holds the finding: the
             // last files read from a decommissioned server stay there, so waiting for the finding to go kept it forever
-            if (rule.isEmpty()) {
+            // a resolved one was fixed on evidence: it stays resolved and closes after its period, as it would have
+            if (rule.isEmpty() || decommissioned(key.asset())) {
                 if (status != NonconformityStatus.RESOLVED) {
-                    work.add(withdraw(nc, "rule-retired", "the rule was disabled or removed"));
+                    work.add(rule.isEmpty() ? withdraw(nc, "rule-retired", "the rule was disabled or removed")
+                            : withdraw(nc, "asset-decommissioned", "the asset is decommissioned in the inventory"));
                 }
-            } else if (decommissioned(key.asset())) {
-                work.add(withdraw(nc, "asset-decommissioned", "the asset is decommissioned in the inventory"));
             } else if (findings.containsKey(key) || incidents.containsKey(key)) {
                 return;
             } else if (!nc.isIncident() && status != NonconformityStatus.RESOLVED) {
