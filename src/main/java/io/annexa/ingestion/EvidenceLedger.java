@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -55,6 +56,7 @@ public final class EvidenceLedger implements AutoCloseable {
     private final int maxEntries;
     private final Map<String, RouteLedger> routes = new ConcurrentHashMap<>();
     private final Set<String> reportedFull = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Function<String, Optional<Path>> folders = routeId -> Optional.empty();
 
     public EvidenceLedger(Path folder, EvidenceSink sink, SourceMonitor monitor, int maxEntries) {
         if (maxEntries < 1) {
@@ -87,8 +89,35 @@ public final class EvidenceLedger implements AutoCloseable {
         handOver(exchange.getFromRouteId(), file, evidence, readAgain(exchange, file));
     }
 
+    /**
+     * Where each route reads its files. A file under its route's folder is recorded by its name relative to it: the
+     * bundled samples are unpacked to a new folder at every start, and an absolute name would look deleted each time.
+     */
+    public void useFolders(java.util.function.Function<String, Optional<Path>> routeFolders) {
+        this.folders = routeFolders;
+    }
+
+    private String recorded(String routeId, Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return folders.apply(routeId).map(folder -> folder.toAbsolutePath().normalize())
+                .filter(absolute::startsWith)
+                .map(folder -> folder.relativize(absolute).toString())
+                .orElse(absolute.toString());
+    }
+
+    /** The file a recorded name stands for now; null when it is relative to a folder not known. */
+    private java.util.function.Function<String, Path> where(String routeId) {
+        return name -> {
+            Path path = Path.of(name);
+            if (path.isAbsolute()) {
+                return path;
+            }
+            return folders.apply(routeId).map(folder -> folder.resolve(path)).orElse(null);
+        };
+    }
+
     void handOver(String routeId, Path file, Map<EvidenceKey, List<Object>> evidence, Runnable readAgain) {
-        String path = file.toAbsolutePath().normalize().toString();
+        String path = recorded(routeId, file);
         RouteLedger ledger = route(routeId);
         synchronized (ledger) {
             evidence.forEach(sink::replace);
@@ -113,7 +142,7 @@ public final class EvidenceLedger implements AutoCloseable {
         for (String routeId : routeIds) {
             RouteLedger ledger = route(routeId);
             synchronized (ledger) {
-                List<String> gone = ledger.gone();
+                List<String> gone = ledger.gone(where(routeId));
                 Set<EvidenceKey> keys = new LinkedHashSet<>();
                 for (String file : gone) {
                     // forgotten, so the same file put back unchanged (moved out and back) is read again
@@ -140,7 +169,7 @@ public final class EvidenceLedger implements AutoCloseable {
     /** Withdraws each key that no recorded file still there produces. */
     private void withdraw(String routeId, RouteLedger ledger, Set<EvidenceKey> keys) {
         Set<EvidenceKey> withdrawn = new LinkedHashSet<>();
-        Map<EvidenceKey, List<String>> holdersByKey = ledger.holders(keys);
+        Map<EvidenceKey, List<String>> holdersByKey = ledger.holders(keys, where(routeId));
         for (EvidenceKey key : keys) {
             List<String> holders = holdersByKey.getOrDefault(key, List.of());
             if (holders.isEmpty()) {

@@ -25,7 +25,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One route's evidence ledger on disk: a line per (file, evidence key), tab-separated: the file's absolute path,
+ * One route's evidence ledger on disk: a line per (file, evidence key), tab-separated: the file's path (relative to
+ * the route's folder when it lies in it, else absolute),
  * the key's source, asset and origin. Tab, line breaks and backslash inside a field are written {@code \t},
  * {@code \n}, {@code \r}, {@code \\}: file names may hold any of them. Four fixed columns with three escapes did
  * not seem worth a CSV library.
@@ -118,8 +119,11 @@ final class LedgerFile {
         }
         String file = unescape(fields[0], "file");
         try {
-            if (!Path.of(file).isAbsolute()) {
-                throw new IllegalArgumentException("file '" + AssetNames.shown(file) + "' is not an absolute path");
+            Path path = Path.of(file);
+            // relative names are relative to the route's folder, and stay inside it
+            if (file.isEmpty() || !path.isAbsolute() && (path.normalize().startsWith("..") || !path.normalize().equals(path))) {
+                throw new IllegalArgumentException("file '" + AssetNames.shown(file)
+                        + "' is neither an absolute path nor a name inside the route's folder");
             }
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("file '" + AssetNames.shown(file) + "' is not a path: " + e.getReason());

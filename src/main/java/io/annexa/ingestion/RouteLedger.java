@@ -79,23 +79,32 @@ final class RouteLedger {
         return keys;
     }
 
-    /** Recorded files that no longer exist; a file whose existence cannot be told (no permission) is not one. */
-    List<String> gone() {
-        return files.keySet().stream().filter(file -> Files.notExists(Path.of(file))).toList();
+    /**
+     * Recorded files that no longer exist; a file whose existence cannot be told (no permission, or a name relative
+     * to a route folder not known yet) is not one.
+     *
+     * @param where the file a recorded name stands for now, or null when that cannot be told
+     */
+    List<String> gone(java.util.function.Function<String, Path> where) {
+        return files.keySet().stream().filter(file -> {
+            Path path = where.apply(file);
+            return path != null && Files.notExists(path);
+        }).toList();
     }
 
     /**
      * For each of {@code keys}, the recorded files still there whose last read produced it; keys no such file
      * produced are absent. One pass over the ledger, however many keys: a whole inbox may go at once.
      */
-    Map<EvidenceKey, List<String>> holders(Set<EvidenceKey> keys) {
+    Map<EvidenceKey, List<String>> holders(Set<EvidenceKey> keys, java.util.function.Function<String, Path> where) {
         Map<EvidenceKey, List<String>> holders = new HashMap<>();
         if (keys.isEmpty()) {
             return holders;
         }
         files.forEach((file, produced) -> {
             List<EvidenceKey> wanted = produced.stream().filter(keys::contains).toList();
-            if (!wanted.isEmpty() && !Files.notExists(Path.of(file))) {
+            Path path = where.apply(file);
+            if (!wanted.isEmpty() && (path == null || !Files.notExists(path))) {
                 wanted.forEach(key -> holders.computeIfAbsent(key, k -> new ArrayList<>()).add(file));
             }
         });

@@ -74,6 +74,7 @@ public final class SourceRuntime implements AutoCloseable {
         this.context = context;
         this.silence = new SilenceWatch(context.monitor(), context.sink(), Clock.systemUTC());
         this.ledger = EvidenceLedger.of(context);
+        ledger.useFolders(this::folderOf);
         SourceBindings.bindAll(camel.getRegistry(), context, ledger);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeFiles(integrations));
     }
@@ -106,6 +107,16 @@ public final class SourceRuntime implements AutoCloseable {
         });
         checks.scheduleWithFixedDelay(this::checkSilence, every, every, TimeUnit.MILLISECONDS);
         checks.scheduleWithFixedDelay(this::checkEvidence, 0, poll, TimeUnit.MILLISECONDS);
+    }
+
+    /** The folder a file route reads, as its endpoint resolved it. */
+    private java.util.Optional<Path> folderOf(String routeId) {
+        Route route = camel.getRoute(routeId);
+        if (route != null && route.getEndpoint() instanceof org.apache.camel.component.file.GenericFileEndpoint<?> files
+                && files.getConfiguration().getDirectory() != null) {
+            return java.util.Optional.of(Path.of(files.getConfiguration().getDirectory()));
+        }
+        return java.util.Optional.empty();
     }
 
     /** Withdraws the evidence of files that are gone ({@link EvidenceLedger}); also run by tests directly. */

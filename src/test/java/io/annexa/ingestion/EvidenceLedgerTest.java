@@ -90,7 +90,7 @@ class EvidenceLedgerTest {
                 gone + "\tsshd_config\tweb2",
                 gone + "\tsshd_config\tweb3\tsshd-config-inbox\\x",
                 gone + "\tsshd_config\tw\u0435b4\tsshd-config-inbox",
-                "relative/path\tsshd_config\tweb5\tsshd-config-inbox",
+                "../outside\tsshd_config\tweb5\tsshd-config-inbox",
                 "/" + "x".repeat(LedgerFile.MAX_LINE) + "\tsshd_config\tweb6\tsshd-config-inbox",
                 ""), StandardCharsets.UTF_8);
 
@@ -101,7 +101,7 @@ class EvidenceLedgerTest {
                 store() + ":4: origin has an unknown escape at character 18 (only \\t \\n \\r \\\\), skipped",
                 store() + ":5: asset name 'w\u0435b4' is not a valid asset name: it has '\u0435' (U+0435) at position 2;"
                         + " only letters a-z, digits, '.', '-' and '_' are allowed, skipped",
-                store() + ":6: file 'relative/path' is not an absolute path, skipped",
+                store() + ":6: file '../outside' is neither an absolute path nor a name inside the route's folder, skipped",
                 store() + ":7: line longer than 16384 characters, skipped");
 
         ledger(100).sweep(List.of(ROUTE));
@@ -128,6 +128,43 @@ class EvidenceLedgerTest {
 
         assertThatThrownBy(() -> EvidenceLedger.of(context)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("annexa.sources.evidence-ledger.max-entries: 'lots' is not a whole number");
+    }
+
+    /** The bundled samples are unpacked to a new folder at every start: the same files, under another absolute name. */
+    @Test
+    void filesOfARouteWhoseFolderMovedBetweenRunsAreNotTakenForDeletedButADeletedOneStillIs() throws IOException {
+        Path firstRun = Files.createDirectories(temp.resolve("run-1/samples"));
+        Path web = Files.writeString(firstRun.resolve("web-01"), "PermitRootLogin yes\n");
+        Path bastion = Files.writeString(firstRun.resolve("bastion-01"), "PermitRootLogin no\n");
+        EvidenceLedger before = ledger(100);
+        before.useFolders(route -> Optional.of(firstRun));
+        before.handOver(ROUTE, web, Map.of(key("web-01"), List.of()), () -> { });
+        before.handOver(ROUTE, bastion, Map.of(key("bastion-01"), List.of()), () -> { });
+        before.close();
+
+        Path secondRun = Files.createDirectories(temp.resolve("run-2/samples"));
+        Files.writeString(secondRun.resolve("web-01"), "PermitRootLogin yes\n");
+        EvidenceLedger after = ledger(100);
+        after.useFolders(route -> Optional.of(secondRun));
+        after.sweep(List.of(ROUTE));
+
+        assertThat(sink.withdrawals()).as("web-01 is there in the new folder; bastion-01 is not").containsExactly(key("bastion-01"));
+        assertThat(Files.readAllLines(store())).filteredOn(line -> !line.startsWith("#"))
+                .containsExactly(LedgerFile.line("web-01", key("web-01")));
+    }
+
+    @Test
+    void aRecordedNameRelativeToAFolderNotKnownYetIsNeverTakenForDeleted() throws IOException {
+        Path folder = Files.createDirectories(temp.resolve("samples"));
+        EvidenceLedger before = ledger(100);
+        before.useFolders(route -> Optional.of(folder));
+        before.handOver(ROUTE, Files.writeString(folder.resolve("web-01"), "x\n"), Map.of(key("web-01"), List.of()), () -> { });
+        before.close();
+
+        EvidenceLedger after = ledger(100);
+        after.sweep(List.of(ROUTE));
+
+        assertThat(sink.withdrawals()).isEmpty();
     }
 
     private EvidenceLedger ledger(int max) {
