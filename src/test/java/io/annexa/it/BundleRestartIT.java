@@ -51,6 +51,7 @@ class BundleRestartIT {
         JsonObject before = await().atMost(DEADLINE)
                 .until(() -> rootLogin(api), list -> list.size() == 1).get(0);
         assertThat(before.getString("status")).isEqualTo("open");
+        JsonObject sampleBefore = await().atMost(DEADLINE).until(() -> sampleRootLogin(api), list -> list.size() == 1).get(0);
         stop(annexa);
 
         int secondPort = freePort();
@@ -67,6 +68,22 @@ class BundleRestartIT {
         assertThat(after.get(0).getInt("id")).isEqualTo(before.getInt("id"));
         assertThat(after.get(0).getString("status")).isEqualTo("open");
         assertThat(after.get(0).getString("firstSeen")).isEqualTo(before.getString("firstSeen"));
+
+        // the bundled samples are unpacked to a new folder at each start: still the same files, not deleted ones
+        await().atMost(DEADLINE).until(() -> again.list("api/sources").stream()
+                .filter(o -> o.getString("routeId").equals("sshd-config-samples"))
+                .allMatch(o -> o.getJsonNumber("itemsRead").longValue() >= 2));
+        List<JsonObject> sampleAfter = sampleRootLogin(again);
+        assertThat(sampleAfter).singleElement().satisfies(nc -> {
+            assertThat(nc.getInt("id")).isEqualTo(sampleBefore.getInt("id"));
+            assertThat(nc.getString("status")).isEqualTo("open");
+        });
+        assertThat(again.get("api/audit/verify").json().asJsonObject().getBoolean("valid")).isTrue();
+    }
+
+    private static List<JsonObject> sampleRootLogin(AnnexaClient api) {
+        return api.list("api/nonconformities?asset=web-01.sample").stream()
+                .filter(o -> o.getString("ruleId").equals("sshd_root_login_disabled")).toList();
     }
 
     private static long inboxItemsRead(AnnexaClient api) {
