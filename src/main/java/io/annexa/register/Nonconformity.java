@@ -155,6 +155,11 @@ public class Nonconformity {
 
     // --- changes, made by the register only ---
 
+    void forgetFailedInsert() {
+        id = null;
+        version = 0;
+    }
+
     void status(NonconformityStatus next) {
         this.status = next.label();
     }

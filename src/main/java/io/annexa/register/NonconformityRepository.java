@@ -264,9 +264,16 @@ public final class NonconformityRepository implements AutoCloseable {
         }
         inTransaction(em -> {
             for (int i = 0; i < ids.size(); i += 500) {
-                em.createQuery("update Nonconformity n set n.lastSeen = :at where n.id in :ids and n.lastSeen < :at")
-                        .setParameter("at", Nonconformity.utc(at)).setParameter("ids", ids.subList(i, Math.min(ids.size(), i + 500)))
-                        .executeUpdate();
+                List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+                // SQL, not JPQL: the persistence provider's bulk update also raises the version column, which left the
+                // register's copies stale, so their next change failed its merge and a person's next action was refused
+                jakarta.persistence.Query update = em.createNativeQuery("update nonconformity set last_seen = ? where last_seen < ?"
+                        + " and id in (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")");
+                update.setParameter(1, Nonconformity.utc(at)).setParameter(2, Nonconformity.utc(at));
+                for (int j = 0; j < chunk.size(); j++) {
+                    update.setParameter(j + 3, chunk.get(j));
+                }
+                update.executeUpdate();
             }
             return null;
         });
