@@ -28,6 +28,14 @@ final class Measure {
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
+    /** Nearest-rank percentile: the smallest value that at least {@code percent} % of the values do not exceed. */
+    static double percentile(List<Double> values, double percent) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(percent / 100 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
     static double millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e6;
     }
