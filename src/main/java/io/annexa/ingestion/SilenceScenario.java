@@ -58,6 +58,12 @@ public final class SilenceScenario {
         for (Map.Entry<String, ScenarioYaml> entry : routes.entrySet()) {
             String routeId = entry.getKey();
             ScenarioYaml route = entry.getValue();
+            try {
+                // the watch files a route's silence under its id as the asset
+                io.annexa.evidence.AssetNames.validate("route id", routeId);
+            } catch (IllegalArgumentException e) {
+                throw yaml.problem("routes", e.getMessage());
+            }
             expectations.put(routeId, new SilenceWatch.Expectation(route.requiredText("kind").strip(), interval(route)));
             if (route.has("last_success")) {
                 Instant last = route.requiredInstant("last_success");
