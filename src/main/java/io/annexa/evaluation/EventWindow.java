@@ -3,10 +3,10 @@ package io.annexa.evaluation;
 import io.annexa.evidence.AssetNames;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.kie.api.definition.type.Modifies;
 import org.kie.api.definition.type.PropertyReactive;
 
@@ -24,6 +24,11 @@ import org.kie.api.definition.type.PropertyReactive;
  * when the session's {@link Tick} moves, which re-evaluates the pattern. {@link #markReported} is the one change
  * rules announce with {@code modify}, once per burst.
  *
+ * <p>Events may arrive out of time order (several syslog senders, a follower catching up): the window is always
+ * the events whose times fall within {@code windowMillis} before the newest one, whatever order they came in. An
+ * event already older than that when it arrives is not counted ({@link #getLate}). Only events within the window
+ * are kept, indexed by time, so adding one costs O(log n) and the oldest leave first.
+ *
  * <p>The usual three rules: open a window for a new key; add each event to it and report when the count
  * crosses the threshold (and {@link #markReported}); forget windows that have gone quiet ({@link #quietAt}).
  * See {@code rules/README.md}, "Counting events over time".
@@ -36,10 +41,11 @@ public final class EventWindow {
     private final String key;
     private final long windowMillis;
     private final long since;
-    private final ArrayDeque<Long> times = new ArrayDeque<>();
-    /** How many events each entry of {@link #times} stands for ({@code message repeated N times}). */
-    private final ArrayDeque<Integer> weights = new ArrayDeque<>();
-    private final ArrayDeque<String> values = new ArrayDeque<>();
+    /**
+     * The counted events by time, oldest first, so the oldest leave first whatever order they arrived in
+     * (several syslog senders, a follower catching up). One entry per distinct time within the window.
+     */
+    private final TreeMap<Long, Moment> moments = new TreeMap<>();
     private final Map<String, Integer> valueCounts = new HashMap<>();
     private long total;
     private int count;
@@ -47,6 +53,7 @@ public final class EventWindow {
     private long firstAt;
     private long lastAt;
     private boolean reported;
+    private long late;
 
     /**
      * @param openedAt the time of the event that opens the window; events from before the window that ends
@@ -90,31 +97,43 @@ public final class EventWindow {
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be at least 1, is " + weight);
         }
+        boolean first = moments.isEmpty();
+        if (!first && at <= lastAt - windowMillis) {
+            // it would leave the window the moment it entered: counting it would resurrect a burst already over
+            late++;
+            return;
+        }
         if (count == 0 || at - lastAt >= windowMillis) {
             // the window had emptied: what comes now is a new burst, worth a new report
             reported = false;
         }
-        times.addLast(at);
-        weights.addLast(weight);
+        Moment moment = moments.computeIfAbsent(at, t -> new Moment());
+        moment.weight += weight;
         total += weight;
-        values.addLast(value == null ? "" : value);
-        if (value != null && valueCounts.merge(value, 1, Integer::sum) == 1) {
-            distinct++;
+        if (value != null) {
+            moment.values().merge(value, 1, Integer::sum);
+            if (valueCounts.merge(value, 1, Integer::sum) == 1) {
+                distinct++;
+            }
         }
-        lastAt = Math.max(lastAt, at);
+        lastAt = first ? at : Math.max(lastAt, at);
         evictBefore(lastAt - windowMillis);
         count = (int) Math.min(Integer.MAX_VALUE, total);
-        firstAt = times.peekFirst();
+        firstAt = moments.firstKey();
     }
 
     private void evictBefore(long limit) {
-        while (!times.isEmpty() && times.peekFirst() <= limit) {
-            times.removeFirst();
-            total -= weights.removeFirst();
-            String value = values.removeFirst();
-            if (!value.isEmpty() && valueCounts.merge(value, -1, Integer::sum) == 0) {
-                valueCounts.remove(value);
-                distinct--;
+        for (var oldest = moments.firstEntry(); oldest != null && oldest.getKey() <= limit; oldest = moments.firstEntry()) {
+            moments.pollFirstEntry();
+            Moment moment = oldest.getValue();
+            total -= moment.weight;
+            if (moment.values != null) {
+                moment.values.forEach((value, n) -> {
+                    if (valueCounts.merge(value, -n, Integer::sum) == 0) {
+                        valueCounts.remove(value);
+                        distinct--;
+                    }
+                });
             }
         }
     }
@@ -128,16 +147,8 @@ public final class EventWindow {
     /** How many counted events fall within the window that ends at {@code at}. */
     public int countAt(long at) {
         long n = 0;
-        var weight = weights.descendingIterator();
-        for (var it = times.descendingIterator(); it.hasNext(); ) {
-            long t = it.next();
-            int w = weight.next();
-            if (t <= at - windowMillis) {
-                break;
-            }
-            if (t <= at) {
-                n += w;
-            }
+        for (Moment moment : moments.subMap(at - windowMillis, false, at, true).values()) {
+            n += moment.weight;
         }
         return (int) Math.min(Integer.MAX_VALUE, n);
     }
@@ -183,6 +194,16 @@ public final class EventWindow {
         return reported;
     }
 
+    /** Events that arrived older than the window ending at the newest one, and so were not counted. */
+    public long getLate() {
+        return late;
+    }
+
+    /** How many distinct event times the window holds: never more than the events within it. */
+    int retainedTimes() {
+        return moments.size();
+    }
+
     /** The distinct values within the window, sorted: for the evidence. */
     public java.util.List<String> distinctValues() {
         return valueCounts.keySet().stream().sorted().toList();
@@ -213,6 +234,20 @@ public final class EventWindow {
     /** The window's length as people write it: {@code 10m}, {@code 1h30m}, {@code 45s}. */
     public String windowText() {
         return Duration.ofMillis(windowMillis).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The events counted at one time: their total weight and how many of them carried each value. */
+    private static final class Moment {
+        private long weight;
+        /** Created by the first value: windows that count plain events carry none. */
+        private Map<String, Integer> values;
+
+        private Map<String, Integer> values() {
+            if (values == null) {
+                values = new HashMap<>(4);
+            }
+            return values;
+        }
     }
 
     @Override
