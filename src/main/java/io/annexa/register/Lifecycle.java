@@ -51,8 +51,4 @@ public final class Lifecycle {
                 .filter(action -> next(from, action, incident).isPresent())
                 .toList();
     }
-
-    static boolean terminal(NonconformityStatus status) {
-        return status == CLOSED || status == WITHDRAWN;
-    }
 }

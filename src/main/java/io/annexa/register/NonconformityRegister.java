@@ -153,6 +153,10 @@ public final class NonconformityRegister {
         Map<FindingKey, List<String>> findings = evidenceByKey(result.findings());
         Map<FindingKey, List<String>> incidents = evidenceByKey(result.incidents());
         List<Long> seen = new ArrayList<>();
+        Set<FindingKey> opening = new HashSet<>(findings.keySet());
+        opening.addAll(incidents.keySet());
+        opening.removeAll(active.keySet());
+        Map<FindingKey, Nonconformity> ended = opening.isEmpty() ? Map.of() : repository.latestEnded(opening);
 
         findings.forEach((key, evidence) -> rules.apply(key.ruleId()).ifPresent(rule -> {
             if (decommissioned(key.asset())) {
@@ -161,7 +165,7 @@ public final class NonconformityRegister {
             Set<String> restsOn = restsOn(rule, observedByAsset.getOrDefault(key.asset(), Set.of()));
             Nonconformity nc = active.get(key);
             if (nc == null) {
-                work.add(open(rule, key.asset(), false, at, evidence, restsOn));
+                work.add(open(rule, key.asset(), false, at, evidence, restsOn, Optional.ofNullable(ended.get(key))));
                 return;
             }
             Unit unit = new Unit(nc);
@@ -193,7 +197,7 @@ public final class NonconformityRegister {
             }
             Nonconformity nc = active.get(key);
             if (nc == null) {
-                work.add(open(rule, key.asset(), true, at, evidence, Set.copyOf(rule.sources())));
+                work.add(open(rule, key.asset(), true, at, evidence, Set.copyOf(rule.sources()), Optional.ofNullable(ended.get(key))));
                 return;
             }
             Unit unit = new Unit(nc);
@@ -396,7 +400,9 @@ public final class NonconformityRegister {
 
     // ------------------------------------------------------------------ steps
 
-    private Unit open(RuleDefinition rule, String asset, boolean incident, Instant at, List<String> evidence, Set<String> restsOn) {
+    /** @param previous the last closed or withdrawn nonconformity of the same (rule, asset) */
+    private Unit open(RuleDefinition rule, String asset, boolean incident, Instant at, List<String> evidence, Set<String> restsOn,
+                      Optional<Nonconformity> previous) {
         Optional<AssetRecord> record = inventory.find(asset);
         Criticality criticality = record.map(AssetRecord::criticality).orElse(policy.defaultCriticality());
         Grade grade = policy.grade(rule.severity(), criticality);
@@ -408,7 +414,6 @@ public final class NonconformityRegister {
         Unit unit = new Unit(nc);
         unit.kind = ChangeKind.OPENED;
         String comment = null;
-        Optional<Nonconformity> previous = repository.latestEnded(rule.id(), asset);
         if (previous.isPresent()) {
             nc.previous(previous.get().getId());
             Instant closed = previous.get().getClosedAt();

@@ -1,5 +1,6 @@
 package io.annexa.register;
 
+import io.annexa.evaluation.Finding.FindingKey;
 import io.annexa.register.NonconformityQuery.Page;
 import io.annexa.register.NonconformityQuery.Sort;
 import jakarta.persistence.EntityManager;
@@ -9,7 +10,6 @@ import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.eclipse.persistence.config.PersistenceUnitProperties;
 import org.eclipse.persistence.jpa.PersistenceProvider;
 
@@ -65,12 +66,27 @@ public final class NonconformityRepository implements AutoCloseable {
         return read(em -> Optional.ofNullable(em.find(Nonconformity.class, id)));
     }
 
-    /** The last closed or withdrawn nonconformity of a (rule, asset): what a recurrence links to. */
-    Optional<Nonconformity> latestEnded(String ruleId, String asset) {
-        return read(em -> em.createQuery("select n from Nonconformity n where n.ruleId = :rule and n.asset = :asset"
-                        + " and n.status in " + TERMINAL + " order by n.id desc", Nonconformity.class)
-                .setParameter("rule", ruleId).setParameter("asset", asset).setMaxResults(1)
-                .getResultStream().findFirst());
+    /**
+     * The last closed or withdrawn nonconformity of each (rule, asset): what a recurrence links to. One query per 500
+     * assets, not one per nonconformity opened: a first cycle on a fleet opens thousands.
+     */
+    Map<FindingKey, Nonconformity> latestEnded(java.util.Collection<FindingKey> keys) {
+        Map<FindingKey, Nonconformity> latest = new HashMap<>();
+        List<String> assets = keys.stream().map(FindingKey::asset).distinct().toList();
+        Set<String> rules = keys.stream().map(FindingKey::ruleId).collect(Collectors.toSet());
+        for (int i = 0; i < assets.size(); i += 500) {
+            List<String> chunk = assets.subList(i, Math.min(assets.size(), i + 500));
+            read(em -> em.createQuery("select n from Nonconformity n where n.asset in :assets and n.ruleId in :rules"
+                            + " and n.status in " + TERMINAL + " order by n.id", Nonconformity.class)
+                    .setParameter("assets", chunk).setParameter("rules", rules).getResultList())
+                    .forEach(nc -> {
+                        FindingKey key = new FindingKey(nc.getRuleId(), nc.getAsset());
+                        if (keys.contains(key)) {
+                            latest.put(key, nc);   // ordered by id: the last one put is the latest
+                        }
+                    });
+        }
+        return latest;
     }
 
     /** For each active nonconformity, the content hashes of the evidence already recorded in its current episode. */
@@ -206,10 +222,7 @@ public final class NonconformityRepository implements AutoCloseable {
 
     /** Every nonconformity that was active at some time in [from, to): what an audit of the period reads. */
     public List<Nonconformity> activeDuring(Instant from, Instant to, int max) {
-        return read(em -> em.createQuery("select n from Nonconformity n where n.firstSeen < :to and (n.status not in " + TERMINAL
-                        + " or coalesce(n.closedAt, n.lastSeen) >= :from) order by n.id", Nonconformity.class)
-                .setParameter("from", Nonconformity.utc(from)).setParameter("to", Nonconformity.utc(to))
-                .setMaxResults(max).getResultList());
+        return activeDuring(from, to, 0, max);
     }
 
     /** How many nonconformities {@link #activeDuring} finds for [from, to): a report checks its size before it starts. */
@@ -334,9 +347,5 @@ public final class NonconformityRepository implements AutoCloseable {
     @Override
     public void close() {
         factory.close();
-    }
-
-    static OffsetDateTime at(Instant instant) {
-        return Nonconformity.utc(instant);
     }
 }
