@@ -47,7 +47,7 @@ public class RuleResource {
      * A loaded rule: what it checks, against which controls, its version, and how often it fired.
      *
      * @param quarantined true when the rule failed at run time and is switched off until another version is deployed
-     * @param quarantine  why and since when; absent unless quarantined
+     * @param quarantine  why and since when; null unless quarantined
      */
     public record View(String id, String title, String control, List<String> controls, String severity,
                        List<String> sources, Map<String, String> parameters, boolean enabled, String version,
@@ -59,7 +59,7 @@ public class RuleResource {
      * A rule switched off because it failed at run time; its nonconformities keep their last findings meanwhile.
      *
      * @param version the version that failed: deploying any other ends the quarantine
-     * @param drlRule the DRL rule whose consequence threw; absent when the rule looped
+     * @param drlRule the DRL rule whose consequence threw; null when the rule looped
      */
     public record Quarantined(String rule, String version, String drlRule, String reason, Instant since) {
 

@@ -259,10 +259,13 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private void quarantine(RuleLibrary rules, EvaluationSession.RuleFailure failure) {
         String ruleId = rules.rules().stream().filter(r -> r.drlPackage().equals(failure.drlPackage()))
                 .map(RuleDefinition::id).findFirst().orElse(failure.drlPackage());
-        if (quarantine(ruleId).isPresent()) {
+        String version = rules.version(ruleId);
+        // during a swap the new version may fail while the old one's quarantine is still in force: both are kept
+        // until the swap lifts the old one
+        if (quarantines.stream().anyMatch(q -> q.ruleId().equals(ruleId) && q.version().equals(version))) {
             return;
         }
-        Quarantine quarantine = new Quarantine(ruleId, rules.version(ruleId), failure.ruleName(), failure.reason(), Instant.now());
+        Quarantine quarantine = new Quarantine(ruleId, version, failure.ruleName(), failure.reason(), Instant.now());
         // What the register was last told stays: without its finding, a nonconformity whose evidence is read again
         // would be resolved, though nothing evaluated it.
         frozen.put(ruleId, lastFindings.stream().filter(f -> f.getRuleId().equals(ruleId)).collect(Collectors.toSet()));
@@ -283,12 +286,13 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
             if (stillQuarantined(quarantine, next)) {
                 kept.add(quarantine);
             } else {
-                frozen.remove(quarantine.ruleId());
-                quarantinedThisCycle.remove(quarantine.ruleId());
                 LOG.info(() -> "quarantine of rule " + quarantine.ruleId() + " (version " + quarantine.version()
                         + ") lifted: version " + next.version(quarantine.ruleId()) + " deployed");
             }
         }
+        Set<String> stillOut = kept.stream().map(Quarantine::ruleId).collect(Collectors.toSet());
+        frozen.keySet().retainAll(stillOut);
+        quarantinedThisCycle.retainAll(stillOut);
         quarantines = List.copyOf(kept);
     }
 

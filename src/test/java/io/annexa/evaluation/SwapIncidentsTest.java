@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -81,10 +80,13 @@ class SwapIncidentsTest {
     @Test
     void aBurstQueuedInTheSameBatchAsASwapIsReportedOnce() throws Exception {
         Instant now = Instant.now();
-        try (Hold hold = hold()) {
+        RuleLibrary next = RuleLibrary.load(rules, settings, catalog);
+        CompletableFuture<RuleLibrary> swapped;
+        try (EngineState.Hold hold = EngineState.hold(engine)) {
             engine.events(burst("198.51.100.7", now, 0, 6));
-            hold.swap(RuleLibrary.load(rules, settings, catalog));
+            swapped = engine.swap(next);
         }
+        assertThat(swapped.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isSameAs(next);
         settle();
 
         assertThat(incidentsFrom("198.51.100.7")).singleElement()
@@ -95,11 +97,14 @@ class SwapIncidentsTest {
     @Test
     void aBurstSplitAcrossASwapInOneBatchIsReportedOnce() throws Exception {
         Instant now = Instant.now();
-        try (Hold hold = hold()) {
+        RuleLibrary next = RuleLibrary.load(rules, settings, catalog);
+        CompletableFuture<RuleLibrary> swapped;
+        try (EngineState.Hold hold = EngineState.hold(engine)) {
             engine.events(burst("198.51.100.7", now, 0, 3));
-            hold.swap(RuleLibrary.load(rules, settings, catalog));
+            swapped = engine.swap(next);
             engine.events(burst("198.51.100.7", now, 3, 6));
         }
+        assertThat(swapped.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isSameAs(next);
         settle();
 
         assertThat(incidentsFrom("198.51.100.7")).singleElement()
@@ -112,10 +117,13 @@ class SwapIncidentsTest {
     void aBurstInTheSameBatchAsAChangedRuleIsReportedByTheOldRuleAndWhatTheNewOneFinds() throws Exception {
         Instant now = Instant.now();
         Files.writeString(settings, "rules:\n  " + BRUTE_FORCE + ":\n    parameters:\n      threshold: 3\n");
-        try (Hold hold = hold()) {
+        RuleLibrary next = RuleLibrary.load(rules, settings, catalog);
+        CompletableFuture<RuleLibrary> swapped;
+        try (EngineState.Hold hold = EngineState.hold(engine)) {
             engine.events(burst("198.51.100.7", now, 0, 6));
-            hold.swap(RuleLibrary.load(rules, settings, catalog));
+            swapped = engine.swap(next);
         }
+        assertThat(swapped.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isSameAs(next);
         settle();
 
         assertThat(incidentsFrom("198.51.100.7")).extracting(Finding::getEvidence).satisfiesExactly(
@@ -141,44 +149,6 @@ class SwapIncidentsTest {
             burst("198.51.100.7", now, 6, 8).forEach(e -> after.insertEvent(e, e.getTimestamp()));
 
             assertThat(after.fire().incidents()).as("the same burst, going on").isEmpty();
-        }
-    }
-
-    /** Keeps the engine thread waiting until closed, so that everything handed over meanwhile is applied in one batch. */
-    private Hold hold() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        engine.inspect(s -> {
-            entered.countDown();
-            try {
-                return release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
-        assertThat(entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        return new Hold(release);
-    }
-
-    private final class Hold implements AutoCloseable {
-        private final CountDownLatch release;
-        private CompletableFuture<RuleLibrary> swapped;
-
-        Hold(CountDownLatch release) {
-            this.release = release;
-        }
-
-        void swap(RuleLibrary next) {
-            swapped = engine.swap(next);
-        }
-
-        @Override
-        public void close() throws Exception {
-            release.countDown();
-            if (swapped != null) {
-                swapped.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            }
         }
     }
 
