@@ -1,0 +1,30 @@
+package io.annexa.alerting;
+
+import java.net.URI;
+
+/**
+ * Where a webhook receiver posts, and how.
+ *
+ * @param secret the resolved signing secret ({@code whsec_...}) or null for an unsigned receiver
+ * @param format standard, slack or teams
+ */
+public record WebhookConfig(URI url, String secret /* resolved "whsec_..." or null */, String format /* standard|slack|teams */) {
+
+    /**
+     * Shows neither the secret nor the URL's path and query: Slack and Teams incoming-webhook URLs carry their
+     * credential in the path, so only the origin is safe to log.
+     */
+    @Override
+    public String toString() {
+        return "WebhookConfig[url=" + origin(url) + ", secret=" + (secret == null ? "none" : "***") + ", format=" + format + "]";
+    }
+
+    /** scheme://host[:port] of a URL, for logs and delivery reasons. */
+    static String origin(URI url) {
+        if (url == null) {
+            return "null";
+        }
+        String host = url.getHost() == null ? "?" : url.getHost();
+        return url.getScheme() + "://" + host + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+}
