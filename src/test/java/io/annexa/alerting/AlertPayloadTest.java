@@ -14,25 +14,29 @@ import jakarta.json.JsonReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class AlertPayloadTest {
 
-    private static Schema schema;
+    /** The published schema, read once by whichever test needs it first. */
+    private static final class Published {
+        static final Schema SCHEMA = load();
 
-    @BeforeAll
-    static void loadThePublishedSchema() throws IOException {
-        try (InputStream in = AlertPayloadTest.class.getResourceAsStream("/schemas/" + AlertPayload.SCHEMA)) {
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(text, InputFormat.JSON);
+        private static Schema load() {
+            try (InputStream in = AlertPayloadTest.class.getResourceAsStream("/schemas/" + AlertPayload.SCHEMA)) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(text, InputFormat.JSON);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
     static List<Error> violations(String json) {
-        return schema.validate(json, InputFormat.JSON,
+        return Published.SCHEMA.validate(json, InputFormat.JSON,
                 (execution, context) -> execution.executionConfig(config -> config.formatAssertionsEnabled(true)));
     }
 
