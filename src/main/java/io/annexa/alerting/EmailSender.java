@@ -155,7 +155,6 @@ public final class EmailSender implements AlertSender {
         properties.put(p + "timeout", millis);
         properties.put(p + "writetimeout", millis);
         properties.put(p + "auth", Boolean.toString(smtp.authenticates()));
-        properties.put(p + "from", smtp.from());
         if (smtp.security().equals(SmtpSettings.STARTTLS)) {
             properties.put(p + "starttls.enable", "true");
             properties.put(p + "starttls.required", "true");
