@@ -148,6 +148,8 @@ public final class EmailSender implements AlertSender {
     private Properties properties(String protocol) {
         String p = "mail." + protocol + ".";
         Properties properties = new Properties();
+        // the protocol trace, if an operator turns it on, must still not carry the login
+        properties.put("mail.debug.auth", "false");
         properties.put(p + "host", smtp.host());
         properties.put(p + "port", Integer.toString(smtp.port()));
         String millis = Long.toString(timeout.toMillis());

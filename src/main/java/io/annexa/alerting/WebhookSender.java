@@ -218,6 +218,16 @@ public final class WebhookSender implements AlertSender {
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
     }
 
+    /** Whether this JVM lets a request carry its own Host header, which pinning the checked address needs. */
+    static boolean canPinAddresses() {
+        try {
+            HttpRequest.newBuilder().header("Host", "annexa.invalid");
+            return true;
+        } catch (IllegalArgumentException restricted) {
+            return false;
+        }
+    }
+
     private static String hostName(URI url) {
         String host = url.getHost();
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
