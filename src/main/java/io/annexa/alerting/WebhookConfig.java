@@ -16,15 +16,8 @@ public record WebhookConfig(URI url, String secret /* resolved "whsec_..." or nu
      */
     @Override
     public String toString() {
-        return "WebhookConfig[url=" + origin(url) + ", secret=" + (secret == null ? "none" : "***") + ", format=" + format + "]";
-    }
-
-    /** scheme://host[:port] of a URL, for logs and delivery reasons. */
-    static String origin(URI url) {
-        if (url == null) {
-            return "null";
-        }
-        String host = url.getHost() == null ? "?" : url.getHost();
-        return url.getScheme() + "://" + host + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        String origin = url == null ? "null"
+                : url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        return "WebhookConfig[url=" + origin + ", secret=" + (secret == null ? "none" : "***") + ", format=" + format + "]";
     }
 }

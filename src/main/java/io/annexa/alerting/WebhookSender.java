@@ -72,7 +72,7 @@ public final class WebhookSender implements AlertSender {
             return new DeliveryOutcome.Permanent("receiver '" + receiver.name() + "' has no webhook URL");
         }
         URI url = webhook.url();
-        String origin = WebhookConfig.origin(url);
+        String origin = origin(url);
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             return new DeliveryOutcome.Permanent("webhook URL of receiver '" + receiver.name() + "' is not http or https");
@@ -228,6 +228,12 @@ public final class WebhookSender implements AlertSender {
         }
     }
 
+    /** scheme://host[:port] of a URL: what reasons and logs may show of it. */
+    static String origin(URI url) {
+        String host = url.getHost() == null ? "?" : url.getHost();
+        return url.getScheme() + "://" + host + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+
     private static String hostName(URI url) {
         String host = url.getHost();
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -236,7 +242,7 @@ public final class WebhookSender implements AlertSender {
     /** An exception's message without the URL's path and query, which may hold a credential. */
     private static String quiet(Exception e, URI url) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replace(url.toString(), WebhookConfig.origin(url));
+        return message.replace(url.toString(), origin(url));
     }
 
     private static final class HostHeader {
