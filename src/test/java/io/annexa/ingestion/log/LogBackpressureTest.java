@@ -34,12 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The syslog routes in front of a real engine whose evaluation thread the test holds, so that the engine's bound on
+ * The log routes in front of a real engine whose evaluation thread the test holds, so that the engine's bound on
  * waiting events is reached as when the rules are slower than the senders: a TCP sender is slowed down by TCP
  * itself (the Netty thread waits for room and reads no more) and loses nothing; UDP datagrams beyond the bound
- * are dropped and counted.
+ * are dropped and counted; a followed file is read no further until there is room.
  */
-class SyslogBackpressureTest {
+class LogBackpressureTest {
 
     /** Guards against a hang only; no speed is asserted. */
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -141,6 +141,35 @@ class SyslogBackpressureTest {
         assertThat(sources.counters("syslog-udp").errors()).isZero();
     }
 
+    @Test
+    void aFollowedFileIsReadNoFurtherWhileTheEngineIsFullAndToItsEndOnceThereIsRoom() throws Exception {
+        // larger than the follower's batches of 1,000 lines: two fit, the third waits
+        int bound = 2_500;
+        int lines = 10_000;
+        Path log = temp.resolve("auth.log");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            text.append("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user u").append(i).append(" from 173.234.31.186\n");
+        }
+        Files.writeString(log, text);
+        Counting counted = start(bound, "annexa.sources.logs.follow", log.toString());
+
+        long[] last = {-1};
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = sources.counters("logs-follow").itemsRead();
+            boolean still = now == last[0];
+            last[0] = now;
+            return still && engine.pendingEvents() > 0;
+        });
+        assertThat(sources.counters("logs-follow").itemsRead()).as("lines read while the engine was full").isLessThan(lines);
+        assertThat(counted.taken.get()).isLessThanOrEqualTo(bound);
+
+        goOn.countDown();
+        await().atMost(DEADLINE).until(() -> sources.counters("logs-follow").itemsRead() == lines);
+        assertThat(counted.taken.get()).isEqualTo(lines);
+        assertThat(sources.counters("logs-follow").errors()).isZero();
+    }
+
     /** One datagram per message, each making one event. */
     private void send(int datagrams) throws Exception {
         try (DatagramSocket socket = new DatagramSocket()) {
@@ -156,7 +185,7 @@ class SyslogBackpressureTest {
      * An engine bounded at {@code bound} waiting events whose thread is held in the results consumer of its first
      * cycle until {@link #goOn}; the syslog routes hand over to it.
      */
-    private Counting start(int bound) throws Exception {
+    private Counting start(int bound, String... settings) throws Exception {
         engine = new EvaluationEngine(library, result -> {
             if (held.getCount() > 0) {
                 held.countDown();
@@ -174,7 +203,11 @@ class SyslogBackpressureTest {
         engine.events(List.of(new LogEvent("testhost", Instant.now(), "test", "test", Map.of(), "")));
         assertThat(held.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         Counting counted = new Counting(engine);
-        sources = new LogSourcesRuntime(temp).into(counted).start();
+        sources = new LogSourcesRuntime(temp).into(counted);
+        for (int i = 0; i < settings.length; i += 2) {
+            sources.set(settings[i], settings[i + 1]);
+        }
+        sources.start();
         return counted;
     }
 
