@@ -59,8 +59,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java -Xmx384m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp target/test-classes:target/classes:$(cat target/bench.classpath) \
- *     io.annexa.bench.OverloadBenchmark [tcp|udp, tcp] [seconds, 60] [factor, 10] [life seconds, 2] [calibration seconds, 20]
+ *     io.annexa.bench.OverloadBenchmark [tcp|udp, tcp] [seconds, 60] [factor, 10] [life seconds, 2] [calibration seconds, 20] [capacity]
  * </pre>
+ *
+ * <p>{@code -Dannexa.engine.max-pending-events=} sets the engine's bound; a capacity given as the last argument
+ * (messages per second) replaces the calibration, which needs the bound to hold the sender back.
  */
 public final class OverloadBenchmark {
 
@@ -76,6 +79,9 @@ public final class OverloadBenchmark {
         int factor = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int life = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int calibration = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+        // given instead of calibrated: to compare with an engine without a bound, which holds no sender back
+        double givenCapacity = args.length > 5 ? Double.parseDouble(args[5]) : 0;
+        int bound = Integer.getInteger("annexa.engine.max-pending-events", EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS);
         Measure.quietLogs();
         System.out.println(Measure.jvm());
 
@@ -85,7 +91,7 @@ public final class OverloadBenchmark {
         Path data = Files.createTempDirectory("annexa-overload-bench");
         SourceMonitor monitor = new SourceMonitor();
         int port = SyslogTcpBenchmark.freePort();
-        try (EvaluationEngine engine = new EvaluationEngine(library, result -> { }, Measure.daemonThreads());
+        try (EvaluationEngine engine = new EvaluationEngine(library, result -> { }, Measure.daemonThreads(), bound);
              SourceRuntime routes = SyslogTcpBenchmark.syslogOnly(data, port, new Counting(engine), monitor,
                      Map.of("annexa.sources.logs.time-zone", "UTC"))) {
             int keys = BenchLibraries.handOverScenarioEvidence(library, engine);
@@ -96,17 +102,22 @@ public final class OverloadBenchmark {
                     + "events live %d s%n", library.rules().size(), keys, engine.maxPendingEvents(), port, Measure.maxHeapMb(), life);
 
             Sender calibrating = new Sender(corpus, port, false, Long.MAX_VALUE, life, 0);
-            long readBefore = monitor.counters("syslog-tcp").itemsRead();
-            calibrating.start();
-            Thread.sleep(calibration * 500L);
-            long halfRead = monitor.counters("syslog-tcp").itemsRead();
-            long halfAt = System.nanoTime();
-            Thread.sleep(calibration * 500L);
-            double capacity = (monitor.counters("syslog-tcp").itemsRead() - halfRead) / ((System.nanoTime() - halfAt) / 1e9);
-            calibrating.stopAndJoin();
-            awaitCaughtUp(monitor, "syslog-tcp", readBefore + calibrating.sent.get(), engine);
-            System.out.printf("calibration: a TCP sender unthrottled for %d s is held to %,.0f messages/s (the engine's capacity)%n",
-                    calibration, capacity);
+            double capacity = givenCapacity;
+            if (capacity <= 0) {
+                long readBefore = monitor.counters("syslog-tcp").itemsRead();
+                calibrating.start();
+                Thread.sleep(calibration * 500L);
+                long halfRead = monitor.counters("syslog-tcp").itemsRead();
+                long halfAt = System.nanoTime();
+                Thread.sleep(calibration * 500L);
+                capacity = (monitor.counters("syslog-tcp").itemsRead() - halfRead) / ((System.nanoTime() - halfAt) / 1e9);
+                calibrating.stopAndJoin();
+                awaitCaughtUp(monitor, "syslog-tcp", readBefore + calibrating.sent.get(), engine);
+                System.out.printf("calibration: a TCP sender unthrottled for %d s is held to %,.0f messages/s (the engine's capacity)%n",
+                        calibration, capacity);
+            } else {
+                System.out.printf("capacity given: %,.0f messages/s%n", capacity);
+            }
 
             String route = udp ? "syslog-udp" : "syslog-tcp";
             long attempted = Math.round(capacity * factor);
