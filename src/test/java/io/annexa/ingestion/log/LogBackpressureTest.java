@@ -73,7 +73,8 @@ class LogBackpressureTest {
 
     @Test
     void aTcpSenderFasterThanTheEngineIsSlowedDownByTcpAndLosesNothing() throws Exception {
-        int bound = 500;
+        // above what one hand-over can hold (at most 1,000 events, one network read), so the queue never exceeds it
+        int bound = 2_000;
         int messages = 100_000;
         Counting counted = start(bound);
         AtomicLong written = new AtomicLong();
