@@ -16,7 +16,8 @@ import java.util.List;
  * Every source route: is it running, when did it last deliver, how much did it read and reject, and how much it
  * took only with a flag ({@code flags}: {@code clock_skew}, {@code untrusted_host}, {@code asset_override_ignored},
  * {@code dead_letters_dropped}, {@code evidence_ledger_full}), and how much evidence it withdrew because its file was
- * gone ({@code evidence_withdrawn}, among the flags).
+ * gone ({@code evidence_withdrawn}, among the flags). {@code dropped}: messages read whose events were dropped because
+ * the engine was full and the sender (syslog over UDP) could not be made to wait.
  */
 @Path("sources")
 @Produces(MediaType.APPLICATION_JSON)
@@ -25,7 +26,7 @@ public class SourceResource {
 
     public record View(String routeId, String kind, String state, String endpoint, Instant lastSuccess, long itemsRead,
                        long errors, long deadLetters, Instant lastError, String lastErrorMessage,
-                       String expectedInterval, boolean silent, long unclassified, java.util.Map<String, Long> flags) {
+                       String expectedInterval, boolean silent, long unclassified, long dropped, java.util.Map<String, Long> flags) {
     }
 
     @Inject
@@ -40,6 +41,6 @@ public class SourceResource {
                 r.counters().deadLetters(), r.counters().lastError().orElse(null),
                 r.counters().lastErrorMessage().orElse(null),
                 r.expectedInterval() == null ? null : r.expectedInterval().toString(), r.silent(),
-                r.counters().unclassified(), r.counters().flags())).toList();
+                r.counters().unclassified(), r.counters().dropped(), r.counters().flags())).toList();
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -27,12 +28,21 @@ import java.util.logging.Logger;
  * Owns the one long-lived {@link EvaluationSession} and the one thread that touches it. Sources hand
  * facts over from any thread through {@link #replace}; the evaluation thread applies everything waiting,
  * fires once, and passes the result on (to the register). Batching keeps a burst of inputs to one cycle.
+ *
+ * <p>Events waiting to be applied are bounded ({@code maxPendingEvents}): a sender faster than the rules waits in
+ * {@link #events} (or is refused by {@link #offerEvents}) instead of growing the heap. The bound counts events, not
+ * queued batches, as batches vary from one event to thousands. Evidence reads, withdrawals and library swaps are
+ * outside it: they are never refused nor delayed, and they are few (one per file or scan).
  */
 public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EvaluationEngine.class.getName());
     private static final int BATCH = 10_000;
     private static final long RETRY_MILLIS = 5_000;
+    /** Events handed over and not yet applied, unless configured otherwise (annexa.engine.max-pending-events). */
+    public static final int DEFAULT_MAX_PENDING_EVENTS = 20_000;
+    /** How often a sender waiting for room checks that the engine still runs (a dead engine frees no room). */
+    private static final long ROOM_CHECK_MILLIS = 1_000;
 
     private volatile RuleLibrary library;
     private EvaluationSession session;
@@ -53,12 +63,25 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private final Set<String> quarantinedThisCycle = new HashSet<>();
     /** The findings of the last result made, as the register will see them. Engine thread only. */
     private Set<Finding> lastFindings = Set.of();
+    private final int maxPendingEvents;
+    /** One permit per event that may still be handed over; taken by senders, given back once applied. Fair: a large batch is not starved by small ones. */
+    private final Semaphore eventRoom;
 
     /**
      * @param results called on the evaluation thread after each cycle; when it throws, the same result is
      *                offered again after a pause, so a database outage delays the register instead of losing changes
      */
     public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads) {
+        this(library, results, threads, DEFAULT_MAX_PENDING_EVENTS);
+    }
+
+    /** @param maxPendingEvents how many events may wait to be applied before {@link #events} blocks */
+    public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads, int maxPendingEvents) {
+        if (maxPendingEvents < 1) {
+            throw new IllegalArgumentException("at least one event must be able to wait, not " + maxPendingEvents);
+        }
+        this.maxPendingEvents = maxPendingEvents;
+        this.eventRoom = new Semaphore(maxPendingEvents, true);
         this.library = library;
         this.results = results;
         this.session = open(library, EvaluationSession.Clock.REALTIME);
@@ -79,14 +102,80 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         inbox.add(s -> s.withdraw(key));
     }
 
+    /** Blocks while {@code maxPendingEvents} events wait to be applied, until this batch fits (a larger batch: until none wait). */
     @Override
     public void events(List<?> events) {
         List<?> copy = List.copyOf(events);
-        inbox.add(s -> {
-            for (Object event : copy) {
-                s.insertEvent(event, event instanceof LogEvent log ? log.getTimestamp() : Instant.now());
+        inbox.add(new Counted(awaitRoom(copy.size()), s -> insertLive(s, copy)));
+    }
+
+    /** Refuses the batch, without waiting, when it does not fit now or senders are already waiting for room. */
+    @Override
+    public boolean offerEvents(List<?> events) {
+        List<?> copy = List.copyOf(events);
+        int permits = permitsFor(copy.size());
+        try {
+            // with a timeout, unlike the plain tryAcquire, the fair order is kept: no barging past waiting senders
+            if (permits > 0 && !eventRoom.tryAcquire(permits, 0, TimeUnit.MILLISECONDS)) {
+                return false;
             }
-        });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        inbox.add(new Counted(permits, s -> insertLive(s, copy)));
+        return true;
+    }
+
+    private static void insertLive(EvaluationSession session, List<?> events) {
+        for (Object event : events) {
+            session.insertEvent(event, event instanceof LogEvent log ? log.getTimestamp() : Instant.now());
+        }
+    }
+
+    /** Events handed over and not yet applied (waiting in the queue). */
+    public int pendingEvents() {
+        return maxPendingEvents - eventRoom.availablePermits();
+    }
+
+    public int maxPendingEvents() {
+        return maxPendingEvents;
+    }
+
+    /**
+     * The permits a batch of this size takes: a batch larger than the bound takes all of them, so it still goes
+     * through once nothing else waits. None on the evaluation thread, which must never wait for itself to make room.
+     */
+    private int permitsFor(int events) {
+        return Thread.currentThread() == thread ? 0 : Math.min(events, maxPendingEvents);
+    }
+
+    /** @return the permits taken, to give back once the batch is applied */
+    private int awaitRoom(int events) {
+        int permits = permitsFor(events);
+        if (permits == 0) {
+            return 0;
+        }
+        try {
+            while (!eventRoom.tryAcquire(permits, ROOM_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (!isRunning()) {
+                    throw new IllegalStateException("the evaluation engine has stopped; " + events + " events not taken");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room in the evaluation engine; "
+                    + events + " events not taken", e);
+        }
+        return permits;
+    }
+
+    /** A batch of events holding {@code permits} of the bound until it is applied. */
+    private record Counted(int permits, Consumer<EvaluationSession> change) implements Consumer<EvaluationSession> {
+        @Override
+        public void accept(EvaluationSession session) {
+            change.accept(session);
+        }
     }
 
     /**
@@ -99,8 +188,9 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         return new Replay() {
             @Override
             public void events(List<?> events) {
+                // a replay reads a file: it waits for room like a followed file does
                 List<?> copy = List.copyOf(events);
-                inbox.add(s -> replay.insert(copy));
+                inbox.add(new Counted(awaitRoom(copy.size()), s -> replay.insert(copy)));
             }
 
             @Override
@@ -403,7 +493,13 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                     inbox.drainTo(batch, BATCH);
                 }
                 for (Consumer<EvaluationSession> change : batch) {
-                    apply(change);
+                    try {
+                        apply(change);
+                    } finally {
+                        if (change instanceof Counted counted) {
+                            eventRoom.release(counted.permits());
+                        }
+                    }
                 }
                 EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, cycle());
                 lastFindings = result.findings();

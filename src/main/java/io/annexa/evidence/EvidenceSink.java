@@ -15,8 +15,23 @@ public interface EvidenceSink {
      */
     void withdraw(EvidenceKey key);
 
-    /** Timestamped events (log lines), added to the stream; they expire by themselves. */
+    /**
+     * Timestamped events (log lines), added to the stream; they expire by themselves. A sink may hold only so many
+     * events not yet evaluated: while it is full, this call blocks until there is room, which is how a source that
+     * can wait (a followed file, a TCP connection) is slowed down to the sink's pace instead of filling the heap.
+     */
     void events(List<?> events);
+
+    /**
+     * Like {@link #events}, for senders that cannot be slowed down (UDP): never blocks; when the sink is full the
+     * events are not taken, and the caller counts them as dropped.
+     *
+     * @return false when the events were refused because the sink is full
+     */
+    default boolean offerEvents(List<?> events) {
+        events(events);
+        return true;
+    }
 
     /**
      * Opens a replay: the events of a whole log file, evaluated on their own timeline (a clock that follows
@@ -42,7 +57,7 @@ public interface EvidenceSink {
     /** One replay in progress; used by one thread. */
     interface Replay extends AutoCloseable {
 
-        /** The next events of the replay, in the order they were written. */
+        /** The next events of the replay, in the order they were written; blocks like {@link EvidenceSink#events} while the sink is full. */
         void events(List<?> events);
 
         /** Ends the replay: everything handed over has been read. */

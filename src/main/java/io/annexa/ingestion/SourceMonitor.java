@@ -52,6 +52,16 @@ public final class SourceMonitor {
             return unclassified.get();
         }
 
+        private final AtomicLong dropped = new AtomicLong();
+
+        /**
+         * Messages read whose events were not evaluated because the engine was full and the sender could not be
+         * made to wait (syslog over UDP); they are in {@link #itemsRead()} too.
+         */
+        public long dropped() {
+            return dropped.get();
+        }
+
         // Inputs taken but not at face value (a clamped timestamp, a host name not trusted), and dead letters
         // dropped to keep the disk bounded: what an operator should look into, by name.
         private final Map<String, AtomicLong> flags = new ConcurrentHashMap<>();
@@ -94,6 +104,11 @@ public final class SourceMonitor {
     /** Counts log lines a route read that no classification matched. */
     public void unclassified(String routeId, long lines) {
         counters(routeId).unclassified.addAndGet(lines);
+    }
+
+    /** Counts messages a route read but whose events it had to drop: the engine was full. */
+    public void dropped(String routeId, long messages) {
+        counters(routeId).dropped.addAndGet(messages);
     }
 
     private final Map<String, Counters> routes = new ConcurrentHashMap<>();

@@ -110,7 +110,8 @@ public class AnnexaService {
             engine = new EvaluationEngine(library, result -> register.reconcile(result, id -> engine.library().enabledRule(id))
                     .forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
                             + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
-                            + " on " + change.nonconformity().getAsset())), threads);
+                            + " on " + change.nonconformity().getAsset())), threads,
+                    setting("annexa.engine.max-pending-events").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS));
 
             for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
                 Files.createDirectories(home.inbox(kind.source()));

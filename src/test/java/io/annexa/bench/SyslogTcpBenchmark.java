@@ -119,6 +119,12 @@ public final class SyslogTcpBenchmark {
 
     /** The project's error handling and syslog routes, nothing else, with the default settings and a free port. */
     private static SourceRuntime syslogOnly(Path data, int port, EvidenceSink sink, SourceMonitor monitor) throws Exception {
+        return syslogOnly(data, port, sink, monitor, Map.of());
+    }
+
+    /** Same, with some settings changed. */
+    static SourceRuntime syslogOnly(Path data, int port, EvidenceSink sink, SourceMonitor monitor, Map<String, String> changed)
+            throws Exception {
         Path integrations = Files.createDirectories(data.resolve("integrations"));
         for (String file : List.of("error-handling.camel.yaml", "syslog.camel.yaml")) {
             Files.copy(ProjectFiles.integrations().resolve(file), integrations.resolve(file));
@@ -129,6 +135,7 @@ public final class SyslogTcpBenchmark {
         }
         settings.setProperty("annexa.sources.syslog.enabled", "true");
         settings.setProperty("annexa.sources.syslog.port", Integer.toString(port));
+        changed.forEach(settings::setProperty);
         Map<String, String> fixed = new HashMap<>();
         fixed.put("annexa.home", ProjectFiles.root().toString());
         fixed.put("annexa.data", data.toString());
@@ -149,7 +156,7 @@ public final class SyslogTcpBenchmark {
         }
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         }

@@ -20,6 +20,10 @@ import java.util.Map;
  *
  * <p>Host names become asset names only if {@link AssetNames} accepts them. On live sources a timestamp too far
  * ahead is replaced by now ({@link TimestampGuard}); the event keeps the claimed one as {@code claimed_time}.
+ *
+ * <p>Handing events over blocks while the sink is full, which slows the read down to the engine's pace; an intake
+ * for a sender that cannot wait (UDP) offers them instead, and counts the lines whose events were refused as
+ * {@code dropped}.
  */
 final class LogIntake {
 
@@ -28,7 +32,7 @@ final class LogIntake {
     static final String CLAIMED_TIME = "claimed_time";
 
     private final LogClassifier classifier;
-    private final java.util.function.Consumer<List<?>> sink;
+    private final HandOver sink;
     private final SourceMonitor monitor;
     private final DeadLetters.Rejects rejects;
     private final TimestampGuard guard;
@@ -36,19 +40,47 @@ final class LogIntake {
     private final List<LogEvent> events = new ArrayList<>();
     private int lines;
     private int unclassified;
+    /** Lines whose events are in {@link #events}, not handed over yet. */
+    private int linesWaiting;
+    private int dropped;
     private String lastHost = "";
     private String lastAsset = "";
 
+    /** Where a batch of events goes: the live stream (waiting for room, or refused when full), or a replay. */
+    @FunctionalInterface
+    interface HandOver {
+        /** @return false when the events were refused (dropped) */
+        boolean accept(List<?> events);
+
+        static HandOver waiting(EvidenceSink sink) {
+            return events -> {
+                sink.events(events);
+                return true;
+            };
+        }
+
+        static HandOver dropping(EvidenceSink sink) {
+            return sink::offerEvents;
+        }
+
+        static HandOver replay(EvidenceSink.Replay replay) {
+            return events -> {
+                replay.events(events);
+                return true;
+            };
+        }
+    }
+
     LogIntake(LogClassifier classifier, EvidenceSink sink, SourceMonitor monitor, DeadLetters.Rejects rejects,
               TimestampGuard guard, String routeId) {
-        this(classifier, sink::events, monitor, rejects, guard, routeId);
+        this(classifier, HandOver.waiting(sink), monitor, rejects, guard, routeId);
     }
 
     /**
      * @param sink  where the events go: the live stream, or a replay
      * @param guard null for history (a replayed file), whose timestamps are taken as they are
      */
-    LogIntake(LogClassifier classifier, java.util.function.Consumer<List<?>> sink, SourceMonitor monitor,
+    LogIntake(LogClassifier classifier, HandOver sink, SourceMonitor monitor,
               DeadLetters.Rejects rejects, TimestampGuard guard, String routeId) {
         this.classifier = classifier;
         this.sink = sink;
@@ -113,6 +145,9 @@ final class LogIntake {
         if (!classification.classified()) {
             unclassified++;
         }
+        if (!classification.events().isEmpty()) {
+            linesWaiting++;
+        }
         if (added.isEmpty()) {
             events.addAll(classification.events());
         } else {
@@ -134,7 +169,7 @@ final class LogIntake {
         rejects.add(where, content, reason);
     }
 
-    /** Hands over what is left, writes the dead letters, and counts what was read since the last flush. */
+    /** Hands over what is left, writes the dead letters, and counts what was read (and dropped) since the last flush. */
     void flush() {
         handOver();
         rejects.flush();
@@ -142,14 +177,21 @@ final class LogIntake {
             monitor.read(routeId, lines);
             monitor.unclassified(routeId, unclassified);
         }
+        if (dropped > 0) {
+            monitor.dropped(routeId, dropped);
+        }
         lines = 0;
         unclassified = 0;
+        dropped = 0;
     }
 
     private void handOver() {
         if (!events.isEmpty()) {
-            sink.accept(List.copyOf(events));
+            if (!sink.accept(List.copyOf(events))) {
+                dropped += linesWaiting;
+            }
             events.clear();
         }
+        linesWaiting = 0;
     }
 }

@@ -55,9 +55,16 @@ final class LogPipeline {
         return new LogIntake(classifier, sink, monitor, deadLetters.rejects(routeId, input, true), guard, routeId);
     }
 
+    /** Like {@link #intake}, for a sender that cannot be made to wait: when the sink is full, events are dropped and counted. */
+    LogIntake droppingIntake(String routeId, String input) {
+        return new LogIntake(classifier, LogIntake.HandOver.dropping(sink), monitor, deadLetters.rejects(routeId, input, true),
+                guard, routeId);
+    }
+
     /** An intake for one log file read as a whole, replayed on its own timeline: its timestamps are history. */
     LogIntake replayIntake(String routeId, EvidenceSink.Replay replay, String input) {
-        return new LogIntake(classifier, replay::events, monitor, deadLetters.rejects(routeId, input, false), null, routeId);
+        return new LogIntake(classifier, LogIntake.HandOver.replay(replay), monitor, deadLetters.rejects(routeId, input, false),
+                null, routeId);
     }
 
     EvidenceSink sink() {

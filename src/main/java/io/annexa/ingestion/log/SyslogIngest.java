@@ -25,6 +25,10 @@ import org.apache.camel.component.netty.NettyConstants;
  *
  * <p>The body is a UDP datagram ({@code byte[]}, one message) or what {@link SyslogFrameDecoder} cut from a
  * TCP read ({@code List<SyslogFrame>}). Called from several Netty threads at once: keeps no state per call (only the asset names of senders).
+ *
+ * <p>When the engine is full, a TCP read waits for room on its Netty thread, which then reads no more from its
+ * connections, so TCP's flow control slows the senders down. A datagram cannot be held back: its events are
+ * dropped and the route counts {@code dropped}.
  */
 public final class SyslogIngest implements Processor {
 
@@ -60,8 +64,10 @@ public final class SyslogIngest implements Processor {
         InetSocketAddress inet = remote instanceof InetSocketAddress i && i.getAddress() != null ? i : null;
         String sender = inet != null ? inet.getAddress().getHostAddress() : "unknown-sender";
         String origin = routeId + " message from " + sender;
-        LogIntake intake = pipeline.intake(routeId, "network");
-        for (SyslogFrame frame : frames(exchange)) {
+        List<SyslogFrame> frames = frames(exchange);
+        boolean datagram = !(exchange.getIn().getBody() instanceof List<?>);
+        LogIntake intake = datagram ? pipeline.droppingIntake(routeId, "network") : pipeline.intake(routeId, "network");
+        for (SyslogFrame frame : frames) {
             String where = "from " + sender;
             if (frame.tooLong()) {
                 intake.reject(where, frame.text(), origin + ": longer than " + maxBytes

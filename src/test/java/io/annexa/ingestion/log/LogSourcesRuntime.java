@@ -36,6 +36,7 @@ final class LogSourcesRuntime implements AutoCloseable {
     final CollectingSink sink = new CollectingSink();
     final SourceMonitor monitor = new SourceMonitor();
     private SourceRuntime runtime;
+    private io.annexa.evidence.EvidenceSink target = sink;
 
     LogSourcesRuntime(Path data) throws IOException {
         this.data = data;
@@ -58,13 +59,19 @@ final class LogSourcesRuntime implements AutoCloseable {
         return this;
     }
 
+    /** Hands over to {@code target} instead of {@link #sink} (a real engine, for what depends on its pace). */
+    LogSourcesRuntime into(io.annexa.evidence.EvidenceSink target) {
+        this.target = target;
+        return this;
+    }
+
     LogSourcesRuntime start() throws Exception {
         Map<String, String> fixed = new HashMap<>();
         fixed.put("annexa.home", ProjectFiles.root().toString());
         fixed.put("annexa.data", data.toString());
         fixed.put("annexa.inbox", inbox.toString());
         fixed.put("annexa.host.name", "testhost");
-        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(sink, monitor, data,
+        runtime = new SourceRuntime(ProjectFiles.integrations(), fixed, new SourceContext(target, monitor, data,
                 name -> Optional.ofNullable(settings.getProperty(name)), ControlCatalog.load(),
                 Long.parseLong(settings.getProperty("annexa.sources.max-file-bytes"))));
         runtime.start();
