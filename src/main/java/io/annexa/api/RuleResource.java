@@ -3,6 +3,7 @@ package io.annexa.api;
 import io.annexa.access.Role;
 import io.annexa.evaluation.EvaluationEngine;
 import io.annexa.evaluation.Problem;
+import io.annexa.evaluation.Quarantine;
 import io.annexa.evaluation.RuleDefinition;
 import io.annexa.evaluation.RuleDeployer;
 import io.annexa.evaluation.RuleDraft;
@@ -42,21 +43,52 @@ import java.util.logging.Logger;
 @RequestScoped
 public class RuleResource {
 
-    /** A loaded rule: what it checks, against which controls, its version, and how often it fired. */
+    /**
+     * A loaded rule: what it checks, against which controls, its version, and how often it fired.
+     *
+     * @param quarantined true when the rule failed at run time and is switched off until another version is deployed
+     * @param quarantine  why and since when; null unless quarantined
+     */
     public record View(String id, String title, String control, List<String> controls, String severity,
                        List<String> sources, Map<String, String> parameters, boolean enabled, String version,
-                       Instant deployedAt, long fired, String requirement, List<String> clauses) {
+                       Instant deployedAt, long fired, String requirement, List<String> clauses,
+                       boolean quarantined, Quarantined quarantine) {
+    }
+
+    /**
+     * A rule switched off because it failed at run time; its nonconformities keep their last findings meanwhile.
+     *
+     * @param version the version that failed: deploying any other ends the quarantine
+     * @param drlRule the DRL rule whose consequence threw; null when the rule looped
+     */
+    public record Quarantined(String rule, String version, String drlRule, String reason, Instant since) {
+
+        static Quarantined of(Quarantine q) {
+            return new Quarantined(q.ruleId(), q.version(), q.drlRule(), q.reason(), q.since());
+        }
     }
 
     /** The result of checking a draft. */
     public record Validation(boolean valid, List<String> problems) {
     }
 
-    /** The outcome of the last deployment attempt. */
-    public record Deployment(Instant at, boolean deployed, String libraryVersion, List<String> problems) {
+    /**
+     * The outcome of the last deployment attempt, and the rules quarantined in the library in service.
+     *
+     * @param deployed       true only once the new rules are in service
+     * @param state          {@code deployed}, {@code pending} (handed to the engine, the previous rules still run) or
+     *                       {@code failed} (did not build, or could not be put in service: the previous rules run on)
+     * @param libraryVersion pending or deployed: the new library; failed: the one that stays in service
+     * @param inService      the library evaluating now
+     * @param problems       compiler warnings; for a failed deployment, why
+     */
+    public record Deployment(Instant at, boolean deployed, String state, String libraryVersion, String inService,
+                             List<String> problems, List<Quarantined> quarantined) {
 
-        static Deployment of(RuleDeployer.Deployment d) {
-            return new Deployment(d.at(), d.deployed(), d.libraryVersion(), d.problems().stream().map(Problem::toString).toList());
+        static Deployment of(RuleDeployer.Deployment d, EvaluationEngine engine) {
+            return new Deployment(d.at(), d.deployed(), d.status().name().toLowerCase(java.util.Locale.ROOT), d.libraryVersion(),
+                    engine.library().contentHash(), d.problems().stream().map(Problem::toString).toList(),
+                    engine.quarantines().stream().map(Quarantined::of).toList());
         }
     }
 
@@ -78,14 +110,16 @@ public class RuleResource {
         RuleLibrary library = engine.library();
         Map<String, Long> fired = engine.firings();
         Instant deployedAt = service.deployer().map(RuleDeployer::deployedAt).orElse(null);
-        return library.rules().stream().map(r -> view(r, library, deployedAt, fired.getOrDefault(r.id(), 0L))).toList();
+        return library.rules().stream().map(r -> view(r, library, deployedAt, fired.getOrDefault(r.id(), 0L),
+                engine.quarantine(r.id()).map(Quarantined::of).orElse(null))).toList();
     }
 
     @GET
     @Path("deployment")
     @Requires(Role.VIEWER)
     public Deployment deployment() {
-        return Deployment.of(Ready.require(service, AnnexaService::deployer).lastDeployment());
+        return Deployment.of(Ready.require(service, AnnexaService::deployer).lastDeployment(),
+                Ready.require(service, AnnexaService::engine));
     }
 
     @POST
@@ -115,9 +149,9 @@ public class RuleResource {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write rule " + id + " into " + home.rules(), e);
         }
-        Deployment deployment = Deployment.of(Ready.require(service, AnnexaService::deployer).deploy());
-        LOG.info(() -> AccessFilter.caller(request).describe() + " wrote rule " + id + " (" + draft.path() + "): "
-                + (deployment.deployed() ? "deployed" : "not deployed"));
+        Deployment deployment = Deployment.of(Ready.require(service, AnnexaService::deployer).deploy(),
+                Ready.require(service, AnnexaService::engine));
+        LOG.info(() -> AccessFilter.caller(request).describe() + " wrote rule " + id + " (" + draft.path() + "): " + deployment.state());
         return Response.ok(deployment).build();
     }
 
@@ -143,7 +177,7 @@ public class RuleResource {
             throw ApiError.of(Response.Status.CONFLICT, e.getMessage());
         }
         LOG.info(() -> AccessFilter.caller(request).describe() + " set rule " + id + " enabled=" + flag);
-        return Deployment.of(Ready.require(service, AnnexaService::deployer).deploy());
+        return Deployment.of(Ready.require(service, AnnexaService::deployer).deploy(), Ready.require(service, AnnexaService::engine));
     }
 
     private List<String> checkAlone(RuleDraft draft) {
@@ -178,9 +212,9 @@ public class RuleResource {
                 service.setting("annexa.rules.scenario.wall-clock").map(java.time.Duration::parse).orElse(defaults.scenarioWallClock()));
     }
 
-    private static View view(RuleDefinition rule, RuleLibrary library, Instant deployedAt, long fired) {
+    private static View view(RuleDefinition rule, RuleLibrary library, Instant deployedAt, long fired, Quarantined quarantine) {
         return new View(rule.id(), rule.title(), rule.primaryControl(), rule.controls(), rule.severity().label(),
                 rule.sources(), rule.parameters(), library.isEnabled(rule.id()), library.version(rule.id()), deployedAt, fired,
-                rule.requirement(), rule.clauses());
+                rule.requirement(), rule.clauses(), quarantine != null, quarantine);
     }
 }

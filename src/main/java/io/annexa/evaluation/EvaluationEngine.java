@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,6 +54,15 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private volatile Map<String, Instant> lastEvaluated = Map.of();
     private volatile Instant lastCycle;
     private final List<Finding> replayedIncidents = new ArrayList<>();
+    /** What the session in service before a swap of this cycle fired, published with the cycle. Engine thread only. */
+    private EvaluationResult beforeSwap;
+    private volatile List<Quarantine> quarantines = List.of();
+    /** Findings of quarantined rules as last published before they failed, by rule id. Engine thread only. */
+    private Map<String, Set<Finding>> frozen = new HashMap<>();
+    /** Rules quarantined since the last cycle's result was made: what they raised in it is dropped. Engine thread only. */
+    private final Set<String> quarantinedThisCycle = new HashSet<>();
+    /** The findings of the last result made, as the register will see them. Engine thread only. */
+    private Set<Finding> lastFindings = Set.of();
     private final int maxPendingEvents;
     /** One permit per event that may still be handed over; taken by senders, given back once applied. Fair: a large batch is not starved by small ones. */
     private final Semaphore eventRoom;
@@ -73,8 +83,8 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         this.maxPendingEvents = maxPendingEvents;
         this.eventRoom = new Semaphore(maxPendingEvents, true);
         this.library = library;
-        this.session = library.newSession(EvaluationSession.Clock.REALTIME);
         this.results = results;
+        this.session = open(library, EvaluationSession.Clock.REALTIME);
         this.thread = threads.newThread(this::run);
         thread.setName("annexa-evaluation");
         thread.start();
@@ -202,7 +212,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
 
         void insert(List<?> batch) {
             if (session == null) {
-                session = library.newSession(EvaluationSession.Clock.PSEUDO);
+                session = open(library, EvaluationSession.Clock.PSEUDO);
             }
             for (Object event : batch) {
                 if (event instanceof LogEvent log) {
@@ -229,15 +239,24 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
 
     /**
      * Replaces the rule library without losing anything: the swap is queued behind every input already
-     * handed over, the new session starts from all current evidence and live events, and the next
-     * cycle re-derives the findings. Build and check the library before: this never fails on rules.
+     * handed over; the rules in service fire what those inputs activated, and the new session starts from all
+     * current evidence and live events. Build and check the library before: its rules must compile.
+     *
+     * @return completed on the evaluation thread with {@code next} once it is in service, or exceptionally, with
+     *         the reason, when it could not be put in service (the library in service then stays)
      */
-    public void swap(RuleLibrary next) {
-        inbox.add(new Swap(next));
+    public CompletableFuture<RuleLibrary> swap(RuleLibrary next) {
+        Swap swap = new Swap(next, new CompletableFuture<>());
+        inbox.add(swap);
+        if (!running) {
+            // close() may have drained the inbox before this swap was queued
+            swap.applied().completeExceptionally(new IllegalStateException("the evaluation engine is stopped"));
+        }
+        return swap.applied();
     }
 
     /** A queued library change; applied by the evaluation thread between inputs. */
-    private record Swap(RuleLibrary next) implements Consumer<EvaluationSession> {
+    private record Swap(RuleLibrary next, CompletableFuture<RuleLibrary> applied) implements Consumer<EvaluationSession> {
         @Override
         public void accept(EvaluationSession ignored) {
             throw new IllegalStateException("applied by the engine itself");
@@ -253,26 +272,162 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         return library.parameters().stream().filter(p -> p.rule().equals(ruleId)).collect(java.util.stream.Collectors.toSet());
     }
 
-    private void swapTo(RuleLibrary next) {
-        EvaluationSession fresh = next.newSession(EvaluationSession.Clock.REALTIME);
-        session.evidence().forEach(fresh::carryOver);
-        fresh.carryOverWithdrawals(session);
-        for (LogEvent event : session.liveEvents()) {
-            fresh.insertEvent(event, event.getTimestamp());
+    private void swapTo(Swap swap) {
+        RuleLibrary next = swap.next();
+        try {
+            // The inputs before the swap were handed to the rules in service: those fire them, and what they raise
+            // is reported with this cycle. The new session then counts the live events again.
+            beforeSwap = supersede(beforeSwap, session.fire());
+        } catch (RuntimeException | LinkageError e) {
+            refuse(swap, e);
+            return;
         }
-        // The new session counts the live events again; what unchanged rules find in them the old session
-        // has reported already. Changed or new rules report theirs: they were not looking before.
-        Map<String, Boolean> changed = new java.util.HashMap<>();
-        for (Finding incident : fresh.settleCarriedOver()) {
-            if (changed.computeIfAbsent(incident.getRuleId(), id -> changedBetween(library, next, id))) {
-                replayedIncidents.add(incident);
+        List<Quarantine> quarantinesBefore = quarantines;
+        Map<String, Set<Finding>> frozenBefore = new HashMap<>(frozen);
+        Set<String> quarantinedBefore = new HashSet<>(quarantinedThisCycle);
+        EvaluationSession fresh = null;
+        List<Finding> raised = new ArrayList<>();
+        try {
+            fresh = open(next, EvaluationSession.Clock.REALTIME);
+            session.evidence().forEach(fresh::carryOver);
+            for (LogEvent event : session.liveEvents()) {
+                fresh.insertEvent(event, event.getTimestamp());
             }
+            // What unchanged rules find in the live events the old session has reported already. Changed or new
+            // rules report theirs: they were not looking before.
+            Map<String, Boolean> changed = new HashMap<>();
+            Function<String, Boolean> isChanged = id -> changed.computeIfAbsent(id, r -> changedBetween(library, next, r));
+            for (Finding incident : fresh.settleCarriedOver()) {
+                if (isChanged.apply(incident.getRuleId())) {
+                    raised.add(incident);
+                }
+            }
+            fresh.carryOverReported(session, id -> !isChanged.apply(id));
+        } catch (RuntimeException | LinkageError e) {
+            if (fresh != null) {
+                fresh.close();
+            }
+            // what the new rules' session quarantined did not happen to the rules that stay in service
+            quarantines = quarantinesBefore;
+            frozen = frozenBefore;
+            quarantinedThisCycle.clear();
+            quarantinedThisCycle.addAll(quarantinedBefore);
+            refuse(swap, e);
+            return;
         }
+        liftQuarantines(next);
         EvaluationSession old = session;
         session = fresh;
         library = next;
         old.close();
+        replayedIncidents.addAll(raised);
         LOG.info(() -> "rule library " + next.contentHash().substring(0, 12) + " in service: " + next.rules().size() + " rules");
+        swap.applied().complete(next);
+    }
+
+    private static void refuse(Swap swap, Throwable cause) {
+        LOG.log(Level.SEVERE, "rule library " + swap.next().contentHash().substring(0, 12)
+                + " cannot be put in service; the previous rules keep running", cause);
+        swap.applied().completeExceptionally(cause);
+    }
+
+    // ---------------------------------------------------------------- quarantine
+
+    /** A session of {@code rules} that refuses the rules quarantined in their version there and quarantines failing ones. */
+    private EvaluationSession open(RuleLibrary rules, EvaluationSession.Clock clock) {
+        EvaluationSession opened = rules.newSession(clock);
+        opened.refuse(quarantines.stream().filter(q -> stillQuarantined(q, rules))
+                .flatMap(q -> rules.rule(q.ruleId()).stream()).map(RuleDefinition::drlPackage).toList());
+        opened.onRuleFailure(failure -> quarantine(rules, failure));
+        return opened;
+    }
+
+    private static boolean stillQuarantined(Quarantine quarantine, RuleLibrary rules) {
+        return rules.rule(quarantine.ruleId()).isPresent() && rules.version(quarantine.ruleId()).equals(quarantine.version());
+    }
+
+    private void quarantine(RuleLibrary rules, EvaluationSession.RuleFailure failure) {
+        String ruleId = rules.rules().stream().filter(r -> r.drlPackage().equals(failure.drlPackage()))
+                .map(RuleDefinition::id).findFirst().orElse(failure.drlPackage());
+        String version = rules.version(ruleId);
+        // during a swap the new version may fail while the old one's quarantine is still in force: both are kept
+        // until the swap lifts the old one
+        if (quarantines.stream().anyMatch(q -> q.ruleId().equals(ruleId) && q.version().equals(version))) {
+            return;
+        }
+        Quarantine quarantine = new Quarantine(ruleId, version, failure.ruleName(), failure.reason(), Instant.now());
+        // What the register was last told stays: without its finding, a nonconformity whose evidence is read again
+        // would be resolved, though nothing evaluated it.
+        frozen.put(ruleId, lastFindings.stream().filter(f -> f.getRuleId().equals(ruleId)).collect(Collectors.toSet()));
+        quarantinedThisCycle.add(ruleId);
+        List<Quarantine> updated = new ArrayList<>(quarantines);
+        updated.add(quarantine);
+        quarantines = List.copyOf(updated);
+        // a replay's session may fail first: the session in service must not run the rule either
+        session.refuse(List.of(failure.drlPackage()));
+        LOG.severe(() -> "rule " + ruleId + " (version " + quarantine.version() + ") quarantined, the other rules go on: "
+                + quarantine.reason());
+    }
+
+    /** Ends the quarantines of rules that {@code next} holds in another version, or not at all. */
+    private void liftQuarantines(RuleLibrary next) {
+        List<Quarantine> kept = new ArrayList<>();
+        for (Quarantine quarantine : quarantines) {
+            if (stillQuarantined(quarantine, next)) {
+                kept.add(quarantine);
+            } else {
+                LOG.info(() -> "quarantine of rule " + quarantine.ruleId() + " (version " + quarantine.version()
+                        + ") lifted: version " + next.version(quarantine.ruleId()) + " deployed");
+            }
+        }
+        Set<String> stillOut = kept.stream().map(Quarantine::ruleId).collect(Collectors.toSet());
+        frozen.keySet().retainAll(stillOut);
+        quarantinedThisCycle.retainAll(stillOut);
+        quarantines = List.copyOf(kept);
+    }
+
+    /**
+     * Rules switched off after failing at run time, oldest first, each with its reason and since when. A quarantine
+     * ends when another version of its rule is in service.
+     */
+    public List<Quarantine> quarantines() {
+        return quarantines;
+    }
+
+    /** The quarantine of a rule, if it is switched off. */
+    public Optional<Quarantine> quarantine(String ruleId) {
+        return quarantines.stream().filter(q -> q.ruleId().equals(ruleId)).findFirst();
+    }
+
+    /** Quarantines in force that began after {@code instant}: for whoever polls to announce new ones. */
+    public List<Quarantine> quarantinesSince(Instant instant) {
+        return quarantines.stream().filter(q -> q.since().isAfter(instant)).toList();
+    }
+
+    /**
+     * A quarantined rule is not evaluated: its findings are the ones published before it failed (those whose
+     * evidence was removed since go, so that the register withdraws them), and what it raised in the cycle it
+     * failed in is dropped, as the output of a failing rule cannot be trusted.
+     */
+    private EvaluationResult withQuarantines(EvaluationResult result) {
+        if (frozen.isEmpty() && quarantinedThisCycle.isEmpty()) {
+            return result;
+        }
+        Set<String> out = new HashSet<>(frozen.keySet());
+        out.addAll(quarantinedThisCycle);
+        quarantinedThisCycle.clear();
+        Set<Finding> findings = result.findings().stream().filter(f -> !out.contains(f.getRuleId()))
+                .collect(Collectors.toCollection(HashSet::new));
+        frozen.replaceAll((ruleId, kept) -> kept.stream().filter(f -> evidenceHeld(f, result.observed())).collect(Collectors.toSet()));
+        frozen.values().forEach(findings::addAll);
+        List<Finding> incidents = result.incidents().stream().filter(f -> !out.contains(f.getRuleId())).toList();
+        return new EvaluationResult(result.at(), findings, result.observed(), result.refreshed(), result.fired(), incidents,
+                result.removed());
+    }
+
+    private boolean evidenceHeld(Finding finding, Set<EvidenceScope> observed) {
+        List<String> sources = library.rule(finding.getRuleId()).map(RuleDefinition::sources).orElse(List.of());
+        return sources.isEmpty() || sources.stream().anyMatch(s -> observed.contains(new EvidenceScope(s, finding.getAsset())));
     }
 
     public RuleLibrary library() {
@@ -305,7 +460,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         Set<String> refreshedSources = result.refreshed().stream().map(EvidenceScope::source).collect(Collectors.toSet());
         Map<String, Instant> updated = new HashMap<>(lastEvaluated);
         for (RuleDefinition rule : library.rules()) {
-            if (rule.sources().stream().anyMatch(refreshedSources::contains)) {
+            if (quarantine(rule.id()).isEmpty() && rule.sources().stream().anyMatch(refreshedSources::contains)) {
                 updated.put(rule.id(), result.at());
             }
         }
@@ -346,7 +501,8 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                         }
                     }
                 }
-                EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, withReplayed(session.fire()));
+                EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, cycle());
+                lastFindings = result.findings();
                 lastCycle = Instant.now();
                 firings = firingsByRuleId();
                 if (!batch.isEmpty()) {
@@ -362,10 +518,18 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         }
     }
 
+    /** Fires the session in service and makes the cycle's result, with what a swap in the cycle fired before. */
+    private EvaluationResult cycle() {
+        EvaluationResult fired = withReplayed(session.fire());
+        EvaluationResult result = withQuarantines(supersede(beforeSwap, fired));
+        beforeSwap = null;
+        return result;
+    }
+
     private void apply(Consumer<EvaluationSession> change) {
         try {
             if (change instanceof Swap swap) {
-                swapTo(swap.next());
+                swapTo(swap);
                 return;
             }
             change.accept(session);
@@ -432,6 +596,11 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (Consumer<EvaluationSession> left : inbox) {
+            if (left instanceof Swap swap) {
+                swap.applied().completeExceptionally(new IllegalStateException("the evaluation engine stopped before the rules were swapped"));
+            }
         }
         session.close();
     }

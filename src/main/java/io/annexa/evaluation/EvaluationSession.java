@@ -21,6 +21,8 @@ import org.kie.api.event.rule.RuleRuntimeEventListener;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
+import org.kie.api.runtime.rule.AgendaFilter;
+import org.kie.api.runtime.rule.ConsequenceException;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
@@ -49,7 +51,12 @@ public final class EvaluationSession implements AutoCloseable {
     private final Set<String> assets = new HashSet<>();
     // counted: two equal findings may be in working memory at once, and one leaving must not hide the other
     private final Map<Finding, Integer> findings = new HashMap<>();
-    private final Map<String, Long> firings = new HashMap<>();
+    private final Map<String, Firings> firings = new HashMap<>();
+    // DRL packages whose matches are refused: rules quarantined after failing at run time
+    private final Set<String> refused = new HashSet<>();
+    private final AgendaFilter notRefused = match -> refused.isEmpty() || !refused.contains(match.getRule().getPackageName());
+    private java.util.function.Consumer<RuleFailure> onRuleFailure;
+    private long fireCall;
     private final List<Finding> incidents = new ArrayList<>();
     private final List<FactHandle> reportedIncidents = new ArrayList<>();
     private final FactHandle tickHandle;
@@ -72,7 +79,7 @@ public final class EvaluationSession implements AutoCloseable {
             @Override
             public void afterMatchFired(AfterMatchFiredEvent event) {
                 firedThisCycle++;
-                firings.merge(event.getMatch().getRule().getPackageName(), 1L, Long::sum);
+                firings.computeIfAbsent(event.getMatch().getRule().getPackageName(), p -> new Firings()).count(fireCall);
             }
         });
     }
@@ -125,11 +132,26 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     /**
-     * Takes over the withdrawals an earlier session received since its last {@link #fire}: the cycle they belong
-     * to fires in this session, and must still report what they left without evidence.
+     * Takes over, for the windows of rules that {@code unchanged} accepts, whether an earlier session of an earlier
+     * rule library had reported their current burst. This session counted only the live events again: events that
+     * expired meanwhile make it see less of a burst the earlier one reported (it would report its continuation as
+     * new), and unchanged rules' incidents found while counting again are not reported, so without this a window
+     * could also be marked reported for a burst nobody was told of.
      */
-    void carryOverWithdrawals(EvaluationSession earlier) {
-        withdrawn.addAll(earlier.withdrawn);
+    void carryOverReported(EvaluationSession earlier, java.util.function.Predicate<String> unchanged) {
+        Map<List<String>, Boolean> reported = new HashMap<>();
+        for (Object o : earlier.session.getObjects(o -> o instanceof EventWindow w && unchanged.test(w.getRule()))) {
+            EventWindow w = (EventWindow) o;
+            reported.put(List.of(w.getRule(), w.getAsset(), w.getKey()), w.isReported());
+        }
+        for (FactHandle handle : session.getFactHandles(o -> o instanceof EventWindow w && unchanged.test(w.getRule()))) {
+            EventWindow w = (EventWindow) session.getObject(handle);
+            Boolean before = reported.get(List.of(w.getRule(), w.getAsset(), w.getKey()));
+            if (before != null && before != w.isReported()) {
+                w.reportedAs(before);
+                session.update(handle, w, "reported");
+            }
+        }
     }
 
     /** The evidence this session holds, by key: what a session of a new rule library must start from. */
@@ -169,17 +191,89 @@ public final class EvaluationSession implements AutoCloseable {
     /**
      * Fires what is activated, but not forever: a rule that keeps re-activating itself (a {@code modify}
      * that changes what its own pattern reads) would otherwise hold the evaluation thread and fill the heap.
+     * Without a {@link #onRuleFailure failure handler} such a rule, or one whose consequence throws, fails the
+     * call (rule tests and drafts want exactly that); with one, the rule is refused from then on and the others
+     * fire on.
      */
     private void fireAll() {
-        int fired = session.fireAllRules(FIRING_LIMIT);
-        if (fired >= FIRING_LIMIT) {
-            // counted since the session started: the looping rule dwarfs the others
-            String busiest = firings.entrySet().stream()
+        while (true) {
+            fireCall++;
+            int fired;
+            try {
+                fired = session.fireAllRules(notRefused, FIRING_LIMIT);
+            } catch (ConsequenceException e) {
+                if (onRuleFailure == null) {
+                    throw e;
+                }
+                // the match that threw names its rule; Drools left the agenda at rest, so firing again goes on with the rest
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                refuse(e.getMatch().getRule().getPackageName(), e.getMatch().getRule().getName(),
+                        "its consequence threw " + cause.getClass().getName() + ": " + cause.getMessage());
+                continue;
+            }
+            if (fired < FIRING_LIMIT) {
+                return;
+            }
+            // counted in this call only: a sound rule may well have fired more since the session started
+            List<Map.Entry<String, Long>> busiest = firings.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue().inCall(fireCall)))
+                    .filter(e -> e.getValue() > 0)
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .limit(3).map(e -> e.getKey() + " (" + e.getValue() + " firings)")
+                    .limit(3).toList();
+            String most = busiest.stream().map(e -> e.getKey() + " (" + e.getValue() + " firings)")
                     .collect(java.util.stream.Collectors.joining(", "));
-            throw new RuleLoopException("rules fired " + FIRING_LIMIT + " times without settling, most: " + busiest
-                    + "; a rule probably modifies a fact its own conditions read");
+            if (onRuleFailure == null || busiest.isEmpty()) {
+                throw new RuleLoopException("rules fired " + FIRING_LIMIT + " times without settling, most: " + most
+                        + "; a rule probably modifies a fact its own conditions read");
+            }
+            refuse(busiest.get(0).getKey(), null, "fired " + busiest.get(0).getValue() + " times in one evaluation without settling"
+                    + " (limit " + FIRING_LIMIT + "; most: " + most + "); it probably modifies a fact its own conditions read");
+        }
+    }
+
+    /**
+     * From now on a rule that fails at run time (its consequence throws, or it fires {@link #FIRING_LIMIT} times
+     * without settling) is refused, i.e. quarantined, and reported to {@code handler}; the other rules go on.
+     */
+    void onRuleFailure(java.util.function.Consumer<RuleFailure> handler) {
+        this.onRuleFailure = handler;
+    }
+
+    /** Refuses the rules of these DRL packages: their matches are dropped unfired. */
+    void refuse(Collection<String> drlPackages) {
+        refused.addAll(drlPackages);
+    }
+
+    private void refuse(String drlPackage, String ruleName, String reason) {
+        refused.add(drlPackage);
+        onRuleFailure.accept(new RuleFailure(drlPackage, ruleName, reason));
+    }
+
+    /**
+     * A rule that failed at run time and is refused from then on.
+     *
+     * @param ruleName the DRL rule whose consequence threw; null for a loop, which may involve several
+     */
+    record RuleFailure(String drlPackage, String ruleName, String reason) {
+    }
+
+    /** One DRL package's firings: since the session started, and in the latest call of {@link #fireAll}. */
+    private static final class Firings {
+        private long total;
+        private long call;
+        private long inCall;
+
+        void count(long currentCall) {
+            total++;
+            if (call != currentCall) {
+                call = currentCall;
+                inCall = 0;
+            }
+            inCall++;
+        }
+
+        long inCall(long currentCall) {
+            return call == currentCall ? inCall : 0;
         }
     }
 
@@ -234,7 +328,9 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** How often each rule (by DRL package) has fired since the session started. */
     public Map<String, Long> firings() {
-        return Map.copyOf(firings);
+        Map<String, Long> totals = new HashMap<>();
+        firings.forEach((drlPackage, counted) -> totals.put(drlPackage, counted.total));
+        return Map.copyOf(totals);
     }
 
     public long factCount() {

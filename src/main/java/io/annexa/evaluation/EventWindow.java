@@ -144,6 +144,12 @@ public final class EventWindow {
         reported = true;
     }
 
+    /** Takes over whether the burst was reported from the window an earlier session kept for the same key. */
+    @Modifies({"reported"})
+    void reportedAs(boolean wasReported) {
+        reported = wasReported;
+    }
+
     /** How many counted events fall within the window that ends at {@code at}. */
     public int countAt(long at) {
         long n = 0;

@@ -120,7 +120,8 @@ public class AnnexaService {
                     home.data(), this::setting, catalog, setting("annexa.sources.max-file-bytes").map(Long::parseLong).orElse(1_048_576L)));
             sources.start();
             deployer = new RuleDeployer(home.rules(), home.config().resolve("rules.yml"), catalog, engine, threads,
-                    setting("annexa.rules.reload-ms").map(Long::parseLong).orElse(5_000L));
+                    setting("annexa.rules.reload-ms").map(Long::parseLong).orElse(5_000L),
+                    setting("annexa.rules.deploy-wait-ms").map(Long::parseLong).map(Duration::ofMillis).orElse(RuleDeployer.DEFAULT_APPLY_WAIT));
             state = State.READY;
             LOG.info(() -> "Annexa ready in " + Duration.between(started, Instant.now()).toMillis() + " ms; "
                     + sources.routes().size() + " source routes started");

@@ -7,7 +7,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** UP once the rules are compiled, the register is open and every source route has started. */
+/**
+ * UP once the rules are compiled, the register is open and every source route has started. Quarantined rules are
+ * named but do not make it DOWN: every other rule keeps evaluating, and taking the instance out of service (or
+ * restarting it) would stop all monitoring without mending the rule, which only a new version does.
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -21,7 +25,14 @@ public class ReadinessCheck implements HealthCheck {
                 .status(service.isReady())
                 .withData("state", service.state().name().toLowerCase());
         service.failure().ifPresent(f -> response.withData("problem", f));
-        service.engine().ifPresent(e -> response.withData("rules", e.library().rules().size()));
+        service.engine().ifPresent(e -> {
+            response.withData("rules", e.library().rules().size());
+            response.withData("quarantinedRules", e.quarantines().size());
+            if (!e.quarantines().isEmpty()) {
+                response.withData("quarantined", e.quarantines().stream()
+                        .map(q -> q.ruleId() + " since " + q.since()).collect(java.util.stream.Collectors.joining(", ")));
+            }
+        });
         service.sources().ifPresent(s -> response.withData("routes", s.routes().size()));
         // rows the database refused are left out and logged; the count tells an operator to look at the log
         service.register().ifPresent(r -> response.withData("registerRejectedRows", r.rejectedRows()));

@@ -1,6 +1,7 @@
 package io.annexa.evaluation;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,34 @@ public record EngineState(long liveEvents, long facts, long firings) {
     /** Completes once everything handed over before this call has been applied: lets a feeder bound its lead. */
     public static CompletableFuture<Void> applied(EvaluationEngine engine) {
         return engine.inspect(session -> null);
+    }
+
+    /**
+     * Keeps the evaluation thread waiting until the returned hold is closed, once it has begun waiting: everything
+     * handed over meanwhile is applied in one batch, in the order handed over, whatever the timing.
+     */
+    public static Hold hold(EvaluationEngine engine) throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        engine.inspect(session -> {
+            waiting.countDown();
+            try {
+                return release.await(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        if (!waiting.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("the evaluation thread did not get to the hold");
+        }
+        return release::countDown;
+    }
+
+    /** Lets the evaluation thread go on. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** The state of a session the caller owns (a replay's, fed on the caller's thread). */

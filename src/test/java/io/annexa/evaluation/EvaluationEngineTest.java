@@ -205,6 +205,23 @@ class EvaluationEngineTest {
     }
 
     @Test
+    void aReadQueuedBeforeARuleSwapIsReportedRefreshed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        engine = start(holdingFirst(release));
+        engine.replace(key("web1"), sshd("web1", "yes"));
+        await().atMost(DEADLINE).until(() -> offered.size() == 1);
+        // one batch: the read goes to the old session, which fires it before the swap; the register dates last seen by it
+        engine.replace(key("web1"), sshd("web1", "no"));
+        java.util.concurrent.CompletableFuture<RuleLibrary> swapped = engine.swap(library);
+        release.countDown();
+
+        assertThat(swapped.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isSameAs(library);
+        await().atMost(DEADLINE).until(() -> recorded.size() == 2);
+        assertThat(recorded.get(1).refreshed()).containsExactly(scope("web1"));
+        assertThat(recorded.get(1).findings()).isEmpty();
+    }
+
+    @Test
     void aRemovalWaitingForRetryIsNotLostToANewerCycle() {
         AtomicInteger failures = new AtomicInteger();
         engine = start(result -> {

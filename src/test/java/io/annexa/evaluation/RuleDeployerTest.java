@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,6 +207,84 @@ class RuleDeployerTest {
         await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").stream().anyMatch(nc -> nc.getEvidenceSummary().contains("6 or lower")));
         engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("PermitRootLogin yes\nPasswordAuthentication no\nMaxAuthTries 6\n"));
         await().atMost(DEADLINE).until(() -> open("sshd_max_auth_tries_limited").isEmpty());
+    }
+
+    @Test
+    void aDeploymentIsPendingUntilTheEngineHasTheNewRulesInService() throws Exception {
+        String before = engine.library().contentHash();
+        Path drl = rules.resolve(ROOT_LOGIN).resolve("sshd_root_login_disabled.drl");
+        Files.writeString(drl, Files.readString(drl).replace("root may log in over SSH: ", "root login allowed: "));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // the engine thread waits here: the swap queues behind it
+        engine.inspect(s -> {
+            entered.countDown();
+            try {
+                return release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        assertThat(entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        RuleDeployer.Deployment pending;
+        try (RuleDeployer impatient = new RuleDeployer(rules, settings, catalog, engine, Thread::new, 3_600_000, Duration.ZERO)) {
+            pending = impatient.deploy();
+
+            assertThat(pending.status()).isEqualTo(RuleDeployer.Deployment.Status.PENDING);
+            assertThat(pending.deployed()).isFalse();
+            assertThat(pending.libraryVersion()).isNotEqualTo(before);
+            assertThat(impatient.lastDeployment()).isEqualTo(pending);
+            assertThat(engine.library().contentHash()).isEqualTo(before);
+
+            release.countDown();
+            await().atMost(DEADLINE).until(() -> impatient.lastDeployment().deployed());
+            assertThat(impatient.lastDeployment().libraryVersion()).isEqualTo(pending.libraryVersion());
+            assertThat(engine.library().contentHash()).isEqualTo(pending.libraryVersion());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aLibraryTheEngineCannotPutInServiceIsReportedNotDeployedWithTheReason() throws IOException {
+        String before = engine.library().contentHash();
+        Path folder = Files.createDirectories(rules.resolve("technological/c8_05_secure_authentication/sshd_root_login_counted"));
+        Files.writeString(folder.resolve("rule.yml"), """
+                id: sshd_root_login_counted
+                title: SSH root logins are counted
+                controls:
+                  iso27002:2022: ["8.5"]
+                severity: low
+                sources: [sshd_config]
+                rationale: A number is expected.
+                remediation: Write a number.
+                """);
+        // compiles, but fails on the evidence in service ("yes" is no number) while the new session takes it over
+        Files.writeString(folder.resolve("sshd_root_login_counted.drl"), """
+                package technological.c8_05_secure_authentication.sshd_root_login_counted;
+
+                import io.annexa.evidence.ConfigEntry;
+
+                global io.annexa.evaluation.FindingFactory findings;
+
+                rule "sshd_root_login_counted: more than none"
+                when
+                    $e : ConfigEntry( source == "sshd_config", key == "PermitRootLogin", $asset : asset, Integer.parseInt(value) > 0 )
+                then
+                    insertLogical(findings.of(drools, $asset, "PermitRootLogin " + $e.getValue()));
+                end
+                """);
+
+        await().atMost(DEADLINE).until(() -> deployer.lastDeployment().status() == RuleDeployer.Deployment.Status.FAILED);
+        assertThat(deployer.lastDeployment().libraryVersion()).isEqualTo(before);
+        assertThat(deployer.lastDeployment().problems()).singleElement().satisfies(p -> assertThat(p.toString())
+                .contains("could not be put in service, the previous rules keep running").contains("Integer.parseInt(value) > 0"));
+        assertThat(engine.library().contentHash()).isEqualTo(before);
+
+        engine.replace(new EvidenceKey("sshd_config", "web2", "test"), sshd("web2", "PermitRootLogin yes\nPasswordAuthentication no\n"));
+        await().atMost(DEADLINE).until(() -> repository.findActive().stream()
+                .filter(nc -> nc.getRuleId().equals("sshd_root_login_disabled")).count() == 2);
     }
 
     private List<io.annexa.register.Nonconformity> open(String ruleId) {
