@@ -42,8 +42,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * java -Xmx384m -XX:+UseSerialGC -cp ... io.annexa.bench.RuleLibraryBuildBenchmark change \
- *     [copies, 10] [rounds, 5] [live events, 20000] [poll ms, 100]
+ *     [copies, 10] [rounds, 5] [live events, 20000] [poll ms, 100] [in-place rounds, as rounds; 0: none]
  * </pre>
+ *
+ * <p>(3) then compares the swap alone, today's way against replacing the changed rule's package in a live session's
+ * KieBase ({@link io.annexa.evaluation.InPlaceSwapPrototype}: a prototype, not what the engine does).
  */
 public final class RuleLibraryBuildBenchmark {
 
@@ -194,10 +197,14 @@ public final class RuleLibraryBuildBenchmark {
             int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
             int liveEvents = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
             long pollMillis = args.length > 3 ? Long.parseLong(args[3]) : 100;
+            int inPlaceRounds = args.length > 4 ? Integer.parseInt(args[4]) : rounds;
             Measure.quietLogs();
             System.out.println(Measure.jvm());
             Path rulesDir = BenchLibraries.multiplied(Files.createTempDirectory("annexa-rules-x" + copies), copies);
             OneRuleChanged change = new OneRuleChanged(rulesDir);
+            // the copies have no scenarios to read evidence from; the real rules do. Built first: the last library
+            // built is what the compiled-rule cache keeps
+            RuleLibrary real = BenchLibraries.load(ProjectFiles.rules());
 
             long start = System.nanoTime();
             RuleLibrary library = BenchLibraries.load(rulesDir);
@@ -216,9 +223,11 @@ public final class RuleLibraryBuildBenchmark {
             System.out.printf("build after one rule changed, %d rules: %s, median %.0f ms; heap after GC %.0f MB of %.0f MB%n",
                     library.rules().size(), builds, Measure.median(builds), Measure.usedHeapMbAfterGc(), Measure.maxHeapMb());
 
-            endToEnd(rulesDir, library, change, rounds, liveEvents, pollMillis);
+            endToEnd(rulesDir, library, real, change, rounds, liveEvents, pollMillis);
             library = null;
-            inPlace(rulesDir, change, rounds, liveEvents);
+            if (inPlaceRounds > 0) {
+                inPlace(rulesDir, change, inPlaceRounds, liveEvents);
+            }
         }
 
         /**
@@ -251,8 +260,8 @@ public final class RuleLibraryBuildBenchmark {
             Files.writeString(drl, original.replace(TEXT, "root may log in over SSH (edit " + edits + "): "));
         }
 
-        private static void endToEnd(Path rulesDir, RuleLibrary library, OneRuleChanged change, int rounds, int liveEvents,
-                                     long pollMillis) throws Exception {
+        private static void endToEnd(Path rulesDir, RuleLibrary library, RuleLibrary real, OneRuleChanged change, int rounds,
+                                     int liveEvents, long pollMillis) throws Exception {
             AtomicReference<EvaluationEngine> engineRef = new AtomicReference<>();
             AtomicReference<RuleLibrary> published = new AtomicReference<>();
             try (EvaluationEngine engine = new EvaluationEngine(library, result -> published.set(engineRef.get().library()),
@@ -260,7 +269,7 @@ public final class RuleLibraryBuildBenchmark {
                  RuleDeployer deployer = new RuleDeployer(rulesDir, BenchLibraries.SETTINGS, BenchLibraries.CATALOG, engine,
                          Measure.daemonThreads(), pollMillis)) {
                 engineRef.set(engine);
-                int keys = BenchLibraries.handOverScenarioEvidence(library, engine);
+                int keys = BenchLibraries.handOverScenarioEvidence(real, engine);
                 engine.events(liveEvents(liveEvents));
                 EngineState state = EngineState.settled(engine);
                 System.out.printf("engine holds %d rules, %d evidence keys, %d live events, %d facts; deployer polls every %d ms%n",
