@@ -357,9 +357,10 @@ public final class RuleLibrary {
                         .filter(pkg -> !missing.containsKey(pkg.getName())).toList();
                 Set<String> displays = new HashSet<>();
                 missing.values().forEach(source -> displays.add(source.display()));
-                // Kept only what is known to be whose: every warning in a file of these rules, every rule's package
-                // there, and no code outside them (the sandbox checks the rules' packages only; code under another
-                // package comes with a package error, which fails this library, but must not reach a later one).
+                // Kept only when all of it belongs to one of these rules: every warning in one of their files, each
+                // rule's package there, and no code outside those packages (the sandbox checks the rules' packages only;
+                // code under another package comes with a package error, which fails this library, but it must not
+                // reach a later one through the cache).
                 boolean cacheable = found.stream().allMatch(p -> displays.contains(p.file()))
                         && byName.keySet().containsAll(missing.keySet())
                         && support.stream().allMatch(CompiledRuleCache::holdsNoCode);
