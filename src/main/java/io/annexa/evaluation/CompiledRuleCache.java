@@ -83,10 +83,6 @@ final class CompiledRuleCache {
         byKey.keySet().retainAll(keys);
     }
 
-    synchronized int size() {
-        return byKey.size();
-    }
-
     /**
      * Fresh copies of the packages of {@code rules} (each shared support package once), for a KieBase whose classes
      * are defined by {@code classLoader}.
