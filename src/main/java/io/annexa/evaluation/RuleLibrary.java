@@ -21,7 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.lang.model.SourceVersion;
+import org.drools.base.RuleBase;
+import org.drools.base.definitions.InternalKnowledgePackage;
 import org.drools.compiler.kie.builder.impl.DrlProject;
+import org.drools.compiler.kie.builder.impl.InternalKieModule;
+import org.drools.core.impl.RuleBaseFactory;
+import org.drools.kiesession.rulebase.KnowledgeBaseFactory;
 import org.kie.api.KieBase;
 import org.kie.api.KieBaseConfiguration;
 import org.kie.api.KieServices;
@@ -165,6 +170,7 @@ public final class RuleLibrary {
         private final MessageDigest digest;
         private final Path settingsFile;
         private final boolean sandboxed;
+        private final CompiledRuleCache cache = CompiledRuleCache.SHARED;
         private final Map<String, String> versions = new LinkedHashMap<>();
         private RuleSettings settings = RuleSettings.none();
         private List<io.annexa.evidence.BaselineValue> baseline = List.of();
@@ -259,13 +265,15 @@ public final class RuleLibrary {
             return String.join(".", segments);
         }
 
+        /**
+         * Compiles the enabled rules the {@link CompiledRuleCache} does not hold yet, in one build, checks them with
+         * the sandbox, and makes the KieBase of every enabled rule from copies of the checked packages: after one
+         * rule changed, only that rule is compiled.
+         */
         private KieBase compile() {
-            KieServices services = KieServices.Factory.get();
-            KieFileSystem files = services.newKieFileSystem();
-            Map<String, RuleSandbox.Source> sources = new LinkedHashMap<>();
-            // A fresh release id per build: the KIE repository is JVM-wide and a reload must not see an old build.
-            ReleaseId releaseId = services.newReleaseId("io.annexa.rules", "library", "1." + BUILDS.incrementAndGet());
-            files.generateAndWritePomXML(releaseId);
+            Map<String, RuleSandbox.Source> missing = new LinkedHashMap<>();
+            Map<String, String> keys = new LinkedHashMap<>();
+            Map<String, CompiledRuleCache.Compiled> compiled = new LinkedHashMap<>();
             for (RuleDefinition rule : rules.values()) {
                 Path drl = rule.drlFile();
                 if (!Files.isRegularFile(drl)) {
@@ -277,12 +285,106 @@ public final class RuleLibrary {
                 digest.update(text.getBytes(StandardCharsets.UTF_8));
                 versions.put(rule.id(), shortHash(metadata + "\u0000" + text));
                 if (settings.isEnabled(rule.id())) {
-                    sources.put(rule.drlPackage(), new RuleSandbox.Source(display(drl), text));
-                    files.write(KIE_SOURCE_ROOT + rulesDir.relativize(drl).toString().replace('\\', '/'), text);
+                    String display = display(drl);
+                    String key = CompiledRuleCache.key(sandboxed, display, rule.drlPackage(), text);
+                    keys.put(rule.drlPackage(), key);
+                    cache.get(key).ifPresentOrElse(hit -> compiled.put(rule.drlPackage(), hit),
+                            () -> missing.put(rule.drlPackage(), new RuleSandbox.Source(display, text)));
                 }
             }
-            KieBuilder builder = services.newKieBuilder(files).buildAll(DrlProject.class);
-            boolean compiled = builder.getResults().getMessages(Message.Level.ERROR).isEmpty();
+            Map<String, CompiledRuleCache.Compiled> fresh = missing.isEmpty() ? Map.of() : compileMissing(missing, keys);
+            if (fresh != null) {
+                compiled.putAll(fresh);
+            }
+            List<CompiledRuleCache.Compiled> used = new ArrayList<>();
+            for (String drlPackage : keys.keySet()) {
+                CompiledRuleCache.Compiled rule = compiled.get(drlPackage);
+                if (rule != null) { // in the order of the rules, so that their warnings are too
+                    used.add(rule);
+                    problems.addAll(rule.warnings());
+                }
+            }
+            if (fresh == null || problems.stream().anyMatch(Problem::isError)) {
+                return null;
+            }
+            KieBaseConfiguration configuration = RuleBaseFactory.newKnowledgeBaseConfiguration(null, RuleLibrary.class.getClassLoader());
+            configuration.setOption(EventProcessingOption.STREAM);
+            RuleBase base = RuleBaseFactory.newRuleBase("annexa-rules-" + BUILDS.incrementAndGet(), configuration);
+            base.addPackages(cache.copies(used, base.getRootClassLoader()));
+            cache.retainOnly(Set.copyOf(keys.values()));
+            return KnowledgeBaseFactory.newKnowledgeBase(base);
+        }
+
+        /**
+         * Compiles the given rules in one KIE build and checks them with the sandbox. Each rule's package goes into
+         * the cache with the warnings about its file, unless a warning names no file of theirs (then the warnings are
+         * reported here, and the next build compiles these rules again).
+         *
+         * @param missing DRL package → its file, for the rules to compile
+         * @param keys    DRL package → its cache key
+         * @return DRL package → its compiled rule; null when an error was found
+         */
+        private Map<String, CompiledRuleCache.Compiled> compileMissing(Map<String, RuleSandbox.Source> missing,
+                                                                        Map<String, String> keys) {
+            KieServices services = KieServices.Factory.get();
+            KieFileSystem files = services.newKieFileSystem();
+            // A fresh release id per build: the KIE repository is JVM-wide and a reload must not see an old build.
+            ReleaseId releaseId = services.newReleaseId("io.annexa.rules", "library", "1." + BUILDS.incrementAndGet());
+            files.generateAndWritePomXML(releaseId);
+            for (RuleSandbox.Source source : missing.values()) {
+                files.write(KIE_SOURCE_ROOT + source.display().substring("rules/".length()), source.text());
+            }
+            try {
+                KieBuilder builder = services.newKieBuilder(files).buildAll(DrlProject.class);
+                List<Problem> found = problemsOf(builder);
+                if (found.stream().noneMatch(Problem::isError) && sandboxed) {
+                    // before any KieBase or session exists: no rule code has run yet
+                    found.addAll(RuleSandbox.check(builder.getKieModule(), missing));
+                }
+                if (found.stream().anyMatch(Problem::isError)) {
+                    problems.addAll(found);
+                    return null;
+                }
+                InternalKieModule module = (InternalKieModule) builder.getKieModule();
+                Map<String, InternalKnowledgePackage> byName = new LinkedHashMap<>();
+                for (String kieBase : module.getKieModuleModel().getKieBaseModels().keySet()) {
+                    for (var kiePackage : module.getKnowledgePackagesForKieBase(kieBase)) {
+                        byName.put(kiePackage.getName(), (InternalKnowledgePackage) kiePackage);
+                    }
+                }
+                CompiledRuleCache.setAside(byName.values());
+                List<InternalKnowledgePackage> support = byName.values().stream()
+                        .filter(pkg -> !missing.containsKey(pkg.getName())).toList();
+                Set<String> displays = new HashSet<>();
+                missing.values().forEach(source -> displays.add(source.display()));
+                // Kept only when all of it belongs to one of these rules: every warning in one of their files, each
+                // rule's package there, and no code outside those packages (the sandbox checks the rules' packages only;
+                // code under another package comes with a package error, which fails this library, but it must not
+                // reach a later one through the cache).
+                boolean cacheable = found.stream().allMatch(p -> displays.contains(p.file()))
+                        && byName.keySet().containsAll(missing.keySet())
+                        && support.stream().allMatch(CompiledRuleCache::holdsNoCode);
+                if (!cacheable) {
+                    problems.addAll(found);
+                }
+                Map<String, CompiledRuleCache.Compiled> compiled = new LinkedHashMap<>();
+                missing.forEach((drlPackage, source) -> {
+                    CompiledRuleCache.Compiled rule = new CompiledRuleCache.Compiled(byName.get(drlPackage), support,
+                            cacheable ? found.stream().filter(p -> p.file().equals(source.display())).toList() : List.of());
+                    compiled.put(drlPackage, rule);
+                    if (cacheable) {
+                        cache.put(keys.get(drlPackage), rule);
+                    }
+                });
+                return compiled;
+            } finally {
+                services.getRepository().removeKieModule(releaseId);
+            }
+        }
+
+        /** The build's messages as problems, with the column of a syntax error and without Drools' follow-ups. */
+        private List<Problem> problemsOf(KieBuilder builder) {
+            List<Problem> found = new ArrayList<>();
             for (Message message : builder.getResults().getMessages()) {
                 if (message.getLevel() == Message.Level.INFO) {
                     continue;
@@ -295,26 +397,14 @@ public final class RuleLibrary {
                 if (column == 0 && line > 0 && position.find() && Integer.parseInt(position.group(1)) == line) {
                     column = Integer.parseInt(position.group(2)) + 1;
                 }
-                problems.add(new Problem(path, line, column,
+                found.add(new Problem(path, line, column,
                         message.getLevel() == Message.Level.ERROR ? Problem.Level.ERROR : Problem.Level.WARNING,
                         message.getText().strip()));
             }
             Set<String> locatedErrors = new HashSet<>();
-            problems.stream().filter(p -> p.isError() && p.line() > 0).forEach(p -> locatedErrors.add(p.file()));
-            problems.removeIf(p -> p.line() == 0 && p.message().equals(NULL_PACKAGE) && locatedErrors.contains(p.file()));
-            if (compiled && sandboxed) {
-                // before any KieBase or session exists: no rule code has run yet
-                problems.addAll(RuleSandbox.check(builder.getKieModule(), sources));
-            }
-            if (problems.stream().anyMatch(Problem::isError)) {
-                services.getRepository().removeKieModule(releaseId);
-                return null;
-            }
-            KieBaseConfiguration configuration = services.newKieBaseConfiguration();
-            configuration.setOption(EventProcessingOption.STREAM);
-            KieBase kieBase = services.newKieContainer(releaseId).newKieBase(configuration);
-            services.getRepository().removeKieModule(releaseId);
-            return kieBase;
+            found.stream().filter(p -> p.isError() && p.line() > 0).forEach(p -> locatedErrors.add(p.file()));
+            found.removeIf(p -> p.line() == 0 && p.message().equals(NULL_PACKAGE) && locatedErrors.contains(p.file()));
+            return found;
         }
 
         private List<Path> files(String suffix) {

@@ -34,7 +34,7 @@ final class BenchLibraries {
     private static final Pattern ID_LINE = Pattern.compile("(?m)^id:.*$");
     private static final Pattern PACKAGE_LINE = Pattern.compile("(?m)^package\\s+[\\w.]+\\s*;");
 
-    private static final ControlCatalog CATALOG = ControlCatalog.load();
+    static final ControlCatalog CATALOG = ControlCatalog.load();
 
     private BenchLibraries() {
     }

@@ -3,6 +3,7 @@ package io.annexa.bench;
 import io.annexa.ProjectFiles;
 import io.annexa.evaluation.EngineState;
 import io.annexa.evaluation.EvaluationEngine;
+import io.annexa.evaluation.RuleDeployer;
 import io.annexa.evaluation.RuleLibrary;
 import io.annexa.evaluation.RuleLibraryException;
 import io.annexa.evidence.LogEvent;
@@ -30,6 +31,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * java -Xmx384m -XX:+UseSerialGC -cp target/test-classes:target/classes:$(cat target/bench.classpath) \
  *     io.annexa.bench.RuleLibraryBuildBenchmark [copies, default 10] [warm rounds, 5] [live events, 20000]
  * </pre>
+ *
+ * <p>With {@code change} first, it times what an analyst waits for after editing one rule of the large library:
+ * (1) the library build after one DRL file changed ({@link RuleLibrary#load} once the library has been built
+ * before, as the deployer does it), and (2) end to end, a {@link RuleDeployer} polling the folder every
+ * {@code poll} ms for an engine holding the large library, evidence and the live events: from writing the file
+ * until the engine has the rule's new version in service, and until the new library's first result is published.
+ * Each round changes the same rule's finding text to a new one (a file of another size, so the deployer's
+ * fingerprint sees it).
+ *
+ * <pre>
+ * java -Xmx384m -XX:+UseSerialGC -cp ... io.annexa.bench.RuleLibraryBuildBenchmark change \
+ *     [copies, 10] [rounds, 5] [live events, 20000] [poll ms, 100] [in-place rounds, as rounds; 0: none]
+ * </pre>
+ *
+ * <p>(3) then compares the swap alone, today's way against replacing the changed rule's package in a live session's
+ * KieBase ({@link io.annexa.evaluation.InPlaceSwapPrototype}: a prototype, not what the engine does).
  */
 public final class RuleLibraryBuildBenchmark {
 
@@ -37,6 +54,10 @@ public final class RuleLibraryBuildBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("change")) {
+            OneRuleChanged.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int copies = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int liveEvents = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
@@ -150,6 +171,137 @@ public final class RuleLibraryBuildBenchmark {
 
         List<Double> warm() {
             return millis.subList(1, millis.size()).stream().map(m -> (double) Math.round(m)).toList();
+        }
+    }
+
+    /** The {@code change} mode: one rule file edited in the large library. */
+    private static final class OneRuleChanged {
+        private static final String RULE = "sshd_root_login_disabled";
+        private static final String FOLDER = "technological/c8_05_secure_authentication/" + RULE;
+        private static final String TEXT = "root may log in over SSH: ";
+
+        private final Path drl;
+        private final String original;
+        private int edits;
+
+        private OneRuleChanged(Path rulesDir) throws Exception {
+            this.drl = rulesDir.resolve(FOLDER).resolve(RULE + ".drl");
+            this.original = Files.readString(drl);
+            if (!original.contains(TEXT)) {
+                throw new IllegalStateException(drl + " no longer says '" + TEXT + "'; pick another change");
+            }
+        }
+
+        static void main(String[] args) throws Exception {
+            int copies = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+            int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+            int liveEvents = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+            long pollMillis = args.length > 3 ? Long.parseLong(args[3]) : 100;
+            int inPlaceRounds = args.length > 4 ? Integer.parseInt(args[4]) : rounds;
+            Measure.quietLogs();
+            System.out.println(Measure.jvm());
+            Path rulesDir = BenchLibraries.multiplied(Files.createTempDirectory("annexa-rules-x" + copies), copies);
+            OneRuleChanged change = new OneRuleChanged(rulesDir);
+            // the copies have no scenarios to read evidence from; the real rules do. Built first: the last library
+            // built is what the compiled-rule cache keeps
+            RuleLibrary real = BenchLibraries.load(ProjectFiles.rules());
+
+            long start = System.nanoTime();
+            RuleLibrary library = BenchLibraries.load(rulesDir);
+            System.out.printf("%d rules: first build %.0f ms%n", library.rules().size(), Measure.millisSince(start));
+            List<Double> builds = new ArrayList<>();
+            for (int round = -1; round < rounds; round++) {
+                change.edit();
+                library = null; // the previous build must not stay reachable while the next one is measured
+                start = System.nanoTime();
+                library = BenchLibraries.load(rulesDir);
+                double millis = Measure.millisSince(start);
+                if (round >= 0) { // the first round warms the rebuild up
+                    builds.add((double) Math.round(millis));
+                }
+            }
+            System.out.printf("build after one rule changed, %d rules: %s, median %.0f ms; heap after GC %.0f MB of %.0f MB%n",
+                    library.rules().size(), builds, Measure.median(builds), Measure.usedHeapMbAfterGc(), Measure.maxHeapMb());
+
+            endToEnd(rulesDir, library, real, change, rounds, liveEvents, pollMillis);
+            library = null;
+            if (inPlaceRounds > 0) {
+                inPlace(rulesDir, change, inPlaceRounds, liveEvents);
+            }
+        }
+
+        /**
+         * (3) The swap alone, today's way against replacing the changed rule's package in the live session's KieBase
+         * ({@link io.annexa.evaluation.InPlaceSwapPrototype}, not what the engine does).
+         */
+        private static void inPlace(Path rulesDir, OneRuleChanged change, int rounds, int liveEvents) throws Exception {
+            List<Double> newSession = new ArrayList<>();
+            List<Double> inPlace = new ArrayList<>();
+            for (int round = -1; round < rounds; round++) {
+                RuleLibrary before = BenchLibraries.load(rulesDir);
+                change.edit();
+                RuleLibrary after = BenchLibraries.load(rulesDir);
+                io.annexa.evaluation.InPlaceSwapPrototype.Timing timing = io.annexa.evaluation.InPlaceSwapPrototype.measure(
+                        before, after, rulesDir, RULE, liveEvents(liveEvents));
+                System.out.printf("swap, one rule changed: new session + carry-over %.0f ms (%d live events), in place %.0f ms (%d)%n",
+                        timing.newSessionMillis(), timing.liveEventsAfterNewSession(), timing.inPlaceMillis(), timing.liveEventsAfterInPlace());
+                if (round >= 0) {
+                    newSession.add((double) Math.round(timing.newSessionMillis()));
+                    inPlace.add((double) Math.round(timing.inPlaceMillis()));
+                }
+            }
+            System.out.printf("swap, one rule changed, %d live events, until fired: new session %s, median %.0f ms; in place %s, median %.0f ms%n",
+                    liveEvents, newSession, Measure.median(newSession), inPlace, Measure.median(inPlace));
+        }
+
+        /** Writes the rule with a finding text it has not had before. */
+        void edit() throws Exception {
+            edits++;
+            Files.writeString(drl, original.replace(TEXT, "root may log in over SSH (edit " + edits + "): "));
+        }
+
+        private static void endToEnd(Path rulesDir, RuleLibrary library, RuleLibrary real, OneRuleChanged change, int rounds,
+                                     int liveEvents, long pollMillis) throws Exception {
+            AtomicReference<EvaluationEngine> engineRef = new AtomicReference<>();
+            AtomicReference<RuleLibrary> published = new AtomicReference<>();
+            try (EvaluationEngine engine = new EvaluationEngine(library, result -> published.set(engineRef.get().library()),
+                    Measure.daemonThreads());
+                 RuleDeployer deployer = new RuleDeployer(rulesDir, BenchLibraries.SETTINGS, BenchLibraries.CATALOG, engine,
+                         Measure.daemonThreads(), pollMillis)) {
+                engineRef.set(engine);
+                int keys = BenchLibraries.handOverScenarioEvidence(real, engine);
+                engine.events(liveEvents(liveEvents));
+                EngineState state = EngineState.settled(engine);
+                System.out.printf("engine holds %d rules, %d evidence keys, %d live events, %d facts; deployer polls every %d ms%n",
+                        library.rules().size(), keys, state.liveEvents(), state.facts(), pollMillis);
+                List<Double> inService = new ArrayList<>();
+                List<Double> fired = new ArrayList<>();
+                for (int round = -1; round < rounds; round++) {
+                    String before = engine.library().version(RULE);
+                    long start = System.nanoTime();
+                    change.edit();
+                    Measure.await("the changed rule is in service", () -> !engine.library().version(RULE).equals(before), engine);
+                    double served = Measure.millisSince(start);
+                    RuleLibrary next = engine.library();
+                    Measure.await("the new library has fired", () -> published.get() == next, engine);
+                    double firedAfter = Measure.millisSince(start);
+                    System.out.printf("edit -> in service %.0f ms, first result %.0f ms%n", served, firedAfter);
+                    if (round >= 0) { // the first round warms the deployment up
+                        inService.add((double) Math.round(served));
+                        fired.add((double) Math.round(firedAfter));
+                    }
+                    if (!deployer.lastDeployment().deployed()) {
+                        throw new IllegalStateException("not deployed: " + deployer.lastDeployment().problems());
+                    }
+                }
+                System.out.printf("end to end, one rule changed in %d rules, %d live events: in service %s, median %.0f ms; "
+                                + "first result %s, median %.0f ms%n", library.rules().size(), liveEvents, inService,
+                        Measure.median(inService), fired, Measure.median(fired));
+                EngineState end = EngineState.settled(engine);
+                if (end.liveEvents() != liveEvents) {
+                    throw new IllegalStateException("live events before the changes: " + liveEvents + ", after: " + end.liveEvents());
+                }
+            }
         }
     }
 }
