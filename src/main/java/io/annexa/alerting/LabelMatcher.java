@@ -44,6 +44,9 @@ public final class LabelMatcher {
         if (!AlertEvent.LABELS.contains(name)) {
             throw new IllegalArgumentException("unknown label '" + name + "'; labels: " + String.join(", ", AlertEvent.LABELS));
         }
+        if (m.group(3).startsWith("=") || m.group(3).startsWith("~")) {
+            throw new IllegalArgumentException("'" + m.group(2) + m.group(3).charAt(0) + "' is not an operator; use =, !=, =~ or !~");
+        }
         String value = value(m.group(3));
         if (value.length() > MAX_VALUE_LENGTH) {
             throw new IllegalArgumentException("the value is " + value.length() + " characters long, more than " + MAX_VALUE_LENGTH);

@@ -73,6 +73,22 @@ class LayeringTest {
                 .check(annexa);
     }
 
+    /** Alerting reads the register's changes and the catalog; it knows nothing of sources, the engine or access control. */
+    @Test
+    void alertingBuildsOnTheRegisterEvidenceCatalogAndYamlOnly() {
+        noClasses().that().resideInAPackage("io.annexa.alerting..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.ingestion..", "io.annexa.evaluation..",
+                        "io.annexa.access..", "io.annexa.api..", "io.annexa.service..", "io.annexa.launcher..")
+                .check(annexa);
+    }
+
+    @Test
+    void onlyTheServiceAndTheApiUseAlerting() {
+        noClasses().that().resideOutsideOfPackages("io.annexa.alerting..", "io.annexa.api..", "io.annexa.service..")
+                .should().dependOnClassesThat().resideInAPackage("io.annexa.alerting..")
+                .check(annexa);
+    }
+
     @Test
     void onlyTheServiceAndTheApiUseTheApi() {
         noClasses().that().resideOutsideOfPackages("io.annexa.api..", "io.annexa.service..")
