@@ -58,6 +58,8 @@ final class AlertRoutingReader {
     private ConfigYaml yaml;
     /** Every receiver name given, valid receiver or not: a route naming a broken receiver is not a second problem. */
     private final Set<String> named = new java.util.LinkedHashSet<>();
+    /** The receivers could not be told apart (not a list, an entry not a mapping): unknown names are not reported. */
+    private boolean namesUnknown;
 
     AlertRoutingReader(Path file, String display, Function<String, String> environment) {
         this.file = file;
@@ -128,7 +130,9 @@ final class AlertRoutingReader {
     private Map<String, ReceiverConfig> receivers(Node node, TargetPolicy policy) {
         Map<String, ReceiverConfig> receivers = new LinkedHashMap<>();
         Map<String, Node> defined = new LinkedHashMap<>();
-        List<Node> items = list(node, "receivers", "receivers, each with a name and a webhook or an email").orElse(List.of());
+        Optional<List<Node>> given = list(node, "receivers", "receivers, each with a name and a webhook or an email");
+        namesUnknown = given.isEmpty();
+        List<Node> items = given.orElse(List.of());
         if (items.size() > MAX_RECEIVERS) {
             yaml.problem(node, "receivers", "lists " + items.size() + " receivers, more than the " + MAX_RECEIVERS + " allowed");
             return receivers;
@@ -138,6 +142,7 @@ final class AlertRoutingReader {
             Node item = items.get(i);
             if (!(item instanceof MappingNode mapping)) {
                 yaml.problem(item, field, "must be a mapping with name and webhook or email");
+                namesUnknown = true;
                 continue;
             }
             int before = yaml.problemCount();
@@ -145,9 +150,15 @@ final class AlertRoutingReader {
             String name = null;
             if (!keys.containsKey("name")) {
                 yaml.problem(item, field, "has no name");
+                namesUnknown = true;
             } else {
                 Node nameNode = keys.get("name").getValueNode();
                 name = yaml.text(nameNode, field + ".name");
+                if (name != null) {
+                    named.add(name);
+                } else {
+                    namesUnknown = true;
+                }
                 if (name != null && !NAME.matcher(name).matches()) {
                     yaml.problem(nameNode, field + ".name", "'" + ConfigYaml.shown(name)
                             + "' is not a receiver name: letters, digits, '_', '.', '-', at most 64");
@@ -158,7 +169,6 @@ final class AlertRoutingReader {
                     name = null;
                 } else if (name != null) {
                     defined.put(name, nameNode);
-                    named.add(name);
                 }
             }
             Node webhookNode = value(keys, "webhook");
@@ -366,7 +376,7 @@ final class AlertRoutingReader {
         Node receiverNode = value(keys, "receiver");
         if (receiverNode != null) {
             String name = yaml.text(receiverNode, field + ".receiver");
-            if (name != null && !named.contains(name)) {
+            if (name != null && !named.contains(name) && !namesUnknown) {
                 yaml.problem(receiverNode, field + ".receiver", "no receiver named '" + ConfigYaml.shown(name) + "'"
                         + (named.isEmpty() ? " (no receivers are defined)" : "; receivers: " + String.join(", ", named)));
             }
