@@ -31,6 +31,7 @@ public final class AlertGrouper {
         final RouteTarget target;
         final String key;
         final List<AlertEvent> pending = new ArrayList<>();
+        final java.util.Set<String> pendingIds = new java.util.HashSet<>();
         Instant due;
 
         Group(RouteTarget target, String key, Instant due) {
@@ -40,19 +41,31 @@ public final class AlertGrouper {
         }
 
         void add(AlertEvent event) {
-            if (pending.stream().noneMatch(e -> e.id().equals(event.id()))) {
+            if (pendingIds.add(event.id())) {
                 pending.add(event);
             }
+        }
+
+        void clear() {
+            pending.clear();
+            pendingIds.clear();
         }
     }
 
     private record Sent(String receiver, String subject, String type) {
     }
 
+    private record Expiry(Instant until, Sent sent) {
+    }
+
     private AlertRouting routing;
     private final Map<String, Group> groups = new LinkedHashMap<>();
+    /** No group is due before this (null: no group), so a timer tick with nothing due does not look at every group. */
+    private Instant earliest;
     /** Until when each (receiver, subject, type) is not notified again. */
     private final Map<Sent, Instant> quietUntil = new HashMap<>();
+    /** The same entries by time, so forgetting the expired ones costs only what expires, not a scan of all. */
+    private final java.util.PriorityQueue<Expiry> expiries = new java.util.PriorityQueue<>(java.util.Comparator.comparing(Expiry::until));
 
     public AlertGrouper(AlertRouting routing) {
         this.routing = Objects.requireNonNull(routing, "routing");
@@ -73,16 +86,27 @@ public final class AlertGrouper {
             groups.put(key, group);
         }
         group.add(event);
+        if (earliest == null || group.due.isBefore(earliest)) {
+            earliest = group.due;
+        }
         return group;
     }
 
     /** The notifications of every group due at {@code now}, in the order the groups began. */
     public List<Notification> due(Instant now) {
-        quietUntil.values().removeIf(until -> !until.isAfter(now));
+        while (!expiries.isEmpty() && !expiries.peek().until().isAfter(now)) {
+            Expiry expired = expiries.poll();
+            quietUntil.remove(expired.sent(), expired.until());
+        }
+        if (earliest == null || earliest.isAfter(now)) {
+            return List.of();
+        }
         List<Notification> notifications = new ArrayList<>();
+        earliest = null;
         for (Iterator<Group> it = groups.values().iterator(); it.hasNext();) {
             Group group = it.next();
             if (group.due.isAfter(now)) {
+                earliest = earliest == null || group.due.isBefore(earliest) ? group.due : earliest;
                 continue;
             }
             if (group.pending.isEmpty()) {
@@ -94,11 +118,14 @@ public final class AlertGrouper {
                 Sent sent = new Sent(group.target.receiver(), subject(event), event.type());
                 if (!quietUntil.containsKey(sent)) {
                     events.add(event);
-                    quietUntil.put(sent, now.plus(group.target.repeatInterval()));
+                    Instant until = now.plus(group.target.repeatInterval());
+                    quietUntil.put(sent, until);
+                    expiries.add(new Expiry(until, sent));
                 }
             }
-            group.pending.clear();
+            group.clear();
             group.due = now.plus(group.target.groupInterval());
+            earliest = earliest == null || group.due.isBefore(earliest) ? group.due : earliest;
             if (!events.isEmpty()) {
                 notifications.add(new Notification(group.target.receiver(), group.key, events));
             }
@@ -127,6 +154,7 @@ public final class AlertGrouper {
         this.routing = Objects.requireNonNull(routing, "routing");
         List<Group> old = new ArrayList<>(groups.values());
         groups.clear();
+        earliest = null;
         for (Group previous : old) {
             for (AlertEvent event : previous.pending) {
                 for (RouteTarget target : routing.route(event.labels())) {
@@ -135,6 +163,7 @@ public final class AlertGrouper {
                     if (previous.due.isBefore(group.due)) {
                         group.due = previous.due;
                     }
+                    earliest = earliest == null || group.due.isBefore(earliest) ? group.due : earliest;
                 }
             }
         }

@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * Where and how to post: {@code secret} is the resolved Standard Webhooks secret ({@code whsec_} + base64), or null for
- * an unsigned Slack/Teams incoming webhook; {@code format} is one of {@link #FORMATS}.
+ * an unsigned Slack/Teams incoming webhook; {@code format} is one of {@link #FORMATS}
+ * ({@code standard} when null).
  */
 public record WebhookConfig(URI url, String secret, String format) {
 
@@ -14,6 +15,7 @@ public record WebhookConfig(URI url, String secret, String format) {
 
     public WebhookConfig {
         Objects.requireNonNull(url, "url");
+        format = format == null ? "standard" : format;
         if (!FORMATS.contains(format)) {
             throw new IllegalArgumentException("format must be one of standard, slack, teams");
         }

@@ -100,6 +100,19 @@ class AlertGrouperTest {
     }
 
     @Test
+    void aGroupDueSoonerThanThoseWaitingIsSentFirst() {
+        AlertGrouper grouper = new AlertGrouper(routing);
+        grouper.add(opened("web-1", 1), T0);
+        assertThat(grouper.due(T0.plusSeconds(5))).isEmpty();
+
+        grouper.add(event("incident.detected", "db-1", 2), T0.plusSeconds(10));
+
+        assertThat(grouper.nextDue()).contains(T0.plusSeconds(10));
+        assertThat(grouper.due(T0.plusSeconds(10))).extracting(Notification::receiver).containsExactly("secops");
+        assertThat(grouper.due(T0.plusSeconds(30))).extracting(Notification::receiver).containsExactly("isms");
+    }
+
+    @Test
     void laterEventsOfAGroupWaitForTheGroupInterval() {
         AlertGrouper grouper = new AlertGrouper(routing);
         grouper.add(opened("web-1", 1), T0);
