@@ -7,4 +7,8 @@ import java.util.List;
 public record AlertSubject(Long nonconformityId, String ruleId, String ruleTitle, String control, String annexA,
         List<String> clauses, String requirement, String grade, String severity, String status, String asset,
         String owner, String evidenceSummary, Instant firstSeen, Instant lastSeen, String link) {
+
+    public AlertSubject {
+        clauses = clauses == null ? List.of() : List.copyOf(clauses);
+    }
 }

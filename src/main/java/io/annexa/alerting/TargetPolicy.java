@@ -1,156 +1,201 @@
 package io.annexa.alerting;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Which network addresses a webhook may be sent to. A webhook URL is configuration that reaches into the
- * network from inside it, so by default every address that is not plainly public is refused: loopback,
- * unspecified, link-local, private (10/8, 172.16/12, 192.168/16, fc00::/7), shared address space 100.64/10,
- * multicast, reserved ranges, and the cloud metadata endpoints (169.254.169.254, fd00:ec2::254,
- * 100.100.100.200). IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by the
- * IPv4 address they carry. An address inside an allow-listed CIDR is allowed whatever its kind.
+ * Which resolved addresses a webhook may be posted to. A webhook URL is written by whoever edits the configuration,
+ * and the server posts from inside the network, so by default every address that is not plainly on the internet is
+ * refused: loopback, link-local, private and shared (CGNAT) ranges, unspecified, multicast and reserved ranges, and the
+ * cloud metadata endpoints. An IPv6 address that carries an IPv4 one (mapped {@code ::ffff:a.b.c.d}, compatible,
+ * NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) is judged by the IPv4 address too. A CIDR of
+ * {@code allow_private_targets} that covers the address (or the IPv4 address it carries) allows it anyway.
+ * <p>
+ * The caller resolves the host and asks for every address, right before connecting to that same address.
  */
 public final class TargetPolicy {
 
-    private static final List<Cidr> REFUSED = List.of(
-            // cloud metadata, named although the ranges below hold them too: these are the addresses attacks aim at
-            Cidr.parse("169.254.169.254/32"), Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"),
-            Cidr.parse("0.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("100.64.0.0/10"), Cidr.parse("127.0.0.0/8"),
-            Cidr.parse("169.254.0.0/16"), Cidr.parse("172.16.0.0/12"), Cidr.parse("192.0.0.0/24"),
-            Cidr.parse("192.168.0.0/16"), Cidr.parse("198.18.0.0/15"), Cidr.parse("224.0.0.0/4"),
-            Cidr.parse("240.0.0.0/4"),
-            Cidr.parse("::/128"), Cidr.parse("::1/128"), Cidr.parse("100::/64"), Cidr.parse("64:ff9b:1::/48"),
-            Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"), Cidr.parse("fec0::/10"), Cidr.parse("ff00::/8"));
+    private record Range(Cidr cidr, String reason) {
+    }
+
+    private static final List<Range> REFUSED = List.of(
+            range("169.254.169.254/32", "a cloud metadata address"),
+            range("100.100.100.200/32", "a cloud metadata address"),
+            range("fd00:ec2::254/128", "a cloud metadata address"),
+            range("0.0.0.0/8", "an unspecified address"),
+            range("127.0.0.0/8", "a loopback address"),
+            range("10.0.0.0/8", "a private address"),
+            range("172.16.0.0/12", "a private address"),
+            range("192.168.0.0/16", "a private address"),
+            range("100.64.0.0/10", "a shared (CGNAT) address"),
+            range("169.254.0.0/16", "a link-local address"),
+            range("192.0.0.0/24", "an IETF protocol address"),
+            range("198.18.0.0/15", "a benchmarking address"),
+            range("224.0.0.0/4", "a multicast address"),
+            range("240.0.0.0/4", "a reserved or broadcast address"),
+            range("::/128", "an unspecified address"),
+            range("::1/128", "a loopback address"),
+            range("fe80::/10", "a link-local address"),
+            range("fec0::/10", "a site-local address"),
+            range("fc00::/7", "a private (unique local) address"),
+            range("ff00::/8", "a multicast address"),
+            range("100::/64", "a discard address"));
+
+    private static final Cidr V4_MAPPED = Cidr.parse("::ffff:0.0.0.0/96");
+    private static final Cidr V4_COMPATIBLE = Cidr.parse("::/96");
+    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+    private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
 
     private final List<Cidr> allowed;
 
-    /**
-     * @param allowedCidrs addresses or CIDR blocks ({@code 10.1.0.0/16}, {@code 127.0.0.1/32}, {@code fd12::/16})
-     *                     that are allowed although private; literal addresses only, never host names
-     * @throws IllegalArgumentException naming the entry that is not a CIDR block
-     */
+    /** @param allowedCidrs CIDRs such as {@code 127.0.0.1/32} or {@code fd12::/64}; a bare address means that address only */
     public TargetPolicy(List<String> allowedCidrs) {
-        List<Cidr> parsed = new ArrayList<>();
+        List<Cidr> cidrs = new ArrayList<>();
         for (String text : allowedCidrs) {
-            parsed.add(Cidr.parse(text));
+            cidrs.add(Cidr.parse(text));
         }
-        this.allowed = List.copyOf(parsed);
+        this.allowed = List.copyOf(cidrs);
+    }
+
+    /** Nothing allow-listed. */
+    public static TargetPolicy strict() {
+        return new TargetPolicy(List.of());
     }
 
     public boolean allows(InetAddress address) {
+        return refusal(address).isEmpty();
+    }
+
+    /** Why the address is refused, e.g. "127.0.0.1 is a loopback address", or empty when it is allowed. */
+    public Optional<String> refusal(InetAddress address) {
         if (address == null) {
-            return false;
+            return Optional.of("no address");
         }
-        for (Cidr cidr : allowed) {
-            if (cidr.contains(address)) {
-                return true;
-            }
+        byte[] bytes = address.getAddress();
+        Optional<byte[]> carried = carriedV4(bytes);
+        if (covered(bytes) || carried.map(this::covered).orElse(false)) {
+            return Optional.empty();
         }
-        return !refused(address);
+        Optional<String> reason = reason(bytes).or(() -> carried.flatMap(TargetPolicy::reason));
+        return reason.map(r -> address.getHostAddress() + " is " + r + "; add it to allow_private_targets to allow it");
     }
 
-    private static boolean refused(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
-            return true;
-        }
-        for (Cidr cidr : REFUSED) {
-            if (cidr.contains(address)) {
-                return true;
-            }
-        }
-        InetAddress carried = carriedIpv4(address);
-        return carried != null && refused(carried);
+    /** The allow-list as given, normalised ({@code 127.0.0.1/32}). */
+    public List<String> allowed() {
+        return allowed.stream().map(Cidr::toString).toList();
     }
 
-    /** The IPv4 address an IPv6 address stands for, or null: mapped, compatible, NAT64 (64:ff9b::/96) and 6to4. */
-    static InetAddress carriedIpv4(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return null;
-        }
-        byte[] b = address.getAddress();
-        int offset = -1;
-        if (zero(b, 0, 10) && ((b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0))) {
-            offset = 12; // ::ffff:a.b.c.d and the deprecated ::a.b.c.d
-        } else if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && zero(b, 4, 12)) {
-            offset = 12; // NAT64 well-known prefix
-        } else if (b[0] == 0x20 && b[1] == 0x02) {
-            offset = 2; // 6to4
-        }
-        if (offset < 0) {
-            return null;
-        }
-        try {
-            return InetAddress.getByAddress(new byte[] {b[offset], b[offset + 1], b[offset + 2], b[offset + 3]});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("four bytes are always an IPv4 address", e);
-        }
+    private boolean covered(byte[] address) {
+        return allowed.stream().anyMatch(c -> c.contains(address));
     }
 
-    private static boolean zero(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
+    private static Optional<String> reason(byte[] address) {
+        return REFUSED.stream().filter(r -> r.cidr().contains(address)).map(Range::reason).findFirst();
+    }
+
+    private static Optional<byte[]> carriedV4(byte[] address) {
+        if (address.length != 16) {
+            return Optional.empty();
         }
-        return true;
+        if (V4_MAPPED.contains(address) || V4_COMPATIBLE.contains(address) || NAT64.contains(address)) {
+            return Optional.of(Arrays.copyOfRange(address, 12, 16));
+        }
+        if (SIX_TO_FOUR.contains(address)) {
+            return Optional.of(Arrays.copyOfRange(address, 2, 6));
+        }
+        return Optional.empty();
+    }
+
+    private static Range range(String cidr, String reason) {
+        return new Range(Cidr.parse(cidr), reason);
     }
 
     @Override
     public String toString() {
-        return "TargetPolicy[allowed=" + allowed + "]";
+        return "TargetPolicy[allowed=" + allowed() + "]";
     }
 
-    /** An address block; parsed from literals only, so building a policy never resolves a name. */
-    private record Cidr(byte[] network, int prefix, String text) {
+    /**
+     * An address block. Parsed without any name lookup: only IPv4 dotted quads (four decimal parts, no leading zeros,
+     * which some parsers read as octal) and IPv6 literals without a zone are accepted, and the bits after the prefix
+     * must be zero ({@code 10.0.0.1/8} is refused: write {@code 10.0.0.0/8} or {@code 10.0.0.1/32}).
+     */
+    record Cidr(byte[] network, int prefix) {
 
-        private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-        private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+        private static final Pattern V4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
+        private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
+        private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
 
         static Cidr parse(String text) {
-            String entry = text == null ? "" : text.strip();
-            int slash = entry.indexOf('/');
-            String host = slash < 0 ? entry : entry.substring(0, slash);
-            boolean v4 = IPV4.matcher(host).matches();
-            if (!v4 && !IPV6.matcher(host).matches()) {
-                throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR block");
+            String t = text == null ? "" : text.strip();
+            int slash = t.indexOf('/');
+            String host = slash < 0 ? t : t.substring(0, slash);
+            byte[] network = literal(host).orElseThrow(() -> new IllegalArgumentException(
+                    "'" + io.annexa.evidence.AssetNames.shown(t) + "' is not a CIDR like 127.0.0.1/32 or fd00::/8"));
+            int bits = network.length * 8;
+            int prefix = bits;
+            if (slash >= 0) {
+                String p = t.substring(slash + 1);
+                if (!PREFIX.matcher(p).matches() || Integer.parseInt(p) > bits) {
+                    throw new IllegalArgumentException("'" + io.annexa.evidence.AssetNames.shown(t) + "': the prefix length must be 0 to " + bits);
+                }
+                prefix = Integer.parseInt(p);
             }
-            byte[] address;
-            try {
-                address = InetAddress.getByName(host).getAddress();
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR block");
+            for (int bit = prefix; bit < bits; bit++) {
+                if ((network[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
+                    throw new IllegalArgumentException("'" + t + "' has bits set after the /" + prefix
+                            + " prefix; write the network address, or /" + bits + " for this one address");
+                }
             }
-            if (v4 != (address.length == 4)) {
-                // an IPv4-mapped IPv6 literal comes back as IPv4: its /prefix would mean something else
-                throw new IllegalArgumentException("'" + text + "': write IPv4 blocks in dotted form");
-            }
-            int bits = address.length * 8;
-            int prefix;
-            try {
-                prefix = slash < 0 ? bits : Integer.parseInt(entry.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' has no valid prefix length");
-            }
-            if (prefix < 0 || prefix > bits) {
-                throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0.." + bits);
-            }
-            return new Cidr(address, prefix, entry);
+            return new Cidr(network, prefix);
         }
 
-        boolean contains(InetAddress address) {
-            byte[] candidate = address.getAddress();
-            if (candidate.length != network.length) {
+        /** The bytes of an IP literal (4 or 16), or empty for anything else; never looks a name up. */
+        static Optional<byte[]> literal(String host) {
+            if (V4.matcher(host).matches()) {
+                String[] parts = host.split("\\.");
+                byte[] bytes = new byte[4];
+                for (int i = 0; i < 4; i++) {
+                    int part = Integer.parseInt(parts[i]);
+                    if (part > 255) {
+                        return Optional.empty();
+                    }
+                    bytes[i] = (byte) part;
+                }
+                return Optional.of(bytes);
+            }
+            if (host.indexOf(':') < 0 || !V6.matcher(host).matches()) {
+                return Optional.empty();
+            }
+            try {
+                // a text with ':' and no '%' is parsed as an IPv6 literal; the JDK does no lookup for it
+                byte[] bytes = InetAddress.getByName(host).getAddress();
+                if (bytes.length == 4) {
+                    // the JDK turns ::ffff:a.b.c.d into an IPv4 address: keep the IPv6 form that was written
+                    byte[] mapped = new byte[16];
+                    mapped[10] = (byte) 0xff;
+                    mapped[11] = (byte) 0xff;
+                    System.arraycopy(bytes, 0, mapped, 12, 4);
+                    return Optional.of(mapped);
+                }
+                return Optional.of(bytes);
+            } catch (UnknownHostException e) {
+                return Optional.empty();
+            }
+        }
+
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
                 return false;
             }
             int whole = prefix / 8;
             for (int i = 0; i < whole; i++) {
-                if (candidate[i] != network[i]) {
+                if (address[i] != network[i]) {
                     return false;
                 }
             }
@@ -159,12 +204,28 @@ public final class TargetPolicy {
                 return true;
             }
             int mask = (0xff << (8 - rest)) & 0xff;
-            return (candidate[whole] & mask) == (network[whole] & mask);
+            return (address[whole] & mask) == (network[whole] & mask);
         }
 
         @Override
         public String toString() {
-            return text;
+            try {
+                InetAddress address = network.length == 16 ? java.net.Inet6Address.getByAddress(null, network, -1)
+                        : InetAddress.getByAddress(network);
+                return address.getHostAddress() + "/" + prefix;
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Cidr that && prefix == that.prefix && Arrays.equals(network, that.network);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(network) + prefix;
         }
     }
 }

@@ -170,7 +170,8 @@ class EmailSenderTest {
     void aReceiverWithoutAddressesOrWithABadOneIsPermanent() {
         EmailSender sender = sender("none", greenMail.getSmtp().getPort(), PASSWORD, null);
 
-        assertThat(sender.send("dlv-1", Alerts.single(), new ReceiverConfig("hooks-only", null, null)))
+        assertThat(sender.send("dlv-1", Alerts.single(), new ReceiverConfig("hooks-only",
+                new WebhookConfig(java.net.URI.create("https://hooks.example.org/annexa"), null, "slack"), null)))
                 .isInstanceOf(DeliveryOutcome.Permanent.class);
         assertThat(sender.send("dlv-1", Alerts.single(), mailTo("not an address@@")))
                 .isInstanceOfSatisfying(DeliveryOutcome.Permanent.class, p -> assertThat(p.reason()).contains("security-team"));

@@ -73,16 +73,9 @@ class LayeringTest {
                 .check(annexa);
     }
 
+    /** Alerting reads the register's changes and the catalog; it knows nothing of sources, the engine or access control. */
     @Test
-    void onlyTheServiceAndTheApiUseTheApi() {
-        noClasses().that().resideOutsideOfPackages("io.annexa.api..", "io.annexa.service..")
-                .should().dependOnClassesThat().resideInAPackage("io.annexa.api..")
-                .check(annexa);
-    }
-
-    /** Alerting builds on the register (and its policy), the evidence, the catalog and the YAML reader only. */
-    @Test
-    void alertingDependsOnlyOnTheRegisterEvidenceCatalogAndYaml() {
+    void alertingBuildsOnTheRegisterEvidenceCatalogAndYamlOnly() {
         noClasses().that().resideInAPackage("io.annexa.alerting..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.annexa.ingestion..", "io.annexa.evaluation..",
                         "io.annexa.access..", "io.annexa.api..", "io.annexa.service..", "io.annexa.launcher..")
@@ -93,6 +86,13 @@ class LayeringTest {
     void onlyTheServiceAndTheApiUseAlerting() {
         noClasses().that().resideOutsideOfPackages("io.annexa.alerting..", "io.annexa.api..", "io.annexa.service..")
                 .should().dependOnClassesThat().resideInAPackage("io.annexa.alerting..")
+                .check(annexa);
+    }
+
+    @Test
+    void onlyTheServiceAndTheApiUseTheApi() {
+        noClasses().that().resideOutsideOfPackages("io.annexa.api..", "io.annexa.service..")
+                .should().dependOnClassesThat().resideInAPackage("io.annexa.api..")
                 .check(annexa);
     }
 

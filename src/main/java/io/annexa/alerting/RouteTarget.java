@@ -1,0 +1,45 @@
+package io.annexa.alerting;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where a matching route sends an alert and how it groups and times it, with everything inherited already filled in.
+ * {@code groupBy} is {@code ["..."]} for "all labels", empty for one group for the whole route. {@code routeId} is the
+ * stable path of the route in the tree: {@code "0"} is the root, {@code "0.1"} its second child.
+ */
+public record RouteTarget(String receiver, List<String> groupBy, Duration groupWait, Duration groupInterval,
+        Duration repeatInterval, String routeId) {
+
+    /** The {@code group_by} value that groups by every label. */
+    public static final String ALL_LABELS = "...";
+
+    public RouteTarget {
+        Objects.requireNonNull(receiver, "receiver");
+        groupBy = List.copyOf(groupBy);
+        Objects.requireNonNull(groupWait, "groupWait");
+        Objects.requireNonNull(groupInterval, "groupInterval");
+        Objects.requireNonNull(repeatInterval, "repeatInterval");
+        Objects.requireNonNull(routeId, "routeId");
+    }
+
+    /**
+     * The key of the group these labels fall in on this route: {@code routeId/receiver/{name="value",...}} over the
+     * {@code group_by} labels in their given order (all labels by name for {@code ...}). Stable across restarts, so
+     * it can be stored.
+     */
+    public String groupKey(Map<String, String> labels) {
+        Map<String, String> complete = AlertEvent.complete(labels);
+        List<String> names = groupBy.contains(ALL_LABELS) ? new ArrayList<>(new java.util.TreeSet<>(complete.keySet())) : groupBy;
+        StringBuilder key = new StringBuilder(routeId).append('/').append(receiver).append("/{");
+        for (int i = 0; i < names.size(); i++) {
+            String value = complete.getOrDefault(names.get(i), "");
+            key.append(i == 0 ? "" : ",").append(names.get(i)).append("=\"")
+                    .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+        }
+        return key.append('}').toString();
+    }
+}
