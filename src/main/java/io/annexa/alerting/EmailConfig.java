@@ -1,0 +1,6 @@
+package io.annexa.alerting;
+
+import java.util.List;
+
+public record EmailConfig(List<String> to) {
+}

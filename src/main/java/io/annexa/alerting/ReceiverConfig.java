@@ -1,0 +1,4 @@
+package io.annexa.alerting;
+
+public record ReceiverConfig(String name, WebhookConfig webhook, EmailConfig email) {
+}

@@ -1,0 +1,4 @@
+package io.annexa.alerting;
+
+public record RenderedMail(String subject, String text, String html) {
+}

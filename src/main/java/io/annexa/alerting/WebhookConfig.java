@@ -1,0 +1,6 @@
+package io.annexa.alerting;
+
+import java.net.URI;
+
+public record WebhookConfig(URI url, String secret, String format) {
+}
