@@ -52,7 +52,7 @@ public record DispatchSettings(List<Duration> retrySchedule, Duration maxAge, in
     }
 
     /** 5s, 30m, 2h, 1d, 250ms or ISO-8601 (PT5M). */
-    static Duration duration(String key, String text) {
+    public static Duration duration(String key, String text) {
         String t = text.strip();
         try {
             if (t.startsWith("P") || t.startsWith("p")) {
