@@ -80,6 +80,22 @@ class LayeringTest {
                 .check(annexa);
     }
 
+    /** Alerting reads the register's changes (and its policy, the evidence, the catalog, YAML) and nothing else of ours. */
+    @Test
+    void alertingBuildsOnTheRegisterEvidenceCatalogAndYamlOnly() {
+        noClasses().that().resideInAPackage("io.annexa.alerting..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.ingestion..", "io.annexa.evaluation..",
+                        "io.annexa.access..", "io.annexa.api..", "io.annexa.service..", "io.annexa.launcher..")
+                .check(annexa);
+    }
+
+    @Test
+    void onlyTheServiceAndTheApiUseAlerting() {
+        noClasses().that().resideOutsideOfPackages("io.annexa.alerting..", "io.annexa.api..", "io.annexa.service..")
+                .should().dependOnClassesThat().resideInAPackage("io.annexa.alerting..")
+                .check(annexa);
+    }
+
     @Test
     void theLauncherUsesOnlyTheJdk() {
         noClasses().that().resideInAPackage("io.annexa.launcher..")
