@@ -43,7 +43,7 @@ create table alert_delivery (
     retry_from      timestamp with time zone not null,
     delivered_at    timestamp with time zone
 );
-create index alert_delivery_due on alert_delivery (state, next_attempt_at);
+create index alert_delivery_due on alert_delivery (state, next_attempt_at, id);
 create index alert_delivery_state on alert_delivery (state, created_at, id);
 create index alert_delivery_created on alert_delivery (created_at, id);
 

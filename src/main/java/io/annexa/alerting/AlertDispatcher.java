@@ -101,6 +101,12 @@ public final class AlertDispatcher implements AutoCloseable {
     private final Map<Long, Waiting> waiting = new LinkedHashMap<>();
     private long cursor;
     private boolean moreDue;
+    private boolean moreEvents;
+    private long lastLook = Long.MIN_VALUE / 2;
+    private List<Silence> silences = List.of();
+    /** The last delivery taken, while attempts are under way: the next query goes on after it. */
+    private Delivery lastTaken;
+    private volatile boolean woken;
 
     private volatile Thread thread;
     private volatile boolean running;
@@ -141,6 +147,7 @@ public final class AlertDispatcher implements AutoCloseable {
 
     /** Looks for work now instead of at the end of the poll interval. */
     public void wakeUp() {
+        woken = true;
         wake.offer(TOKEN);
     }
 
@@ -148,7 +155,10 @@ public final class AlertDispatcher implements AutoCloseable {
         while (running) {
             Duration wait = settings.pollInterval();
             try {
-                round();
+                // results wake the loop many times a second: the outbox and the silences are read once per poll
+                // interval (or when woken), the due deliveries whenever there is room
+                boolean look = woken || moreEvents || System.nanoTime() - lastLook >= settings.pollInterval().toNanos();
+                round(look);
                 Instant now = clock.instant();
                 if (moreDue) {
                     wait = Duration.ZERO;
@@ -175,7 +185,7 @@ public final class AlertDispatcher implements AutoCloseable {
 
     /** One round, waiting for every attempt it starts and storing their results: what the thread does, step by step. */
     public void runOnce() {
-        round();
+        round(true);
         awaitInFlight();
         storeResults(clock.instant());
     }
@@ -191,14 +201,18 @@ public final class AlertDispatcher implements AutoCloseable {
         }
     }
 
-    private void round() {
+    private void round(boolean look) {
         Instant now = clock.instant();
         storeResults(now);
-        List<Silence> silences = store.silences(now).stream().map(AlertStore.StoredSilence::silence).toList();
-        reconfigureIfChanged(now);
-        readEvents(now, silences);
+        if (look) {
+            woken = false;
+            lastLook = System.nanoTime();
+            silences = store.silences(now).stream().map(AlertStore.StoredSilence::silence).toList();
+            reconfigureIfChanged(now);
+            readEvents(now, silences);
+        }
         flushDue(now, silences);
-        sendDue(now);
+        sendDue(now, look);
     }
 
     /** A failed round forgets what it held in memory: the events are still undispatched in the outbox, read again. */
@@ -233,6 +247,7 @@ public final class AlertDispatcher implements AutoCloseable {
     }
 
     private void readEvents(Instant now, List<Silence> silences) {
+        moreEvents = false;
         for (int batches = 0; batches < 10; batches++) {
             List<AlertEvent> events = store.undispatched(cursor, EVENT_BATCH);
             Map<Long, String> ended = new LinkedHashMap<>();
@@ -268,6 +283,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 return;
             }
         }
+        moreEvents = true;
     }
 
     private static boolean silenced(AlertEvent event, List<Silence> silences, Instant now) {
@@ -325,13 +341,18 @@ public final class AlertDispatcher implements AutoCloseable {
 
     // ------------------------------------------------------------------ sending
 
-    private void sendDue(Instant now) {
+    private void sendDue(Instant now, boolean look) {
         int room = maxInFlight - inFlight.size();
         moreDue = false;
-        if (room <= 0) {
+        // the attempts under way are pending too and come first in the query: wait until half the room is free
+        if (room <= 0 || (!look && !inFlight.isEmpty() && room < maxInFlight / 2)) {
             return;
         }
-        List<Delivery> due = store.due(now, room + inFlight.size());
+        // from the start at every look (whatever became due behind the last one taken is found there), else after it
+        if (look || inFlight.isEmpty()) {
+            lastTaken = null;
+        }
+        List<Delivery> due = store.due(now, room + 1, Set.copyOf(inFlight), lastTaken);
         Map<String, AlertStore.ReceiverState> disabled = due.isEmpty() ? Map.of() : store.disabledReceivers();
         List<Update> decided = new ArrayList<>();
         int started = 0;
@@ -348,21 +369,18 @@ public final class AlertDispatcher implements AutoCloseable {
             if (now.isAfter(d.retryFrom().plus(settings.maxAge()))) {
                 decided.add(new Update(d.id(), State.DEAD, d.attempts(), null, "older than the maximum age of " + settings.maxAge()
                         + " before it could be attempted" + (d.lastError() == null ? "" : "; last error: " + d.lastError()), d.lastStatus(), null));
-                dead.incrementAndGet();
             } else if (disabled.containsKey(d.receiver())) {
                 decided.add(new Update(d.id(), State.FAILED, d.attempts(), null, "receiver '" + d.receiver() + "' is disabled since "
                         + disabled.get(d.receiver()).disabledAt() + " (" + disabled.get(d.receiver()).reason()
                         + "); enable it, then redeliver", d.lastStatus(), null));
-                failed.incrementAndGet();
             } else if (receiver == null) {
                 decided.add(new Update(d.id(), State.FAILED, d.attempts(), null, "receiver '" + d.receiver()
                         + "' is no longer in the alert configuration", d.lastStatus(), null));
-                failed.incrementAndGet();
             } else if (sender == null) {
                 decided.add(new Update(d.id(), State.FAILED, d.attempts(), null, "no sender for channel " + d.channel(), null, null));
-                failed.incrementAndGet();
             } else {
                 inFlight.add(d.id());
+                lastTaken = d;
                 started++;
                 Notification notification = new Notification(d.receiver(), d.groupKey(), d.events());
                 pool.execute(() -> {
@@ -378,6 +396,20 @@ public final class AlertDispatcher implements AutoCloseable {
             }
         }
         store.update(decided, Map.of(), now);
+        count(decided);
+        moreDue |= !decided.isEmpty();
+    }
+
+    /** Counted once stored: a batch that failed to store is counted when it is stored again. */
+    private void count(List<Update> stored) {
+        for (Update u : stored) {
+            (switch (u.state()) {
+                case DELIVERED -> delivered;
+                case FAILED -> failed;
+                case DEAD -> dead;
+                case PENDING -> retried;
+            }).incrementAndGet();
+        }
     }
 
     private void storeResults(Instant now) {
@@ -399,6 +431,7 @@ public final class AlertDispatcher implements AutoCloseable {
             results.addAll(done);
             throw e;
         }
+        count(updates);
         // only now: until its result is stored, the delivery is pending in the database and must not be sent again
         done.forEach(r -> inFlight.remove(r.delivery().id()));
     }
@@ -408,15 +441,12 @@ public final class AlertDispatcher implements AutoCloseable {
         int attempts = d.attempts() + 1;
         DeliveryOutcome outcome = r.outcome();
         if (outcome instanceof DeliveryOutcome.Delivered ok) {
-            delivered.incrementAndGet();
             return new Update(d.id(), State.DELIVERED, attempts, null, null, ok.status(), now);
         }
         if (outcome instanceof DeliveryOutcome.Permanent no) {
-            failed.incrementAndGet();
             return new Update(d.id(), State.FAILED, attempts, null, no.reason(), null, null);
         }
         if (outcome instanceof DeliveryOutcome.Gone gone) {
-            failed.incrementAndGet();
             disable.put(d.receiver(), "410 Gone: " + gone.reason());
             return new Update(d.id(), State.FAILED, attempts, null, "the receiver's endpoint is gone (410), so receiver '"
                     + d.receiver() + "' is disabled: " + gone.reason(), 410, null);
@@ -427,7 +457,6 @@ public final class AlertDispatcher implements AutoCloseable {
     private Update retry(Delivery d, int attempts, DeliveryOutcome.Retry retry, Instant now) {
         List<Duration> schedule = settings.retrySchedule();
         if (attempts > schedule.size()) {
-            dead.incrementAndGet();
             return new Update(d.id(), State.DEAD, attempts, null, "gave up after " + attempts + " attempts: " + retry.reason(), null, null);
         }
         Duration delay = jitter(schedule.get(attempts - 1));
@@ -436,11 +465,9 @@ public final class AlertDispatcher implements AutoCloseable {
         }
         Instant next = now.plus(delay);
         if (next.isAfter(d.retryFrom().plus(settings.maxAge()))) {
-            dead.incrementAndGet();
             return new Update(d.id(), State.DEAD, attempts, null, "the next attempt would come after the maximum age of "
                     + settings.maxAge() + ": " + retry.reason(), null, null);
         }
-        retried.incrementAndGet();
         return new Update(d.id(), State.PENDING, attempts, next, retry.reason(), null, null);
     }
 

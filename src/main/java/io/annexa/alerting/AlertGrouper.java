@@ -32,6 +32,8 @@ public final class AlertGrouper {
 
     private AlertRouting routing;
     private final Map<String, Group> groups = new LinkedHashMap<>();
+    /** The groups holding events: what due() looks at. */
+    private final Map<String, Group> filled = new LinkedHashMap<>();
     private final Map<String, Instant> notified = new HashMap<>();
 
     public AlertGrouper(AlertRouting routing) {
@@ -43,6 +45,7 @@ public final class AlertGrouper {
             Group group = groups.computeIfAbsent(target.groupKey(event.labels()), k -> new Group(target));
             if (group.events.isEmpty()) {
                 group.firstAt = now;
+                filled.put(target.groupKey(event.labels()), group);
             }
             group.events.add(event);
         }
@@ -50,10 +53,14 @@ public final class AlertGrouper {
 
     public List<Notification> due(Instant now) {
         List<Notification> due = new ArrayList<>();
-        groups.forEach((key, group) -> {
-            if (group.events.isEmpty() || group.dueAt().isAfter(now)) {
-                return;
+        for (java.util.Iterator<Map.Entry<String, Group>> it = filled.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Group> entry = it.next();
+            String key = entry.getKey();
+            Group group = entry.getValue();
+            if (group.dueAt().isAfter(now)) {
+                continue;
             }
+            it.remove();
             List<AlertEvent> events = new ArrayList<>();
             for (AlertEvent e : group.events) {
                 String dedup = group.target.receiver() + "|" + e.subject().nonconformityId() + "|" + e.type();
@@ -68,12 +75,12 @@ public final class AlertGrouper {
             if (!events.isEmpty()) {
                 due.add(new Notification(group.target.receiver(), key, List.copyOf(events)));
             }
-        });
+        }
         return due;
     }
 
     public Optional<Instant> nextDue() {
-        return groups.values().stream().filter(g -> !g.events.isEmpty()).map(Group::dueAt).min(Instant::compareTo);
+        return filled.values().stream().map(Group::dueAt).min(Instant::compareTo);
     }
 
     public void reconfigure(AlertRouting newRouting) {
@@ -84,6 +91,7 @@ public final class AlertGrouper {
             firstAt.putIfAbsent(e, g.firstAt);
         }));
         groups.clear();
+        filled.clear();
         routing = newRouting;
         pending.stream().distinct().forEach(e -> add(e, firstAt.get(e)));
     }

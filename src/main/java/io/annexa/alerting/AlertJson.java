@@ -3,6 +3,8 @@ package io.annexa.alerting;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonBuilderFactory;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -17,11 +19,15 @@ import java.util.TreeMap;
 /** How events are kept in the outbox and in a delivery's payload: JSON text, read back to the same values. */
 final class AlertJson {
 
+    /** BUILDERS.createObjectBuilder() looks the provider up again on every call, which cost more than the rest of a delivery. */
+    private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+
     private AlertJson() {
     }
 
     static String labels(Map<String, String> labels) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = BUILDERS.createObjectBuilder();
         new TreeMap<>(labels).forEach(json::add);
         return json.build().toString();
     }
@@ -45,7 +51,7 @@ final class AlertJson {
     }
 
     private static JsonObject subjectJson(AlertSubject s) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = BUILDERS.createObjectBuilder();
         if (s.nonconformityId() != null) {
             json.add("nonconformityId", s.nonconformityId());
         }
@@ -53,7 +59,7 @@ final class AlertJson {
         add(json, "ruleTitle", s.ruleTitle());
         add(json, "control", s.control());
         add(json, "annexA", s.annexA());
-        JsonArrayBuilder clauses = Json.createArrayBuilder();
+        JsonArrayBuilder clauses = BUILDERS.createArrayBuilder();
         (s.clauses() == null ? List.<String>of() : s.clauses()).forEach(clauses::add);
         json.add("clauses", clauses);
         add(json, "requirement", s.requirement());
@@ -80,9 +86,9 @@ final class AlertJson {
 
     /** A delivery's payload: the events it carries, whole, so a restart sends exactly what was grouped. */
     static String events(List<AlertEvent> events) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = BUILDERS.createArrayBuilder();
         for (AlertEvent e : events) {
-            array.add(Json.createObjectBuilder().add("id", e.id()).add("type", e.type()).add("at", e.at().toString())
+            array.add(BUILDERS.createObjectBuilder().add("id", e.id()).add("type", e.type()).add("at", e.at().toString())
                     .add("labels", read(labels(e.labels()))).add("subject", subjectJson(e.subject())));
         }
         return array.build().toString();
@@ -111,7 +117,7 @@ final class AlertJson {
     }
 
     private static JsonValue read(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
             return reader.readValue();
         }
     }

@@ -58,12 +58,20 @@ public final class AlertOutbox implements ChangeJournal {
      * the one passed in is ignored.
      */
     public AlertEvent record(AlertEvent event) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        LABELS.forEach(label -> labels.put(label, ""));
-        labels.putAll(event.labels());
-        labels.put("event", event.type());
-        return store.insertEvents(List.of(new AlertStore.NewEvent(event.type(), event.at(), Map.copyOf(labels), event.subject())))
-                .get(0);
+        return record(List.of(event)).get(0);
+    }
+
+    /** Standalone events, stored together in one transaction; every label is present ("" when not given). */
+    public List<AlertEvent> record(List<AlertEvent> events) {
+        List<AlertStore.NewEvent> rows = new ArrayList<>(events.size());
+        for (AlertEvent event : events) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            LABELS.forEach(label -> labels.put(label, ""));
+            labels.putAll(event.labels());
+            labels.put("event", event.type());
+            rows.add(new AlertStore.NewEvent(event.type(), event.at(), Map.copyOf(labels), event.subject()));
+        }
+        return store.insertEvents(rows);
     }
 
     /** The event type a change raises, or empty when it raises none. */

@@ -225,9 +225,9 @@ public final class AlertStore implements AutoCloseable {
     List<AlertEvent> undispatched(long after, int limit) {
         return read(c -> {
             try (PreparedStatement select = c.prepareStatement("select id, event_type, at, labels, subject from alert_event"
-                    + " where dispatched = false and id > ? order by id")) {
+                    + " where dispatched = false and id > ? order by id fetch first ? rows only")) {
                 select.setLong(1, after);
-                select.setMaxRows(limit);
+                select.setInt(2, limit);
                 List<AlertEvent> events = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -319,15 +319,49 @@ public final class AlertStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ deliveries
 
-    /** Pending deliveries whose next attempt has come, soonest first, with their payload. */
-    List<Delivery> due(Instant now, int limit) {
+    /**
+     * Pending deliveries whose next attempt has come, soonest first, leaving out {@code busy} ones (attempts under way),
+     * with their payload. Read without the payload first: the ones under way are pending too and come first, so a
+     * caller that took some already may go on {@code after} the last one it took instead of reading them again.
+     */
+    List<Delivery> due(Instant now, int limit, java.util.Set<String> busy, Delivery after) {
         return read(c -> {
-            try (PreparedStatement select = c.prepareStatement("select * from alert_delivery where state = 'pending'"
-                    + " and next_attempt_at <= ? order by next_attempt_at, id")) {
-                select.setObject(1, utc(now));
-                select.setMaxRows(limit);
-                return deliveries(select, true);
+            List<Delivery> rows;
+            try (PreparedStatement select = c.prepareStatement("select id, receiver, channel, group_key, state, attempts,"
+                    + " next_attempt_at, last_error, last_status, created_at, retry_from, delivered_at from alert_delivery"
+                    + " where state = 'pending' and next_attempt_at <= ?"
+                    + (after == null ? "" : " and (next_attempt_at > ? or (next_attempt_at = ? and id > ?))")
+                    + " order by next_attempt_at, id fetch first ? rows only")) {
+                int i = 1;
+                select.setObject(i++, utc(now));
+                if (after != null) {
+                    select.setObject(i++, utc(after.nextAttemptAt()));
+                    select.setObject(i++, utc(after.nextAttemptAt()));
+                    select.setString(i++, after.id());
+                }
+                select.setInt(i, limit + (after == null ? busy.size() : 0));
+                rows = deliveries(select, false).stream().filter(d -> !busy.contains(d.id())).limit(limit).toList();
             }
+            if (rows.isEmpty()) {
+                return rows;
+            }
+            Map<String, String> payloads = new HashMap<>();
+            try (PreparedStatement select = c.prepareStatement("select id, payload from alert_delivery where id in ("
+                    + String.join(", ", java.util.Collections.nCopies(rows.size(), "?")) + ")")) {
+                for (int i = 0; i < rows.size(); i++) {
+                    select.setString(i + 1, rows.get(i).id());
+                }
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        payloads.put(result.getString(1), result.getString(2));
+                    }
+                }
+            }
+            return rows.stream().filter(d -> payloads.containsKey(d.id()))
+                    .map(d -> new Delivery(d.id(), d.receiver(), d.channel(), d.groupKey(), AlertJson.events(payloads.get(d.id())),
+                            d.state(), d.attempts(), d.nextAttemptAt(), d.lastError(), d.lastStatus(), d.createdAt(), d.retryFrom(),
+                            d.deliveredAt()))
+                    .toList();
         });
     }
 
@@ -400,12 +434,13 @@ public final class AlertStore implements AutoCloseable {
                 parameters.add(at);
                 parameters.add(parts[1]);
             }
-            sql.append(" order by created_at desc, id desc");
+            // the limit in SQL: H2 reads every matching row before it applies a JDBC maximum
+            sql.append(" order by created_at desc, id desc fetch first ? rows only");
+            parameters.add(limit + 1);
             try (PreparedStatement select = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < parameters.size(); i++) {
                     select.setObject(i + 1, parameters.get(i));
                 }
-                select.setMaxRows(limit + 1);
                 List<Delivery> rows = deliveries(select, false);
                 if (rows.size() <= limit) {
                     return new Page<>(rows, Optional.empty());
