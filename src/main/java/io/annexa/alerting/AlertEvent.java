@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * risk-acceptance.expiring, risk-acceptance.expired, rule.quarantined.
  * <p>
  * {@code labels} always hold all of {@link #LABELS}, {@code ""} when unknown: the constructor fills in the missing ones,
- * so matchers such as {@code owner != "x"} see the same label set whoever built the event.
+ * so matchers such as {@code owner != "x"} see the same label set whoever built the event. {@code id} is null only for
+ * an event not stored yet (handed to {@code AlertOutbox.record}, which answers it with its id).
  */
 public record AlertEvent(String id, String type, Instant at, Map<String, String> labels, AlertSubject subject) {
 
@@ -23,7 +24,6 @@ public record AlertEvent(String id, String type, Instant at, Map<String, String>
             "requirement", "rule");
 
     public AlertEvent {
-        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(at, "at");
         labels = complete(labels);

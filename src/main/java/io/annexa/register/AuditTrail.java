@@ -26,8 +26,11 @@ public final class AuditTrail {
     private AuditTrail() {
     }
 
-    /** Appends within the caller's transaction, which holds the head's lock until it commits. */
-    static AuditEntry append(EntityManager em, Instant at, AuditRecord record) {
+    /**
+     * Appends within the caller's transaction, which holds the head's lock until it commits. Public for the records
+     * kept beside the register (alert silences), whose persistence unit maps {@link AuditEntry} and {@link AuditHead}.
+     */
+    public static AuditEntry append(EntityManager em, Instant at, AuditRecord record) {
         AuditHead head = em.find(AuditHead.class, 1, LockModeType.PESSIMISTIC_WRITE);
         if (head == null) {
             throw new IllegalStateException("the audit trail's head row is missing: the register's schema is damaged");

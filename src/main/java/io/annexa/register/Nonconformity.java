@@ -104,6 +104,9 @@ public class Nonconformity {
     private String riskJustification;
     @Column(name = "risk_expires_at")
     private OffsetDateTime riskExpiresAt;
+    /** When the journal was told this risk acceptance is about to expire; cleared by a new acceptance. */
+    @Column(name = "risk_warned_at")
+    private OffsetDateTime riskWarnedAt;
     @Column(name = "withdrawn_reason")
     private String withdrawnReason;
     /** The closed nonconformity of the same (rule, asset) this one is a recurrence of. */
@@ -229,6 +232,11 @@ public class Nonconformity {
         riskApprover = approver;
         riskJustification = justification;
         riskExpiresAt = utc(expires);
+        riskWarnedAt = null;
+    }
+
+    void riskWarned(Instant at) {
+        riskWarnedAt = utc(at);
     }
 
     void grade(String grade, String escalation) {
@@ -376,6 +384,10 @@ public class Nonconformity {
 
     public Instant getRiskExpiresAt() {
         return instant(riskExpiresAt);
+    }
+
+    public Instant getRiskWarnedAt() {
+        return instant(riskWarnedAt);
     }
 
     public String getWithdrawnReason() {

@@ -72,7 +72,11 @@ public final class NonconformityRegister {
 
     public enum ChangeKind {
         OPENED, REOPENED, UPDATED, ESCALATED, ACKNOWLEDGED, PLANNED, PENDING_VERIFICATION, RESOLVED, CLOSED,
-        RISK_ACCEPTED, WITHDRAWN
+        RISK_ACCEPTED, WITHDRAWN,
+        /** Only told to the {@link ChangeJournal}: a risk acceptance entered its warning period (no status change). */
+        RISK_EXPIRING,
+        /** Only told to the {@link ChangeJournal}: the reopening of an expired risk acceptance, reported as REOPENED. */
+        RISK_EXPIRED
     }
 
     /** What one reconciliation or action changed, in the order it was stored. */
@@ -81,6 +85,7 @@ public final class NonconformityRegister {
 
     private final NonconformityRepository repository;
     private final Clock clock;
+    private final ChangeJournal journal;
     private volatile RegisterPolicy policy;
     private volatile AssetInventory inventory;
     private final ReentrantLock lock = new ReentrantLock();
@@ -100,7 +105,14 @@ public final class NonconformityRegister {
     private Map<List<String>, Integer> snapshotCounts = Map.of();
 
     public NonconformityRegister(NonconformityRepository repository, RegisterPolicy policy, AssetInventory inventory, Clock clock) {
+        this(repository, policy, inventory, clock, ChangeJournal.NONE);
+    }
+
+    /** @param journal told of every change inside the transaction that stores it (alerts' outbox) */
+    public NonconformityRegister(NonconformityRepository repository, RegisterPolicy policy, AssetInventory inventory, Clock clock,
+                                 ChangeJournal journal) {
         this.repository = repository;
+        this.journal = journal;
         this.policy = policy;
         this.inventory = inventory;
         this.clock = clock;
@@ -293,6 +305,7 @@ public final class NonconformityRegister {
                 unit.audit(AuditEntry.SYSTEM, "reopen", status, NonconformityStatus.REOPENED, "the risk acceptance expired", null);
                 nc.reopen(now);
                 unit.kind = ChangeKind.REOPENED;
+                unit.journalKind = ChangeKind.RISK_EXPIRED;
                 work.add(unit);
             } else if (status.unfixed() && nc.getDueAt() != null && nc.getDueAt().isBefore(now)
                     && rules.overdueGrade().worseThan(Grade.parse(nc.getGrade()))) {
@@ -305,8 +318,41 @@ public final class NonconformityRegister {
             }
         }
         List<Change> changes = store(work);
+        warnRiskExpiry(now, rules);
         snapshotIfDue(now);
         return changes;
+    }
+
+    /**
+     * Risk acceptances that entered their warning period are told to the journal, once per acceptance: the time of the
+     * warning is stored with the nonconformity (without changing its version: nobody's edit is made stale by it).
+     */
+    private void warnRiskExpiry(Instant now, RegisterPolicy rules) {
+        if (journal == ChangeJournal.NONE) {
+            return;
+        }
+        List<Nonconformity> due = active.values().stream()
+                .filter(nc -> nc.getStatus() == NonconformityStatus.RISK_ACCEPTED && nc.getRiskExpiresAt() != null
+                        && nc.getRiskWarnedAt() == null && nc.getRiskExpiresAt().isAfter(now)
+                        && !nc.getRiskExpiresAt().minus(rules.riskExpiryWarning()).isAfter(now))
+                .sorted(java.util.Comparator.comparing(Nonconformity::getId))
+                .toList();
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            repository.inTransaction(em -> {
+                for (Nonconformity nc : due) {
+                    em.createNativeQuery("update nonconformity set risk_warned_at = ? where id = ?")
+                            .setParameter(1, Nonconformity.utc(now)).setParameter(2, nc.getId()).executeUpdate();
+                }
+                journal.record(em, due.stream().map(nc -> new Change(ChangeKind.RISK_EXPIRING, nc)).toList(), now);
+                return null;
+            });
+            due.forEach(nc -> nc.riskWarned(now));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot record the warnings of risk acceptances about to expire; retried at the next beat", e);
+        }
     }
 
     // ------------------------------------------------------------------ people
@@ -537,12 +583,27 @@ public final class NonconformityRegister {
         final Set<String> hashes = new HashSet<>();
         final List<AuditRecord> audit = new ArrayList<>();
         ChangeKind kind = ChangeKind.UPDATED;
+        /** What the journal is told, when it differs from {@link #kind}. */
+        ChangeKind journalKind;
+        /** The status before this change: changes of an accepted risk are not journaled. */
+        final NonconformityStatus before;
         boolean touched;
         boolean newEpisode;
 
         Unit(Nonconformity nc) {
             this.nc = nc;
             this.fresh = nc.getId() == null;
+            this.before = nc.getId() == null ? null : nc.getStatus();
+        }
+
+        /** What the journal hears of this change; empty while the risk is accepted (silent) and it stays so or leaves by withdrawal. */
+        Optional<ChangeKind> journaled() {
+            ChangeKind told = journalKind != null ? journalKind : kind;
+            boolean accepted = before == NonconformityStatus.RISK_ACCEPTED || nc.getStatus() == NonconformityStatus.RISK_ACCEPTED;
+            if (accepted && told != ChangeKind.RISK_EXPIRED && told != ChangeKind.REOPENED && told != ChangeKind.RISK_ACCEPTED) {
+                return Optional.empty();
+            }
+            return Optional.of(told);
         }
 
         void audit(String actor, String action, NonconformityStatus from, NonconformityStatus to, String comment, String bodyHash) {
@@ -610,9 +671,14 @@ public final class NonconformityRegister {
         Instant now = clock.instant();
         List<Nonconformity> stored = repository.inTransaction(em -> {
             List<Nonconformity> merged = new ArrayList<>(units.size());
+            List<Change> journaled = new ArrayList<>(units.size());
             for (Unit unit : units) {
                 Nonconformity nc = write(em, unit, now);
                 merged.add(nc);
+                unit.journaled().ifPresent(kind -> journaled.add(new Change(kind, nc)));
+            }
+            if (!journaled.isEmpty()) {
+                journal.record(em, journaled, now);
             }
             return merged;
         });

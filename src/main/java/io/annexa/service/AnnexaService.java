@@ -1,6 +1,16 @@
 package io.annexa.service;
 
 import io.annexa.access.AccessAdministration;
+import io.annexa.alerting.AlertDispatcher;
+import io.annexa.alerting.AlertOutbox;
+import io.annexa.alerting.AlertSender;
+import io.annexa.alerting.AlertStore;
+import io.annexa.alerting.AlertTemplates;
+import io.annexa.alerting.DispatchSettings;
+import io.annexa.alerting.EmailSender;
+import io.annexa.alerting.SmtpSettings;
+import io.annexa.alerting.WebhookSender;
+import io.annexa.register.ChangeJournal;
 import io.annexa.access.AccessStore;
 import io.annexa.access.Authenticator;
 import io.annexa.access.BootstrapAdmin;
@@ -84,6 +94,11 @@ public class AnnexaService {
     private volatile AccessStore accessStore;
     private volatile Authenticator authenticator;
     private volatile AccessAdministration administration;
+    private volatile AlertStore alertStore;
+    private volatile AlertOutbox alertOutbox;
+    private volatile AlertConfiguration alertConfig;
+    private volatile AlertDispatcher alertDispatcher;
+    private volatile ScheduledExecutorService alertTimer;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         Instant started = Instant.now();
@@ -104,8 +119,11 @@ public class AnnexaService {
 
             repository = NonconformityRepository.open(databaseSettings());
             registerConfig = new RegisterConfiguration(home.config());
-            register = new NonconformityRegister(repository, registerConfig.policy(), registerConfig.inventory(), Clock.systemUTC());
+            ChangeJournal journal = openAlertOutbox();
+            register = new NonconformityRegister(repository, registerConfig.policy(), registerConfig.inventory(), Clock.systemUTC(),
+                    journal);
             startRegisterTimer();
+            startAlerts();
             // the rules in service when the result is recorded: a deployment may have swapped them
             engine = new EvaluationEngine(library, result -> register.reconcile(result, id -> engine.library().enabledRule(id))
                     .forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
@@ -153,6 +171,94 @@ public class AnnexaService {
                 throw problems;
             }
             throw e;
+        }
+    }
+
+    /**
+     * The outbox the register writes its alert events into, in the transaction of each change. Alerting that cannot be
+     * set up is logged and left out: monitoring and the register go on without it.
+     */
+    private ChangeJournal openAlertOutbox() {
+        try {
+            alertStore = AlertStore.open(databaseSettings());
+            alertOutbox = new AlertOutbox(alertStore, setting("annexa.public-url").orElse("http://localhost:8080"));
+            return alertOutbox;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "alerting cannot open its tables; nonconformities are recorded but not alerted", e);
+            return ChangeJournal.NONE;
+        }
+    }
+
+    /** config/alerts.yml and the dispatcher; its changes are taken in every annexa.alerts.reload-ms. */
+    private void startAlerts() {
+        if (alertStore == null) {
+            return;
+        }
+        try {
+            alertConfig = new AlertConfiguration(home.config());
+            DispatchSettings dispatch = DispatchSettings.parse(setting("annexa.alerts.retry-schedule").orElse(null),
+                    setting("annexa.alerts.max-age").orElse(null), setting("annexa.alerts.dispatch-threads").orElse(null),
+                    setting("annexa.alerts.poll-interval").orElse(null));
+            alertDispatcher = new AlertDispatcher(alertStore, alertConfig::routing, alertSenders(), dispatch, Clock.systemUTC(), threads);
+            alertDispatcher.start();
+            long reload = setting("annexa.alerts.reload-ms").map(Long::parseLong).orElse(5_000L);
+            alertTimer = Executors.newSingleThreadScheduledExecutor(threads);
+            alertTimer.scheduleWithFixedDelay(() -> {
+                try {
+                    if (alertConfig.reloadIfChanged()) {
+                        alertDispatcher.wakeUp();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "config/alerts.yml could not be checked; checked again shortly", e);
+                }
+            }, reload, reload, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException | java.io.IOException e) {
+            LOG.log(Level.SEVERE, "alerting cannot start; nonconformities are recorded and their events kept for when it can", e);
+        }
+    }
+
+    /**
+     * The delivery part's senders, made with the constructors of the alerts contract: a webhook sender following the
+     * target policy of the routing in service (rebuilt when config/alerts.yml changes), and the e-mail sender.
+     */
+    private Map<String, AlertSender> alertSenders() throws java.io.IOException {
+        Clock clock = Clock.systemUTC();
+        Duration timeout = setting("annexa.alerts.webhook-timeout")
+                .map(v -> DispatchSettings.duration("annexa.alerts.webhook-timeout", v)).orElse(Duration.ofSeconds(10));
+        AlertSender webhooks = new CurrentWebhookSender(alertConfig::routing, routing -> new WebhookSender(routing.targetPolicy(), clock, timeout));
+        SmtpSettings smtp = new SmtpSettings(setting("annexa.alerts.smtp.host").orElse("localhost"),
+                setting("annexa.alerts.smtp.port").map(Integer::parseInt).orElse(25), setting("annexa.alerts.smtp.security").orElse("starttls"),
+                setting("annexa.alerts.smtp.username").orElse(null), setting("annexa.alerts.smtp.password").orElse(null),
+                setting("annexa.alerts.smtp.from").orElse("annexa@localhost"));
+        AlertSender email = new EmailSender(smtp, AlertTemplates.load(home.config().resolve("templates")));
+        return Map.of(AlertDispatcher.WEBHOOK, webhooks, AlertDispatcher.EMAIL, email);
+    }
+
+    /** The webhook sender for the target policy of the routing in service; made again when the routing changes. */
+    private static final class CurrentWebhookSender implements AlertSender {
+        private record Built(io.annexa.alerting.AlertRouting routing, AlertSender sender) {
+        }
+
+        private final java.util.function.Supplier<io.annexa.alerting.AlertRouting> routing;
+        private final java.util.function.Function<io.annexa.alerting.AlertRouting, AlertSender> make;
+        private final java.util.concurrent.atomic.AtomicReference<Built> built = new java.util.concurrent.atomic.AtomicReference<>();
+
+        CurrentWebhookSender(java.util.function.Supplier<io.annexa.alerting.AlertRouting> routing,
+                             java.util.function.Function<io.annexa.alerting.AlertRouting, AlertSender> make) {
+            this.routing = routing;
+            this.make = make;
+        }
+
+        @Override
+        public io.annexa.alerting.DeliveryOutcome send(String deliveryId, io.annexa.alerting.Notification notification,
+                                                       io.annexa.alerting.ReceiverConfig receiver) {
+            io.annexa.alerting.AlertRouting now = routing.get();
+            Built current = built.get();
+            if (current == null || current.routing() != now) {
+                current = new Built(now, make.apply(now));
+                built.set(current);
+            }
+            return current.sender().send(deliveryId, notification, receiver);
         }
     }
 
@@ -246,6 +352,14 @@ public class AnnexaService {
             registerTimer.shutdownNow();
             registerTimer = null;
         }
+        if (alertTimer != null) {
+            alertTimer.shutdownNow();
+            alertTimer = null;
+        }
+        if (alertDispatcher != null) {
+            alertDispatcher.close();
+            alertDispatcher = null;
+        }
         if (deployer != null) {
             deployer.close();
         }
@@ -257,6 +371,10 @@ public class AnnexaService {
         }
         if (repository != null) {
             repository.close();
+        }
+        if (alertStore != null) {
+            alertStore.close();
+            alertStore = null;
         }
         sources = null;
         deployer = null;
@@ -313,6 +431,24 @@ public class AnnexaService {
 
     public Optional<AccessAdministration> administration() {
         return Optional.ofNullable(administration);
+    }
+
+    /** The alert tables: deliveries, receivers' state, silences. */
+    public Optional<AlertStore> alertStore() {
+        return Optional.ofNullable(alertStore);
+    }
+
+    /** The standalone events' entry (the engine's rule.quarantined). */
+    public Optional<AlertOutbox> alertOutbox() {
+        return Optional.ofNullable(alertOutbox);
+    }
+
+    public Optional<AlertConfiguration> alertConfiguration() {
+        return Optional.ofNullable(alertConfig);
+    }
+
+    public Optional<AlertDispatcher> alertDispatcher() {
+        return Optional.ofNullable(alertDispatcher);
     }
 
     public Optional<RuleDeployer> deployer() {

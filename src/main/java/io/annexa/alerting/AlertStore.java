@@ -1,0 +1,680 @@
+package io.annexa.alerting;
+
+import io.annexa.register.AuditRecord;
+import io.annexa.register.AuditTrail;
+import io.annexa.register.DatabaseSettings;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.eclipse.persistence.config.PersistenceUnitProperties;
+import org.eclipse.persistence.jpa.PersistenceProvider;
+
+/**
+ * The alert tables of migration V3, in SQL: the outbox of events, deliveries, receivers disabled by their endpoint,
+ * silences. Thread-safe: every call has its own entity manager (and so its own pooled connection).
+ */
+public final class AlertStore implements AutoCloseable {
+
+    static final String UNIT = "annexa-alerts";
+
+    public enum State {
+        PENDING, DELIVERED, FAILED, DEAD;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static State parse(String text) {
+            for (State s : values()) {
+                if (s.label().equals(text)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("state '" + text + "' is not one of pending, delivered, failed, dead");
+        }
+    }
+
+    /** An event to store; its id is given when it is stored. */
+    record NewEvent(String type, Instant at, Map<String, String> labels, AlertSubject subject) {
+    }
+
+    /**
+     * One delivery as stored. {@code events} is empty in lists (the payload is read only for one delivery or to send).
+     * {@code lastError} holds what went wrong, never a secret.
+     */
+    public record Delivery(String id, String receiver, String channel, String groupKey, List<AlertEvent> events, State state,
+                           int attempts, Instant nextAttemptAt, String lastError, Integer lastStatus, Instant createdAt,
+                           Instant retryFrom, Instant deliveredAt) {
+    }
+
+    /** A delivery to write: pending, due now. */
+    record NewDelivery(String id, String receiver, String channel, Notification notification) {
+    }
+
+    /** A delivery's new state after an attempt (or a decision not to attempt). */
+    record Update(String id, State state, int attempts, Instant nextAttemptAt, String lastError, Integer lastStatus, Instant deliveredAt) {
+    }
+
+    public record ReceiverState(String name, Instant disabledAt, String reason) {
+    }
+
+    public record Page<T>(List<T> items, Optional<String> next) {
+    }
+
+    private final EntityManagerFactory factory;
+
+    private AlertStore(EntityManagerFactory factory) {
+        this.factory = factory;
+    }
+
+    /** Opens the alert tables on a database that {@code DatabaseMigrations.migrate} brought up to date. */
+    public static AlertStore open(DatabaseSettings settings) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, "META-INF/annexa-persistence.xml");
+        properties.put(PersistenceUnitProperties.CLASSLOADER, AlertStore.class.getClassLoader());
+        properties.put(PersistenceUnitProperties.JDBC_URL, settings.url());
+        properties.put(PersistenceUnitProperties.JDBC_USER, settings.user());
+        properties.put(PersistenceUnitProperties.JDBC_PASSWORD, settings.password());
+        properties.put(PersistenceUnitProperties.JDBC_DRIVER, settings.driver());
+        EntityManagerFactory factory = new PersistenceProvider().createEntityManagerFactory(UNIT, properties);
+        if (factory == null) {
+            throw new IllegalStateException("persistence unit " + UNIT + " not found on the class path");
+        }
+        factory.createEntityManager().close();
+        return new AlertStore(factory);
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    /** Runs work in one transaction: all of it is stored, or none. */
+    <T> T inTransaction(Function<EntityManager, T> work) {
+        EntityManager em = factory.createEntityManager();
+        EntityTransaction tx = em.getTransaction();
+        try {
+            tx.begin();
+            T result = work.apply(em);
+            tx.commit();
+            return result;
+        } finally {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            em.close();
+        }
+    }
+
+    private <T> T read(Sql<T> work) {
+        return inTransaction(em -> {
+            try {
+                return work.run(connection(em));
+            } catch (SQLException e) {
+                throw new IllegalStateException("alert tables: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private <T> T write(Sql<T> work) {
+        return read(work);
+    }
+
+    @FunctionalInterface
+    interface Sql<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** The JDBC connection of the entity manager's transaction: what is written with it commits or rolls back with it. */
+    static Connection connection(EntityManager em) {
+        Connection connection = em.unwrap(Connection.class);
+        if (connection == null) {
+            throw new IllegalStateException("the persistence provider gave no connection for the transaction");
+        }
+        return connection;
+    }
+
+    static OffsetDateTime utc(Instant at) {
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rows, String column) throws SQLException {
+        OffsetDateTime at = rows.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
+    }
+
+    /** Takes {@code count} ids from {@code alert_ids}; the row stays locked until the transaction ends. */
+    static long allocate(Connection connection, String name, int count) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("update alert_ids set next_id = next_id + ? where name = ?")) {
+            update.setLong(1, count);
+            update.setString(2, name);
+            if (update.executeUpdate() != 1) {
+                throw new SQLException("alert_ids has no row '" + name + "': the alert tables are damaged");
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement("select next_id from alert_ids where name = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1) - count + 1;
+            }
+        }
+    }
+
+    static String eventId(long id) {
+        return "evt-" + id;
+    }
+
+    static long eventNumber(String id) {
+        return Long.parseLong(id.substring(id.indexOf('-') + 1));
+    }
+
+    /** A Standard Webhooks message id: unique, kept by every attempt and redelivery. */
+    static String newDeliveryId() {
+        UUID uuid = UUID.randomUUID();
+        return "msg_" + Long.toHexString(uuid.getMostSignificantBits()) + Long.toHexString(uuid.getLeastSignificantBits());
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /** Stores events in the caller's transaction, as one batch. */
+    static List<AlertEvent> insertEvents(Connection connection, List<NewEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        long first = allocate(connection, "alert_event", events.size());
+        List<AlertEvent> stored = new ArrayList<>(events.size());
+        try (PreparedStatement insert = connection.prepareStatement("insert into alert_event (id, event_type, at, nonconformity_id,"
+                + " labels, subject, dispatched) values (?, ?, ?, ?, ?, ?, false)")) {
+            for (int i = 0; i < events.size(); i++) {
+                NewEvent e = events.get(i);
+                long id = first + i;
+                insert.setLong(1, id);
+                insert.setString(2, e.type());
+                insert.setObject(3, utc(e.at()));
+                insert.setObject(4, e.subject().nonconformityId());
+                insert.setString(5, AlertJson.labels(e.labels()));
+                insert.setString(6, AlertJson.subject(e.subject()));
+                insert.addBatch();
+                stored.add(new AlertEvent(eventId(id), e.type(), e.at(), e.labels(), e.subject()));
+            }
+            insert.executeBatch();
+        }
+        return stored;
+    }
+
+    List<AlertEvent> insertEvents(List<NewEvent> events) {
+        return write(c -> insertEvents(c, events));
+    }
+
+    /** Events not yet dispatched, oldest first, after the id {@code after}. */
+    List<AlertEvent> undispatched(long after, int limit) {
+        return read(c -> {
+            try (PreparedStatement select = c.prepareStatement("select id, event_type, at, labels, subject from alert_event"
+                    + " where dispatched = false and id > ? order by id fetch first ? rows only")) {
+                select.setLong(1, after);
+                select.setInt(2, limit);
+                List<AlertEvent> events = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        events.add(new AlertEvent(eventId(rows.getLong("id")), rows.getString("event_type"), instant(rows, "at"),
+                                AlertJson.labels(rows.getString("labels")), AlertJson.subject(rows.getString("subject"))));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /** The events stored for a nonconformity, oldest first. */
+    public List<AlertEvent> eventsOf(long nonconformityId) {
+        return read(c -> {
+            try (PreparedStatement select = c.prepareStatement("select id, event_type, at, labels, subject from alert_event"
+                    + " where nonconformity_id = ? order by id")) {
+                select.setLong(1, nonconformityId);
+                List<AlertEvent> events = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        events.add(new AlertEvent(eventId(rows.getLong("id")), rows.getString("event_type"), instant(rows, "at"),
+                                AlertJson.labels(rows.getString("labels")), AlertJson.subject(rows.getString("subject"))));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /** How each event ended in the dispatcher (notified, silenced, unrouted, repeat), null while not dispatched. */
+    public Map<String, String> eventOutcomes() {
+        return read(c -> {
+            Map<String, String> outcomes = new LinkedHashMap<>();
+            try (PreparedStatement select = c.prepareStatement("select id, outcome from alert_event order by id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    outcomes.put(eventId(rows.getLong(1)), rows.getString(2));
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    /**
+     * In one transaction: the deliveries (pending, due now) with their events, and the events marked dispatched with
+     * how they ended. A crash leaves either all of it or none.
+     */
+    void dispatch(List<NewDelivery> deliveries, Map<Long, String> dispatched, Instant now) {
+        if (deliveries.isEmpty() && dispatched.isEmpty()) {
+            return;
+        }
+        write(c -> {
+            try (PreparedStatement insert = c.prepareStatement("insert into alert_delivery (id, receiver, channel, group_key, payload,"
+                    + " state, attempts, next_attempt_at, created_at, retry_from) values (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)");
+                 PreparedStatement link = c.prepareStatement("insert into alert_delivery_event (delivery_id, event_id) values (?, ?)")) {
+                for (NewDelivery d : deliveries) {
+                    insert.setString(1, d.id());
+                    insert.setString(2, d.receiver());
+                    insert.setString(3, d.channel());
+                    insert.setString(4, d.notification().groupKey());
+                    insert.setString(5, AlertJson.events(d.notification().events()));
+                    insert.setObject(6, utc(now));
+                    insert.setObject(7, utc(now));
+                    insert.setObject(8, utc(now));
+                    insert.addBatch();
+                    for (AlertEvent e : d.notification().events()) {
+                        link.setString(1, d.id());
+                        link.setLong(2, eventNumber(e.id()));
+                        link.addBatch();
+                    }
+                }
+                insert.executeBatch();
+                link.executeBatch();
+            }
+            try (PreparedStatement mark = c.prepareStatement("update alert_event set dispatched = true, dispatched_at = ?, outcome = ?"
+                    + " where id = ?")) {
+                for (Map.Entry<Long, String> e : dispatched.entrySet()) {
+                    mark.setObject(1, utc(now));
+                    mark.setString(2, e.getValue());
+                    mark.setLong(3, e.getKey());
+                    mark.addBatch();
+                }
+                mark.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ deliveries
+
+    /**
+     * Pending deliveries whose next attempt has come, soonest first, leaving out {@code busy} ones (attempts under way),
+     * with their payload. Read without the payload first: the ones under way are pending too and come first, so a
+     * caller that took some already may go on {@code after} the last one it took instead of reading them again.
+     */
+    List<Delivery> due(Instant now, int limit, java.util.Set<String> busy, Delivery after) {
+        return read(c -> {
+            List<Delivery> rows;
+            try (PreparedStatement select = c.prepareStatement("select id, receiver, channel, group_key, state, attempts,"
+                    + " next_attempt_at, last_error, last_status, created_at, retry_from, delivered_at from alert_delivery"
+                    + " where state = 'pending' and next_attempt_at <= ?"
+                    + (after == null ? "" : " and (next_attempt_at > ? or (next_attempt_at = ? and id > ?))")
+                    + " order by next_attempt_at, id fetch first ? rows only")) {
+                int i = 1;
+                select.setObject(i++, utc(now));
+                if (after != null) {
+                    select.setObject(i++, utc(after.nextAttemptAt()));
+                    select.setObject(i++, utc(after.nextAttemptAt()));
+                    select.setString(i++, after.id());
+                }
+                select.setInt(i, limit + (after == null ? busy.size() : 0));
+                rows = deliveries(select, false).stream().filter(d -> !busy.contains(d.id())).limit(limit).toList();
+            }
+            if (rows.isEmpty()) {
+                return rows;
+            }
+            Map<String, String> payloads = new HashMap<>();
+            try (PreparedStatement select = c.prepareStatement("select id, payload from alert_delivery where id in ("
+                    + String.join(", ", java.util.Collections.nCopies(rows.size(), "?")) + ")")) {
+                for (int i = 0; i < rows.size(); i++) {
+                    select.setString(i + 1, rows.get(i).id());
+                }
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        payloads.put(result.getString(1), result.getString(2));
+                    }
+                }
+            }
+            return rows.stream().filter(d -> payloads.containsKey(d.id()))
+                    .map(d -> new Delivery(d.id(), d.receiver(), d.channel(), d.groupKey(), AlertJson.events(payloads.get(d.id())),
+                            d.state(), d.attempts(), d.nextAttemptAt(), d.lastError(), d.lastStatus(), d.createdAt(), d.retryFrom(),
+                            d.deliveredAt()))
+                    .toList();
+        });
+    }
+
+    /** When the next pending delivery is due, if any. */
+    Optional<Instant> nextPending() {
+        return read(c -> {
+            try (PreparedStatement select = c.prepareStatement("select min(next_attempt_at) from alert_delivery where state = 'pending'");
+                 ResultSet rows = select.executeQuery()) {
+                rows.next();
+                OffsetDateTime at = rows.getObject(1, OffsetDateTime.class);
+                return Optional.ofNullable(at).map(OffsetDateTime::toInstant);
+            }
+        });
+    }
+
+    /**
+     * Stores the attempts' results in one transaction; a receiver that answered 410 is disabled with them. Only a
+     * delivery still pending is changed: one redelivered meanwhile keeps its reset.
+     */
+    void update(List<Update> updates, Map<String, String> disable, Instant now) {
+        if (updates.isEmpty() && disable.isEmpty()) {
+            return;
+        }
+        write(c -> {
+            try (PreparedStatement update = c.prepareStatement("update alert_delivery set state = ?, attempts = ?, next_attempt_at = ?,"
+                    + " last_error = ?, last_status = ?, delivered_at = ? where id = ? and state = 'pending'")) {
+                for (Update u : updates) {
+                    update.setString(1, u.state().label());
+                    update.setInt(2, u.attempts());
+                    update.setObject(3, utc(u.nextAttemptAt()));
+                    update.setString(4, cut(u.lastError(), 2000));
+                    update.setObject(5, u.lastStatus());
+                    update.setObject(6, utc(u.deliveredAt()));
+                    update.setString(7, u.id());
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            for (Map.Entry<String, String> d : disable.entrySet()) {
+                disable(c, d.getKey(), d.getValue(), now);
+            }
+            return null;
+        });
+    }
+
+    public Optional<Delivery> delivery(String id) {
+        return read(c -> {
+            try (PreparedStatement select = c.prepareStatement("select * from alert_delivery where id = ?")) {
+                select.setString(1, id);
+                return deliveries(select, true).stream().findFirst();
+            }
+        });
+    }
+
+    /** Deliveries newest first, in the given state (all when null), {@code limit} at a time. */
+    public Page<Delivery> deliveries(State state, String cursor, int limit) {
+        return read(c -> {
+            StringBuilder sql = new StringBuilder("select id, receiver, channel, group_key, state, attempts, next_attempt_at,"
+                    + " last_error, last_status, created_at, retry_from, delivered_at from alert_delivery where 1 = 1");
+            List<Object> parameters = new ArrayList<>();
+            if (state != null) {
+                sql.append(" and state = ?");
+                parameters.add(state.label());
+            }
+            if (cursor != null) {
+                String[] parts = decodeCursor(cursor);
+                sql.append(" and (created_at < ? or (created_at = ? and id < ?))");
+                OffsetDateTime at = utc(Instant.parse(parts[0]));
+                parameters.add(at);
+                parameters.add(at);
+                parameters.add(parts[1]);
+            }
+            // the limit in SQL: H2 reads every matching row before it applies a JDBC maximum
+            sql.append(" order by created_at desc, id desc fetch first ? rows only");
+            parameters.add(limit + 1);
+            try (PreparedStatement select = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    select.setObject(i + 1, parameters.get(i));
+                }
+                List<Delivery> rows = deliveries(select, false);
+                if (rows.size() <= limit) {
+                    return new Page<>(rows, Optional.empty());
+                }
+                List<Delivery> items = List.copyOf(rows.subList(0, limit));
+                Delivery last = items.get(items.size() - 1);
+                return new Page<>(items, Optional.of(Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8))));
+            }
+        });
+    }
+
+    private static String[] decodeCursor(String cursor) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+            Instant.parse(parts[0]);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException();
+            }
+            return parts;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cursor is not one this list gave out; start again without it");
+        }
+    }
+
+    private static List<Delivery> deliveries(PreparedStatement select, boolean payload) throws SQLException {
+        List<Delivery> list = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                int status = rows.getInt("last_status");
+                Integer lastStatus = rows.wasNull() ? null : status;
+                list.add(new Delivery(rows.getString("id"), rows.getString("receiver"), rows.getString("channel"),
+                        rows.getString("group_key"), payload ? AlertJson.events(rows.getString("payload")) : List.of(),
+                        State.parse(rows.getString("state")), rows.getInt("attempts"), instant(rows, "next_attempt_at"),
+                        rows.getString("last_error"), lastStatus, instant(rows, "created_at"),
+                        instant(rows, "retry_from"), instant(rows, "delivered_at")));
+            }
+        }
+        return list;
+    }
+
+    /**
+     * Sends a delivery again with the same webhook-id: pending, due now, its attempts and age counted afresh.
+     *
+     * @return false when there is no such delivery
+     */
+    public boolean redeliver(String id, Instant now) {
+        return write(c -> {
+            try (PreparedStatement update = c.prepareStatement("update alert_delivery set state = 'pending', attempts = 0,"
+                    + " next_attempt_at = ?, retry_from = ?, last_error = null, delivered_at = null where id = ?")) {
+                update.setObject(1, utc(now));
+                update.setObject(2, utc(now));
+                update.setString(3, id);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ receivers
+
+    private static void disable(Connection c, String receiver, String reason, Instant now) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("delete from alert_receiver_state where name = ?");
+             PreparedStatement insert = c.prepareStatement("insert into alert_receiver_state (name, disabled_at, reason) values (?, ?, ?)")) {
+            delete.setString(1, receiver);
+            delete.executeUpdate();
+            insert.setString(1, receiver);
+            insert.setObject(2, utc(now));
+            insert.setString(3, cut(reason, 2000));
+            insert.executeUpdate();
+        }
+    }
+
+    /** Receivers disabled because their endpoint answered 410 Gone, by name. */
+    public Map<String, ReceiverState> disabledReceivers() {
+        return read(c -> {
+            Map<String, ReceiverState> disabled = new LinkedHashMap<>();
+            try (PreparedStatement select = c.prepareStatement("select name, disabled_at, reason from alert_receiver_state"
+                    + " where disabled_at is not null order by name");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    disabled.put(rows.getString(1), new ReceiverState(rows.getString(1), instant(rows, "disabled_at"), rows.getString(3)));
+                }
+            }
+            return disabled;
+        });
+    }
+
+    /**
+     * Enables a receiver again, with an audit entry naming who did it.
+     *
+     * @return false when it was not disabled
+     */
+    public boolean enableReceiver(String name, String actor, Instant now) {
+        return inTransaction(em -> {
+            try {
+                Connection c = connection(em);
+                int removed;
+                try (PreparedStatement delete = c.prepareStatement("delete from alert_receiver_state where name = ?")) {
+                    delete.setString(1, name);
+                    removed = delete.executeUpdate();
+                }
+                if (removed > 0) {
+                    AuditTrail.append(em, now, new AuditRecord(actor, "receiver-enable", null, null, null,
+                            "alert receiver '" + name + "' enabled again", null));
+                }
+                return removed > 0;
+            } catch (SQLException e) {
+                throw new IllegalStateException("alert tables: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ silences
+
+    /** A silence as stored: its matchers as text. */
+    public record StoredSilence(long id, List<String> matchers, Instant startsAt, Instant endsAt, String comment, String createdBy,
+                                Instant createdAt, Instant deletedAt, String deletedBy) {
+
+        /** As the routing part uses it. */
+        public Silence silence() {
+            return new Silence(id, matchers.stream().map(LabelMatcher::parse).toList(), startsAt, endsAt, comment, createdBy);
+        }
+    }
+
+    /** Stores a silence and its audit entry in one transaction. */
+    public StoredSilence createSilence(List<String> matchers, Instant startsAt, Instant endsAt, String comment, String actor,
+                                      String bodyHash, Instant now) {
+        return inTransaction(em -> {
+            try {
+                Connection c = connection(em);
+                long id = allocate(c, "silence", 1);
+                try (PreparedStatement insert = c.prepareStatement("insert into silence (id, matchers, starts_at, ends_at, comment,"
+                        + " created_by, created_at) values (?, ?, ?, ?, ?, ?, ?)")) {
+                    insert.setLong(1, id);
+                    insert.setString(2, String.join("\n", matchers));
+                    insert.setObject(3, utc(startsAt));
+                    insert.setObject(4, utc(endsAt));
+                    insert.setString(5, comment);
+                    insert.setString(6, actor);
+                    insert.setObject(7, utc(now));
+                    insert.executeUpdate();
+                }
+                AuditTrail.append(em, now, new AuditRecord(actor, "silence-create", null, null, null,
+                        cut("silence " + id + " " + String.join(", ", matchers) + " from " + startsAt + " until " + endsAt + ": " + comment,
+                                4000), bodyHash));
+                return new StoredSilence(id, List.copyOf(matchers), startsAt, endsAt, comment, actor, now, null, null);
+            } catch (SQLException e) {
+                throw new IllegalStateException("alert tables: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Ends a silence now (the row stays, marked deleted), with its audit entry.
+     *
+     * @return false when there is no such silence or it was already deleted
+     */
+    public boolean deleteSilence(long id, String actor, Instant now) {
+        return inTransaction(em -> {
+            try {
+                Connection c = connection(em);
+                int changed;
+                try (PreparedStatement update = c.prepareStatement("update silence set deleted_at = ?, deleted_by = ? where id = ?"
+                        + " and deleted_at is null")) {
+                    update.setObject(1, utc(now));
+                    update.setString(2, actor);
+                    update.setLong(3, id);
+                    changed = update.executeUpdate();
+                }
+                if (changed > 0) {
+                    AuditTrail.append(em, now, new AuditRecord(actor, "silence-delete", null, null, null, "silence " + id + " deleted", null));
+                }
+                return changed > 0;
+            } catch (SQLException e) {
+                throw new IllegalStateException("alert tables: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Silences not deleted whose end is after {@code now} (including those not started yet), by id. */
+    public List<StoredSilence> silences(Instant now) {
+        return read(c -> {
+            List<StoredSilence> list = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("select * from silence where deleted_at is null and ends_at > ? order by id")) {
+                select.setObject(1, utc(now));
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        list.add(silence(rows));
+                    }
+                }
+            }
+            return list;
+        });
+    }
+
+    public Optional<StoredSilence> silence(long id) {
+        return read(c -> {
+            try (PreparedStatement select = c.prepareStatement("select * from silence where id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(silence(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    private static StoredSilence silence(ResultSet rows) throws SQLException {
+        return new StoredSilence(rows.getLong("id"), List.of(rows.getString("matchers").split("\n")), instant(rows, "starts_at"),
+                instant(rows, "ends_at"), rows.getString("comment"), rows.getString("created_by"), instant(rows, "created_at"),
+                instant(rows, "deleted_at"), rows.getString("deleted_by"));
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    /** Counts of deliveries by state, for the receivers' page and the figures. */
+    public Map<String, Map<State, Long>> countsByReceiver() {
+        return read(c -> {
+            Map<String, Map<State, Long>> counts = new LinkedHashMap<>();
+            try (PreparedStatement select = c.prepareStatement("select receiver, state, count(*) from alert_delivery group by receiver, state"
+                    + " order by receiver");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.computeIfAbsent(rows.getString(1), r -> new java.util.EnumMap<>(State.class))
+                            .put(State.parse(rows.getString(2)), rows.getLong(3));
+                }
+            }
+            return counts;
+        });
+    }
+
+    @Override
+    public void close() {
+        factory.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.annexa.alerting;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How the dispatcher retries and how hard it works. {@code retrySchedule}: the wait after the 1st, 2nd... failed
+ * attempt (each ±10% jitter); when it is used up, or the next attempt would come later than {@code maxAge} after the
+ * delivery was made (or redelivered), the delivery is dead.
+ */
+public record DispatchSettings(List<Duration> retrySchedule, Duration maxAge, int threads, Duration pollInterval) {
+
+    public static final List<Duration> DEFAULT_SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
+            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
+
+    public DispatchSettings {
+        retrySchedule = List.copyOf(retrySchedule);
+        if (retrySchedule.isEmpty() || retrySchedule.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("annexa.alerts.retry-schedule: one or more positive durations");
+        }
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("annexa.alerts.dispatch-threads: between 1 and 256, not " + threads);
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("annexa.alerts.poll-interval: a positive duration");
+        }
+    }
+
+    public static DispatchSettings defaults() {
+        return new DispatchSettings(DEFAULT_SCHEDULE, defaultMaxAge(DEFAULT_SCHEDULE), 8, Duration.ofSeconds(1));
+    }
+
+    /** The whole schedule with its largest jitter: every retry of the schedule is made before a delivery is dead. */
+    public static Duration defaultMaxAge(List<Duration> schedule) {
+        Duration sum = schedule.stream().reduce(Duration.ZERO, Duration::plus);
+        return sum.plus(sum.dividedBy(10)).plusMinutes(1);
+    }
+
+    /**
+     * Reads the configuration keys' text; blank or null means the default.
+     *
+     * @throws IllegalArgumentException naming the key that is wrong
+     */
+    public static DispatchSettings parse(String schedule, String maxAge, String threads, String pollInterval) {
+        List<Duration> steps = blank(schedule) ? DEFAULT_SCHEDULE
+                : Arrays.stream(schedule.split(",")).map(s -> duration("annexa.alerts.retry-schedule", s)).toList();
+        return new DispatchSettings(steps,
+                blank(maxAge) ? defaultMaxAge(steps) : duration("annexa.alerts.max-age", maxAge),
+                blank(threads) ? 8 : number("annexa.alerts.dispatch-threads", threads),
+                blank(pollInterval) ? Duration.ofSeconds(1) : duration("annexa.alerts.poll-interval", pollInterval));
+    }
+
+    /** 5s, 30m, 2h, 1d, 250ms or ISO-8601 (PT5M). */
+    public static Duration duration(String key, String text) {
+        String t = text.strip();
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                return Duration.parse(t);
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + ": '" + text + "' is not a duration (5s, 30m, 2h, 1d, 250ms or PT5M)");
+        }
+    }
+
+    private static int number(String key, String text) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + text + "' is not a whole number");
+        }
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+}

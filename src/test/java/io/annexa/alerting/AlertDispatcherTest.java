@@ -1,0 +1,345 @@
+package io.annexa.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.annexa.alerting.AlertStore.Delivery;
+import io.annexa.alerting.AlertStore.State;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher over the real outbox: grouping into deliveries, the retry schedule, 410 Gone, permanent failures,
+ * dead deliveries, redelivery, silences and a restart. The sender records what it was asked to send.
+ */
+class AlertDispatcherTest {
+
+    @Nested
+    class OnH2 extends Contract {
+        @Override
+        boolean postgres() {
+            return false;
+        }
+    }
+
+    @Nested
+    class OnPostgreSql extends Contract {
+        @Override
+        boolean postgres() {
+            return true;
+        }
+    }
+
+    abstract static class Contract extends AlertFixture {
+
+        private static final DispatchSettings SETTINGS = DispatchSettings.defaults();
+        private final RecordingSender webhook = new RecordingSender();
+
+        private AlertDispatcher dispatcher() {
+            return dispatcher(Map.of(AlertDispatcher.WEBHOOK, webhook), SETTINGS);
+        }
+
+        private List<Delivery> deliveries(State state) {
+            return store.deliveries(state, null, 1000).items();
+        }
+
+        private Delivery only() {
+            List<Delivery> all = store.deliveries(null, null, 1000).items();
+            assertThat(all).hasSize(1);
+            return store.delivery(all.get(0).id()).orElseThrow();
+        }
+
+        @Test
+        void theEventsOfOneGroupBecomeOneDeliveryWrittenWithTheirMarking() throws Exception {
+            long web1 = raise(ROOT_LOGIN, "web1");
+            long web2 = raise(ROOT_LOGIN, "web2");
+            AlertDispatcher dispatcher = dispatcher();
+
+            dispatcher.runOnce();
+
+            Delivery delivery = only();
+            assertThat(delivery.receiver()).isEqualTo("ops");
+            assertThat(delivery.channel()).isEqualTo("webhook");
+            assertThat(delivery.events()).extracting(e -> e.subject().nonconformityId()).containsExactly(web1, web2);
+            assertThat(count("select count(*) from alert_delivery_event where delivery_id = '" + delivery.id() + "'")).isEqualTo(2);
+            assertThat(store.eventOutcomes()).containsOnly(Map.entry("evt-1", "notified"), Map.entry("evt-2", "notified"));
+            assertThat(webhook.ids()).containsExactly(delivery.id());
+            assertThat(webhook.attempts.get(0).notification().events()).hasSize(2);
+            assertThat(delivery.state()).isEqualTo(State.DELIVERED);
+            assertThat(delivery.lastStatus()).isEqualTo(200);
+            assertThat(delivery.deliveredAt()).isEqualTo(START);
+            assertThat(dispatcher.counts().notified()).isEqualTo(2);
+
+            dispatcher.runOnce();
+            assertThat(webhook.ids()).as("nothing is sent twice").hasSize(1);
+        }
+
+        @Test
+        void aFailedAttemptIsRetriedOnTheScheduleOrLaterWhenTheReceiverSaysSo() {
+            raise(ROOT_LOGIN, "web1");
+            webhook.then(new DeliveryOutcome.Retry("503 Service Unavailable", null),
+                    new DeliveryOutcome.Retry("429 Too Many Requests", Duration.ofMinutes(20)),
+                    new DeliveryOutcome.Retry("429 Too Many Requests", Duration.ofSeconds(1)));
+            AlertDispatcher dispatcher = dispatcher();
+
+            dispatcher.runOnce();
+            Delivery first = only();
+            assertThat(first.state()).isEqualTo(State.PENDING);
+            assertThat(first.attempts()).isEqualTo(1);
+            assertThat(first.lastError()).isEqualTo("503 Service Unavailable");
+            assertThat(first.nextAttemptAt()).isBetween(START.plusMillis(4_500), START.plusMillis(5_500));
+
+            later(Duration.ofSeconds(4));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).as("not before its time").hasSize(1);
+
+            clock.set(first.nextAttemptAt());
+            dispatcher.runOnce();
+            Delivery second = only();
+            assertThat(second.attempts()).isEqualTo(2);
+            assertThat(second.nextAttemptAt()).as("Retry-After is longer than the 5 minutes of the schedule")
+                    .isEqualTo(first.nextAttemptAt().plus(Duration.ofMinutes(20)));
+
+            clock.set(second.nextAttemptAt());
+            dispatcher.runOnce();
+            Delivery third = only();
+            assertThat(third.nextAttemptAt()).as("the schedule's 30 minutes are longer than Retry-After")
+                    .isBetween(second.nextAttemptAt().plus(Duration.ofMinutes(27)), second.nextAttemptAt().plus(Duration.ofMinutes(33)));
+
+            clock.set(third.nextAttemptAt());
+            dispatcher.runOnce();
+            assertThat(only().state()).isEqualTo(State.DELIVERED);
+            assertThat(webhook.ids()).hasSize(4).containsOnly(first.id());
+            assertThat(dispatcher.counts().retried()).isEqualTo(3);
+        }
+
+        @Test
+        void goneDisablesTheReceiverAndItsOtherDeliveriesFailUntilItIsEnabledAndRedelivered() throws Exception {
+            raise(ROOT_LOGIN, "web1");
+            webhook.then(new DeliveryOutcome.Gone("410 Gone"));
+            AlertDispatcher dispatcher = dispatcher();
+
+            dispatcher.runOnce();
+            assertThat(deliveries(State.FAILED)).hasSize(1);
+            assertThat(deliveries(State.FAILED).get(0).lastError()).contains("410").contains("disabled");
+            assertThat(store.disabledReceivers()).containsOnlyKeys("ops");
+            raise(PASSWORDS, "web1");
+            dispatcher.runOnce();
+
+            assertThat(webhook.attempts).as("nothing more is sent to a disabled receiver").hasSize(1);
+            assertThat(deliveries(State.FAILED)).hasSize(2).allSatisfy(d -> assertThat(d.lastError()).contains("disabled"));
+
+            assertThat(store.enableReceiver("ops", "admin", clock.instant())).isTrue();
+            assertThat(count("select count(*) from audit_entry where action = 'receiver-enable' and actor = 'admin'")).isEqualTo(1);
+            for (Delivery d : deliveries(State.FAILED)) {
+                assertThat(store.redeliver(d.id(), clock.instant())).isTrue();
+            }
+            dispatcher.runOnce();
+            assertThat(deliveries(State.DELIVERED)).hasSize(2);
+            assertThat(store.disabledReceivers()).isEmpty();
+        }
+
+        @Test
+        void aPermanentRefusalFailsTheDeliveryWithItsReason() {
+            raise(ROOT_LOGIN, "web1");
+            webhook.then(new DeliveryOutcome.Permanent("400 Bad Request: unknown field"));
+            AlertDispatcher dispatcher = dispatcher();
+
+            dispatcher.runOnce();
+            later(Duration.ofDays(2));
+            dispatcher.runOnce();
+
+            Delivery failed = only();
+            assertThat(failed.state()).isEqualTo(State.FAILED);
+            assertThat(failed.lastError()).isEqualTo("400 Bad Request: unknown field");
+            assertThat(webhook.attempts).hasSize(1);
+            assertThat(store.disabledReceivers()).isEmpty();
+        }
+
+        @Test
+        void aDeliveryIsDeadWhenItsNextAttemptWouldComeAfterTheMaximumAge() {
+            raise(ROOT_LOGIN, "web1");
+            DeliveryOutcome.Retry down = new DeliveryOutcome.Retry("connection refused", null);
+            webhook.then(down, down, down, down);
+            AlertDispatcher dispatcher = dispatcher(Map.of(AlertDispatcher.WEBHOOK, webhook), new DispatchSettings(
+                    SETTINGS.retrySchedule(), Duration.ofHours(1), 2, SETTINGS.pollInterval()));
+
+            dispatcher.runOnce();
+            clock.set(only().nextAttemptAt());
+            dispatcher.runOnce();
+            clock.set(only().nextAttemptAt());
+            dispatcher.runOnce();
+            assertThat(only().state()).as("30 minutes more stay within the hour").isEqualTo(State.PENDING);
+            clock.set(only().nextAttemptAt());
+            dispatcher.runOnce();
+
+            Delivery dead = only();
+            assertThat(dead.state()).isEqualTo(State.DEAD);
+            assertThat(dead.attempts()).isEqualTo(4);
+            assertThat(dead.lastError()).contains("maximum age").contains("connection refused");
+            assertThat(dispatcher.counts().dead()).isEqualTo(1);
+        }
+
+        @Test
+        void aDeliveryIsDeadWhenTheScheduleIsUsedUp() {
+            raise(ROOT_LOGIN, "web1");
+            DeliveryOutcome.Retry down = new DeliveryOutcome.Retry("503", null);
+            webhook.then(down, down, down);
+            AlertDispatcher dispatcher = dispatcher(Map.of(AlertDispatcher.WEBHOOK, webhook), new DispatchSettings(
+                    List.of(Duration.ofSeconds(5), Duration.ofMinutes(1)), Duration.ofDays(1), 2, SETTINGS.pollInterval()));
+
+            dispatcher.runOnce();
+            clock.set(only().nextAttemptAt());
+            dispatcher.runOnce();
+            clock.set(only().nextAttemptAt());
+            dispatcher.runOnce();
+
+            assertThat(only().state()).isEqualTo(State.DEAD);
+            assertThat(only().lastError()).startsWith("gave up after 3 attempts");
+        }
+
+        @Test
+        void aRedeliveryKeepsTheWebhookId() {
+            raise(ROOT_LOGIN, "web1");
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            Delivery delivered = only();
+
+            later(Duration.ofHours(3));
+            assertThat(store.redeliver(delivered.id(), clock.instant())).isTrue();
+            assertThat(only().state()).isEqualTo(State.PENDING);
+            assertThat(only().nextAttemptAt()).isEqualTo(clock.instant());
+            dispatcher.runOnce();
+
+            assertThat(webhook.ids()).containsExactly(delivered.id(), delivered.id());
+            assertThat(only().state()).isEqualTo(State.DELIVERED);
+            assertThat(only().deliveredAt()).isEqualTo(clock.instant());
+            assertThat(store.redeliver("msg_unknown", clock.instant())).isFalse();
+        }
+
+        @Test
+        void aNewDispatcherAfterARestartDispatchesTheEventsAndSendsThePendingDeliveries() throws Exception {
+            routing = routing(ROUTING.replace("group_wait: 0s", "group_wait: 30s"));
+            raise(ROOT_LOGIN, "web1");
+            AlertDispatcher before = dispatcher();
+            before.runOnce();
+            assertThat(store.deliveries(null, null, 10).items()).as("still waiting for its group").isEmpty();
+            before.close();
+
+            AlertDispatcher after = dispatcher(anotherStore(), Map.of(AlertDispatcher.WEBHOOK, webhook), SETTINGS);
+            after.runOnce();
+            later(Duration.ofSeconds(30));
+            after.runOnce();
+
+            assertThat(only().state()).isEqualTo(State.DELIVERED);
+            assertThat(store.eventOutcomes()).containsOnly(Map.entry("evt-1", "notified"));
+        }
+
+        @Test
+        void aDeliverySentButNotMarkedBeforeACrashIsSentAgainWithTheSameId() throws Exception {
+            raise(ROOT_LOGIN, "web1");
+            CountDownLatch sent = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AlertSender hanging = (id, notification, receiver) -> {
+                webhook.attempts.add(new RecordingSender.Attempt(id, notification, receiver));
+                sent.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new DeliveryOutcome.Retry("the process died before it stored this", null);
+            };
+            AlertDispatcher crashing = dispatcher(Map.of(AlertDispatcher.WEBHOOK, hanging), SETTINGS);
+            crashing.start();
+            assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
+
+            AlertDispatcher restarted = dispatcher(anotherStore(), Map.of(AlertDispatcher.WEBHOOK, webhook), SETTINGS);
+            restarted.runOnce();
+            release.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> crashing.inFlight() == 0);
+
+            assertThat(webhook.ids()).hasSize(2);
+            assertThat(webhook.ids().get(1)).isEqualTo(webhook.ids().get(0));
+            assertThat(only().state()).as("the late result of the dead process does not undo the delivery").isEqualTo(State.DELIVERED);
+        }
+
+        @Test
+        void aSilenceSuppressesTheEventsItMatchesAndIsInTheAuditTrail() throws Exception {
+            AlertStore.StoredSilence silence = store.createSilence(List.of("asset=\"web1\""), START, START.plus(Duration.ofHours(2)),
+                    "maintenance of web1", "carol", null, START);
+            raise(ROOT_LOGIN, "web1");
+            raise(PASSWORDS, "web2");
+            AlertDispatcher dispatcher = dispatcher();
+
+            dispatcher.runOnce();
+
+            Delivery delivery = only();
+            assertThat(delivery.events()).extracting(e -> e.labels().get("asset")).containsExactly("web2");
+            assertThat(store.eventOutcomes()).containsExactly(Map.entry("evt-1", "silenced"), Map.entry("evt-2", "notified"));
+            assertThat(dispatcher.counts().silenced()).isEqualTo(1);
+            assertThat(count("select count(*) from audit_entry where action = 'silence-create' and actor = 'carol'"
+                    + " and nonconformity_id is null")).isEqualTo(1);
+
+            assertThat(store.deleteSilence(silence.id(), "dave", START.plusSeconds(60))).isTrue();
+            assertThat(store.deleteSilence(silence.id(), "dave", START.plusSeconds(61))).isFalse();
+            assertThat(store.silences(START.plusSeconds(61))).isEmpty();
+            assertThat(count("select count(*) from audit_entry where action = 'silence-delete' and actor = 'dave'")).isEqualTo(1);
+            later(Duration.ofMinutes(2));
+            long opened = raise(ROOT_LOGIN, "web3");
+            cycle(List.of(finding(ROOT_LOGIN, "web1"), finding(ROOT_LOGIN, "web3"), finding(PASSWORDS, "web2")), List.of());
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).last().satisfies(a -> assertThat(a.notification().events())
+                    .extracting(e -> e.subject().nonconformityId()).containsExactly(opened));
+        }
+
+        @Test
+        void aRiskAcceptedNonconformityGivesTheDispatcherNothingToSend() {
+            long id = raise(ROOT_LOGIN, "web1");
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            register.act(id, io.annexa.register.LifecycleAction.ACCEPT_RISK, new io.annexa.register.ActionRequest(null, null, null,
+                    null, null, null, "alice", "legacy", START.plus(Duration.ofDays(90)), null, null, null), "bob");
+            register.act(id, io.annexa.register.LifecycleAction.WITHDRAW, new io.annexa.register.ActionRequest("gone", null, null,
+                    null, null, null, null, null, null, "false-positive", null, null), "alice");
+            later(Duration.ofMinutes(5));
+            dispatcher.runOnce();
+
+            assertThat(webhook.attempts).hasSize(1);
+        }
+
+        @Test
+        void deliveriesAreListedNewestFirstAPageAtATime() {
+            routing = routingOrFail(ROUTING.replace("group_by: [rule]", "group_by: [asset]"));
+            AlertDispatcher dispatcher = dispatcher();
+            for (int i = 1; i <= 5; i++) {
+                raise(ROOT_LOGIN, "web" + i);
+                dispatcher.runOnce();
+                later(Duration.ofSeconds(1));
+            }
+            AlertStore.Page<Delivery> first = store.deliveries(State.DELIVERED, null, 2);
+            AlertStore.Page<Delivery> second = store.deliveries(State.DELIVERED, first.next().orElseThrow(), 2);
+            AlertStore.Page<Delivery> third = store.deliveries(State.DELIVERED, second.next().orElseThrow(), 2);
+
+            assertThat(first.items()).extracting(Delivery::createdAt).containsExactly(START.plusSeconds(4), START.plusSeconds(3));
+            assertThat(second.items()).extracting(Delivery::createdAt).containsExactly(START.plusSeconds(2), START.plusSeconds(1));
+            assertThat(third.items()).extracting(Delivery::createdAt).containsExactly(START);
+            assertThat(third.next()).isEmpty();
+            assertThat(store.deliveries(State.DEAD, null, 2).items()).isEmpty();
+        }
+
+        private AlertRouting routingOrFail(String yaml) {
+            try {
+                return routing(yaml);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

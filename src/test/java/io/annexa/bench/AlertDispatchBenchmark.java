@@ -1,0 +1,162 @@
+package io.annexa.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.annexa.alerting.AlertDispatcher;
+import io.annexa.alerting.AlertEvent;
+import io.annexa.alerting.AlertOutbox;
+import io.annexa.alerting.AlertRouting;
+import io.annexa.alerting.AlertSender;
+import io.annexa.alerting.AlertStore;
+import io.annexa.alerting.AlertSubject;
+import io.annexa.alerting.DeliveryOutcome;
+import io.annexa.alerting.DispatchSettings;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Deliveries per second through the dispatcher: {@code events} alert events in the outbox, each in a group of its own
+ * (group_by asset, group_wait 0s), so each becomes one delivery; the dispatcher runs its own thread from start until
+ * every delivery is marked delivered. Two receivers: {@code http}, a webhook sender posting each notification's event
+ * ids to a JDK HTTP server on 127.0.0.1 that answers 204 at once (the "fast local receiver"); {@code instant}, a sender
+ * that answers Delivered without I/O, which leaves the dispatcher's own bookkeeping and the database.
+ *
+ * <pre>
+ * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+ * java -Xmx512m -cp target/test-classes:target/classes:$(cat target/bench.classpath) \
+ *     io.annexa.bench.AlertDispatchBenchmark [h2|postgres|both] [events, 20000] [threads, 8] [rounds, 3] [http,instant]
+ * </pre>
+ */
+public final class AlertDispatchBenchmark {
+
+    private AlertDispatchBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> databases = args.length > 0 && !args[0].equals("both") ? List.of(args[0]) : List.of("h2", "postgres");
+        int events = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        List<String> receivers = args.length > 4 ? List.of(args[4].split(",")) : List.of("http", "instant");
+        Measure.quietLogs();
+        System.out.println(Measure.jvm());
+        AtomicLong received = new AtomicLong();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        server.createContext("/hook", exchange -> {
+            try (InputStream body = exchange.getRequestBody()) {
+                body.readAllBytes();
+            }
+            received.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newFixedThreadPool(4, Measure.daemonThreads()));
+        server.start();
+        URI hook = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        AlertSender http = (id, notification, receiver) -> {
+            StringBuilder body = new StringBuilder("{\"id\":\"").append(id).append("\",\"events\":[");
+            notification.events().forEach(e -> body.append('"').append(e.id()).append("\","));
+            body.setLength(body.length() - 1);
+            body.append("]}");
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(hook).timeout(Duration.ofSeconds(10))
+                        .header("webhook-id", id).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return response.statusCode() / 100 == 2 ? new DeliveryOutcome.Delivered(response.statusCode())
+                        : new DeliveryOutcome.Retry("HTTP " + response.statusCode(), null);
+            } catch (java.io.IOException e) {
+                return new DeliveryOutcome.Retry(e.toString(), null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new DeliveryOutcome.Retry("interrupted", null);
+            }
+        };
+        AlertSender instant = (id, notification, receiver) -> new DeliveryOutcome.Delivered(200);
+        Path yaml = Files.createTempFile("annexa-alerts-bench", ".yml");
+        Files.writeString(yaml, """
+                route:
+                  receiver: bench
+                  group_by: [asset]
+                  group_wait: 0s
+                  group_interval: 1m
+                  repeat_interval: 1h
+                receivers:
+                  - name: bench
+                    webhook:
+                      url: %s
+                allow_private_targets: true
+                """.formatted(hook));
+        AlertRouting routing = AlertRouting.read(yaml, "config/alerts.yml");
+        try {
+            for (String kind : databases) {
+                for (String receiver : receivers) {
+                    List<Double> rates = new ArrayList<>();
+                    for (int round = 0; round < rounds; round++) {
+                        rates.add(run(kind, events, threads, routing, receiver.equals("http") ? http : instant));
+                    }
+                    System.out.printf("%s, %s receiver, %,d deliveries, %d threads: %s deliveries/s, median %.0f%n", kind, receiver,
+                            events, threads, rates.stream().map(r -> String.format("%.0f", r)).toList(), Measure.median(rates));
+                }
+            }
+        } finally {
+            server.stop(0);
+            Files.deleteIfExists(yaml);
+        }
+        System.out.printf("the HTTP receiver answered %,d requests%n", received.get());
+    }
+
+    private static double run(String kind, int events, int threads, AlertRouting routing, AlertSender sender) throws Exception {
+        try (BenchDatabase database = BenchDatabase.create(kind); AlertStore store = AlertStore.open(database.settings())) {
+            AlertOutbox outbox = new AlertOutbox(store, "http://localhost:8080");
+            Instant at = Instant.now();
+            List<AlertEvent> batch = new ArrayList<>();
+            for (int i = 0; i < events; i++) {
+                String asset = "host-" + i;
+                batch.add(new AlertEvent(null, "nonconformity.opened", at, Map.of("asset", asset, "rule", "sshd_root_login_disabled"),
+                        new AlertSubject((long) i, "sshd_root_login_disabled", "Root cannot log in over SSH", "8.5", "A.8.5",
+                                List.of("6.1.3", "8.1"), "A.8.5", "major", "high", "open", asset, "ops", "PermitRootLogin yes",
+                                at, at, "http://localhost:8080/api/nonconformities/" + i)));
+                if (batch.size() == 1000) {
+                    outbox.record(batch);
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                outbox.record(batch);
+            }
+            DispatchSettings settings = new DispatchSettings(DispatchSettings.DEFAULT_SCHEDULE,
+                    DispatchSettings.defaultMaxAge(DispatchSettings.DEFAULT_SCHEDULE), threads, Duration.ofMillis(200));
+            long start = System.nanoTime();
+            try (AlertDispatcher dispatcher = new AlertDispatcher(store, () -> routing, Map.of(AlertDispatcher.WEBHOOK, sender), settings,
+                    Clock.systemUTC(), Measure.daemonThreads())) {
+                dispatcher.start();
+                while (dispatcher.counts().delivered() < events) {
+                    Thread.sleep(20);
+                    if (Measure.millisSince(start) > 600_000) {
+                        throw new IllegalStateException("not done after 10 minutes: " + dispatcher.counts());
+                    }
+                }
+                double seconds = Measure.millisSince(start) / 1000;
+                long stored = store.deliveries(AlertStore.State.DELIVERED, null, 1).items().size();
+                if (stored == 0) {
+                    throw new IllegalStateException("no delivery stored as delivered");
+                }
+                return events / seconds;
+            }
+        }
+    }
+}
