@@ -42,6 +42,8 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private volatile Map<String, Long> firings = Map.of();
     private volatile Map<String, Instant> lastEvaluated = Map.of();
     private volatile Instant lastCycle;
+    private volatile EventStats eventStats = EventStats.NONE;
+    private final EventRetention retention;
     private final List<Finding> replayedIncidents = new ArrayList<>();
 
     /**
@@ -49,8 +51,15 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
      *                offered again after a pause, so a database outage delays the register instead of losing changes
      */
     public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads) {
+        this(library, results, threads, EventRetention.DEFAULT);
+    }
+
+    /** @param retention how long log events stay where the rules do not say ({@link EventRetention}) */
+    public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads,
+                            EventRetention retention) {
+        this.retention = retention;
         this.library = library;
-        this.session = library.newSession(EvaluationSession.Clock.REALTIME);
+        this.session = library.newSession(EvaluationSession.Clock.REALTIME, retention);
         this.results = results;
         this.thread = threads.newThread(this::run);
         thread.setName("annexa-evaluation");
@@ -112,7 +121,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
 
         void insert(List<?> batch) {
             if (session == null) {
-                session = library.newSession(EvaluationSession.Clock.PSEUDO);
+                session = library.newSession(EvaluationSession.Clock.PSEUDO, retention);
             }
             for (Object event : batch) {
                 if (event instanceof LogEvent log) {
@@ -164,9 +173,10 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     }
 
     private void swapTo(RuleLibrary next) {
-        EvaluationSession fresh = next.newSession(EvaluationSession.Clock.REALTIME);
+        EvaluationSession fresh = next.newSession(EvaluationSession.Clock.REALTIME, retention);
         session.evidence().forEach(fresh::carryOver);
         fresh.carryOverWithdrawals(session);
+        fresh.carryOverEventCounts(session);
         for (LogEvent event : session.liveEvents()) {
             fresh.insertEvent(event, event.getTimestamp());
         }
@@ -222,6 +232,14 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         lastEvaluated = Map.copyOf(updated);
     }
 
+    /**
+     * The live session's log events by kind, as of the last cycle: how long each kind stays, how many are live, how
+     * many were only counted because no enabled rule reads their kind.
+     */
+    public EventStats eventStats() {
+        return eventStats;
+    }
+
     /** How often each rule has fired, by rule id. */
     public Map<String, Long> firings() {
         return firings;
@@ -253,6 +271,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                 EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, withReplayed(session.fire()));
                 lastCycle = Instant.now();
                 firings = firingsByRuleId();
+                eventStats = session.eventStats();
                 if (!batch.isEmpty()) {
                     recordEvaluated(result);
                 }

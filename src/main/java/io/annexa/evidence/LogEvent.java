@@ -3,7 +3,6 @@ package io.annexa.evidence;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import org.kie.api.definition.type.Expires;
 import org.kie.api.definition.type.Role;
 import org.kie.api.definition.type.Timestamp;
 
@@ -21,7 +20,6 @@ import org.kie.api.definition.type.Timestamp;
  */
 @Role(Role.Type.EVENT)
 @Timestamp("epochMillis")
-@Expires("2h")
 public final class LogEvent {
 
     private final String asset;
