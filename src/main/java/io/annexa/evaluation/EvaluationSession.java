@@ -57,6 +57,8 @@ public final class EvaluationSession implements AutoCloseable {
     private final EventInterest interest;
     private final EventRetention retention;
     private final Map<String, Kind> kinds = new HashMap<>();
+    // log events inserted by a real-time session since its last firing: kept or dropped once it fired
+    private final List<DefaultEventHandle> unsettled = new ArrayList<>();
     // counted: two equal findings may be in working memory at once, and one leaving must not hide the other
     private final Map<Finding, Integer> findings = new HashMap<>();
     private final Map<String, Long> firings = new HashMap<>();
@@ -194,22 +196,46 @@ public final class EvaluationSession implements AutoCloseable {
                 }
                 return;
             }
-            insert(event, kind);
+            DefaultEventHandle handle = insert(event);
             tick();
             fireAll();
+            if (kind != null) {
+                keepIfMatched(handle, kind);
+            }
         } else if (kind != null && kind.retentionMillis < 0) {
             kind.notInserted++;
         } else {
-            // expired when the cycle has fired (settle), so that every event is seen by the rules once
-            insert(event, kind);
+            // kept or dropped once the cycle has fired (settle): the rules see every event once
+            DefaultEventHandle handle = insert(event);
+            if (kind != null) {
+                unsettled.add(handle);
+            }
         }
     }
 
-    private void insert(Object event, Kind kind) {
-        FactHandle handle = session.insert(event);
-        if (kind != null) {
-            kind.live.add((DefaultEventHandle) handle);
+    private DefaultEventHandle insert(Object event) {
+        return (DefaultEventHandle) session.insert(event);
+    }
+
+    /**
+     * Keeps an event that some rule's pattern took in until its kind's retention has passed, and deletes at once one
+     * that every pattern's own constraints refused (a PAM failure where rules read sshd's): its fields never change,
+     * so no rule can take it in later, and keeping it would only cost memory and expiry work.
+     */
+    private void keepIfMatched(DefaultEventHandle handle, Kind kind) {
+        if (handle.hasMatches()) {
+            kind.live.add(handle);
+        } else {
+            kind.unmatched++;
+            session.delete(handle);
         }
+    }
+
+    private void settleInserted() {
+        for (DefaultEventHandle handle : unsettled) {
+            keepIfMatched(handle, kind(((LogEvent) handle.getObject()).getKind()));
+        }
+        unsettled.clear();
     }
 
     private Kind kind(String name) {
@@ -266,6 +292,7 @@ public final class EvaluationSession implements AutoCloseable {
         private final java.util.PriorityQueue<DefaultEventHandle> live =
                 new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(DefaultEventHandle::getStartTimestamp));
         private long notInserted;
+        private long unmatched;
 
         Kind(long retentionMillis) {
             this.retentionMillis = retentionMillis;
@@ -276,13 +303,18 @@ public final class EvaluationSession implements AutoCloseable {
     public EventStats eventStats() {
         Map<String, EventStats.KindStats> byKind = new java.util.TreeMap<>();
         kinds.forEach((name, kind) -> byKind.put(name, new EventStats.KindStats(
-                kind.retentionMillis < 0 ? null : java.time.Duration.ofMillis(kind.retentionMillis), kind.live.size(), kind.notInserted)));
+                kind.retentionMillis < 0 ? null : java.time.Duration.ofMillis(kind.retentionMillis), kind.live.size(),
+                kind.notInserted, kind.unmatched)));
         return new EventStats(byKind);
     }
 
     /** Takes over the counts of events an earlier session did not insert, so that a swap does not reset them. */
     void carryOverEventCounts(EvaluationSession earlier) {
-        earlier.kinds.forEach((name, kind) -> kind(name).notInserted += kind.notInserted);
+        earlier.kinds.forEach((name, kind) -> {
+            Kind here = kind(name);
+            here.notInserted += kind.notInserted;
+            here.unmatched += kind.unmatched;
+        });
     }
 
     /**
@@ -347,6 +379,7 @@ public final class EvaluationSession implements AutoCloseable {
     private void settle() {
         tick();
         fireAll();
+        settleInserted();
         expire(session.getSessionClock().getCurrentTime());
         // Incidents are reported once; keeping them would let working memory grow with every attack.
         reportedIncidents.forEach(session::delete);

@@ -185,6 +185,23 @@ class EventInterestTest {
         }
 
         @Test
+        void anEventEveryPatternRefusesIsDroppedRightAfterTheRulesSawIt() throws Exception {
+            rule("sshd_failures", "window: {type: duration, default: 10m, description: w}",
+                    "$e : LogEvent( kind == \"auth_failure\", attribute(\"reported_by\") == \"sshd\" )");
+            for (EvaluationSession.Clock clock : EvaluationSession.Clock.values()) {
+                try (EvaluationSession session = load().newSession(clock)) {
+                    Instant now = clock == EvaluationSession.Clock.PSEUDO ? T0 : Instant.now();
+                    session.insertEvent(new LogEvent("web1", now, "sshd", "auth_failure", Map.of("reported_by", "sshd"), "sshd"), now);
+                    session.insertEvent(new LogEvent("web1", now, "sshd", "auth_failure", Map.of("reported_by", "pam_unix"), "pam"), now);
+                    session.fire();
+
+                    assertThat(session.liveEvents()).as(clock.name()).extracting(LogEvent::getRaw).containsExactly("sshd");
+                    assertThat(session.eventStats().kinds().get("auth_failure").unmatched()).as(clock.name()).isEqualTo(1);
+                }
+            }
+        }
+
+        @Test
         void eachKindExpiresAtItsOwnRetentionWithThePseudoClock() throws Exception {
             rule("counts_failures", "window: {type: duration, default: 10m, description: w}", "$e : LogEvent( kind == \"auth_failure\" )");
             rule("watches_logins", "window: {type: duration, default: 1h, description: w}", "$e : LogEvent( kind == \"auth_success\" )");
