@@ -107,17 +107,20 @@ public final class LiveMemoryBenchmark {
                 }
             }
             EngineState.drain(engine);
-            if (plateau.size() >= 2) {
-                double[] first = plateau.get(0);
-                double[] last = plateau.get(plateau.size() - 1);
-                double growth = (last[1] - first[1]) / ((last[0] - first[0]) / 60);
-                System.out.printf("after the longest retention (%s) plus a minute: heap %.1f -> %.1f MB over %.0f s (%+.2f MB/min), "
-                                + "live events %,.0f -> %,.0f; median %s per live event%n", Duration.ofMillis(longest),
-                        first[1], last[1], last[0] - first[0], growth, first[2], last[2],
+            if (plateau.size() >= 4) {
+                // halves compared by their medians: one sample can catch a batch in flight
+                int half = plateau.size() / 2;
+                double early = Measure.median(plateau.subList(0, half).stream().map(p -> p[1]).toList());
+                double late = Measure.median(plateau.subList(half, plateau.size()).stream().map(p -> p[1]).toList());
+                double minutes = (plateau.get(plateau.size() - 1)[0] - plateau.get(0)[0]) / 60 / 2;
+                System.out.printf("after the longest retention (%s) plus a minute, %d samples: median heap after GC %.1f MB "
+                                + "in the first half, %.1f MB in the second (%+.2f MB/min); live events %,.0f -> %,.0f; "
+                                + "median %s per live event%n", Duration.ofMillis(longest), plateau.size(), early, late,
+                        (late - early) / minutes, plateau.get(0)[2], plateau.get(plateau.size() - 1)[2],
                         perEvent(Measure.median(plateau.stream().map(p -> p[1] - baseHeap).toList()),
                                 (long) Measure.median(plateau.stream().map(p -> p[2]).toList())));
             } else {
-                System.out.println("too short to see a plateau: run longer than the longest retention (" + Duration.ofMillis(longest) + ") plus two samples");
+                System.out.println("too short to see a plateau: run longer than the longest retention (" + Duration.ofMillis(longest) + ") plus four samples");
             }
         }
     }
