@@ -196,25 +196,21 @@ public final class EvaluationSession implements AutoCloseable {
                 }
                 return;
             }
-            DefaultEventHandle handle = insert(event);
+            FactHandle handle = session.insert(event);
             tick();
             fireAll();
             if (kind != null) {
-                keepIfMatched(handle, kind);
+                keepIfMatched((DefaultEventHandle) handle, kind);
             }
         } else if (kind != null && kind.retentionMillis < 0) {
             kind.notInserted++;
         } else {
             // kept or dropped once the cycle has fired (settle): the rules see every event once
-            DefaultEventHandle handle = insert(event);
+            FactHandle handle = session.insert(event);
             if (kind != null) {
-                unsettled.add(handle);
+                unsettled.add((DefaultEventHandle) handle);
             }
         }
-    }
-
-    private DefaultEventHandle insert(Object event) {
-        return (DefaultEventHandle) session.insert(event);
     }
 
     /**
@@ -233,7 +229,9 @@ public final class EvaluationSession implements AutoCloseable {
 
     private void settleInserted() {
         for (DefaultEventHandle handle : unsettled) {
-            keepIfMatched(handle, kind(((LogEvent) handle.getObject()).getKind()));
+            if (handle.getObject() instanceof LogEvent event) {
+                keepIfMatched(handle, kind(event.getKind()));
+            }
         }
         unsettled.clear();
     }

@@ -69,11 +69,6 @@ public final class EventInterest {
         this.inferredMillis = inferredMillis;
     }
 
-    /** No rule reads events: every event is counted, none inserted. */
-    static EventInterest none() {
-        return new EventInterest(Map.of(), Map.of(), 0);
-    }
-
     /**
      * @param rules      the enabled rules of the library
      * @param parameters their parameters as configured ({@link RuleLibrary#parameters()})
@@ -149,15 +144,6 @@ public final class EventInterest {
         kindsByRule.values().forEach(named::addAll);
         named.remove(ALL_KINDS);
         return named;
-    }
-
-    /**
-     * Whether a rule with {@code ruleId} reads events in one library and not the other, or other kinds, or keeps
-     * them for another window.
-     */
-    boolean sameAs(EventInterest other) {
-        return kindsByRule.equals(other.kindsByRule) && windowByRule.equals(other.windowByRule)
-                && inferredMillis == other.inferredMillis;
     }
 
     @Override
