@@ -171,7 +171,9 @@ public final class EvaluationSession implements AutoCloseable {
     List<io.annexa.evidence.LogEvent> liveEvents() {
         return session.getObjects(o -> o instanceof io.annexa.evidence.LogEvent).stream()
                 .map(io.annexa.evidence.LogEvent.class::cast)
-                .sorted(java.util.Comparator.comparing(io.annexa.evidence.LogEvent::getTimestamp))
+                // by milliseconds first: making an Instant per comparison made a swap's sort of 100,000 events slow
+                .sorted(java.util.Comparator.comparingLong(io.annexa.evidence.LogEvent::getEpochMillis)
+                        .thenComparing(io.annexa.evidence.LogEvent::getTimestamp))
                 .toList();
     }
 
