@@ -114,6 +114,29 @@ public class RuleResource {
                 engine.quarantine(r.id()).map(Quarantined::of).orElse(null))).toList();
     }
 
+    /**
+     * The log events the rules in service read: the kinds each rule reads ({@code *}: all), and per kind seen how long
+     * its events stay ({@code retention}, null when no enabled rule reads it), how many are live, how many were only
+     * counted ({@code notInserted}: no enabled rule reads the kind) and how many were dropped at once ({@code unmatched}:
+     * every pattern reading the kind refused them).
+     */
+    public record Events(Map<String, java.util.Set<String>> kindsByRule, Map<String, KindCounts> kinds) {
+    }
+
+    public record KindCounts(String retention, int live, long notInserted, long unmatched) {
+    }
+
+    @GET
+    @Path("events")
+    @Requires(Role.VIEWER)
+    public Events events() {
+        EvaluationEngine engine = Ready.require(service, AnnexaService::engine);
+        Map<String, KindCounts> kinds = new java.util.TreeMap<>();
+        engine.eventStats().kinds().forEach((kind, stats) -> kinds.put(kind, new KindCounts(
+                stats.retention() == null ? null : stats.retention().toString(), stats.live(), stats.notInserted(), stats.unmatched())));
+        return new Events(new java.util.TreeMap<>(engine.library().eventInterest().kindsByRule()), kinds);
+    }
+
     @GET
     @Path("deployment")
     @Requires(Role.VIEWER)

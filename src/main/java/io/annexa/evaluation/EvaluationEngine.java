@@ -53,6 +53,8 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private volatile Map<String, Long> firings = Map.of();
     private volatile Map<String, Instant> lastEvaluated = Map.of();
     private volatile Instant lastCycle;
+    private volatile EventStats eventStats = EventStats.NONE;
+    private final EventRetention retention;
     private final List<Finding> replayedIncidents = new ArrayList<>();
     /** What the session in service before a swap of this cycle fired, published with the cycle. Engine thread only. */
     private EvaluationResult beforeSwap;
@@ -72,16 +74,32 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
      *                offered again after a pause, so a database outage delays the register instead of losing changes
      */
     public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads) {
-        this(library, results, threads, DEFAULT_MAX_PENDING_EVENTS);
+        this(library, results, threads, DEFAULT_MAX_PENDING_EVENTS, EventRetention.DEFAULT);
     }
 
     /** @param maxPendingEvents how many events may wait to be applied before {@link #events} blocks */
     public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads, int maxPendingEvents) {
+        this(library, results, threads, maxPendingEvents, EventRetention.DEFAULT);
+    }
+
+    /** @param retention how long log events stay where the rules do not say ({@link EventRetention}) */
+    public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads,
+                            EventRetention retention) {
+        this(library, results, threads, DEFAULT_MAX_PENDING_EVENTS, retention);
+    }
+
+    /**
+     * @param maxPendingEvents how many events may wait to be applied before {@link #events} blocks
+     * @param retention        how long log events stay where the rules do not say ({@link EventRetention})
+     */
+    public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads, int maxPendingEvents,
+                            EventRetention retention) {
         if (maxPendingEvents < 1) {
             throw new IllegalArgumentException("at least one event must be able to wait, not " + maxPendingEvents);
         }
         this.maxPendingEvents = maxPendingEvents;
         this.eventRoom = new Semaphore(maxPendingEvents, true);
+        this.retention = retention;
         this.library = library;
         this.results = results;
         this.session = open(library, EvaluationSession.Clock.REALTIME);
@@ -290,6 +308,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         try {
             fresh = open(next, EvaluationSession.Clock.REALTIME);
             session.evidence().forEach(fresh::carryOver);
+            fresh.carryOverEventCounts(session);
             for (LogEvent event : session.liveEvents()) {
                 fresh.insertEvent(event, event.getTimestamp());
             }
@@ -335,7 +354,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
 
     /** A session of {@code rules} that refuses the rules quarantined in their version there and quarantines failing ones. */
     private EvaluationSession open(RuleLibrary rules, EvaluationSession.Clock clock) {
-        EvaluationSession opened = rules.newSession(clock);
+        EvaluationSession opened = rules.newSession(clock, retention);
         opened.refuse(quarantines.stream().filter(q -> stillQuarantined(q, rules))
                 .flatMap(q -> rules.rule(q.ruleId()).stream()).map(RuleDefinition::drlPackage).toList());
         opened.onRuleFailure(failure -> quarantine(rules, failure));
@@ -467,6 +486,14 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         lastEvaluated = Map.copyOf(updated);
     }
 
+    /**
+     * The live session's log events by kind, as of the last cycle: how long each kind stays, how many are live, how
+     * many were only counted because no enabled rule reads their kind.
+     */
+    public EventStats eventStats() {
+        return eventStats;
+    }
+
     /** How often each rule has fired, by rule id. */
     public Map<String, Long> firings() {
         return firings;
@@ -505,6 +532,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                 lastFindings = result.findings();
                 lastCycle = Instant.now();
                 firings = firingsByRuleId();
+                eventStats = session.eventStats();
                 if (!batch.isEmpty()) {
                     recordEvaluated(result);
                 }

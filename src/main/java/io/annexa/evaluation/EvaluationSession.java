@@ -3,6 +3,8 @@ package io.annexa.evaluation;
 import io.annexa.evidence.Asset;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.EvidenceScope;
+import io.annexa.evidence.LogEvent;
+import org.drools.core.common.DefaultEventHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,7 +50,17 @@ public final class EvaluationSession implements AutoCloseable {
     private final Set<EvidenceScope> refreshed = new HashSet<>();
     // scopes withdrawn since the last fire; those still without evidence when it fires are reported removed
     private final Set<EvidenceScope> withdrawn = new HashSet<>();
-    private final Set<String> assets = new HashSet<>();
+    // the Asset fact of each asset that has evidence; dropped with the asset's windows once it has neither evidence nor live events
+    private final Map<String, FactHandle> assets = new HashMap<>();
+    private final Map<String, Integer> keysByAsset = new HashMap<>();
+    private final Map<String, Integer> liveEventsByAsset = new HashMap<>();
+    private final Map<String, Set<FactHandle>> windowsByAsset = new HashMap<>();
+    private final Set<String> maybeGone = new HashSet<>();
+    private final EventInterest interest;
+    private final EventRetention retention;
+    private final Map<String, Kind> kinds = new HashMap<>();
+    // log events inserted by a real-time session since its last firing: kept or dropped once it fired
+    private final List<DefaultEventHandle> unsettled = new ArrayList<>();
     // counted: two equal findings may be in working memory at once, and one leaving must not hide the other
     private final Map<Finding, Integer> findings = new HashMap<>();
     private final Map<String, Firings> firings = new HashMap<>();
@@ -65,7 +77,13 @@ public final class EvaluationSession implements AutoCloseable {
     private int firedThisCycle;
 
     EvaluationSession(RuleLibrary library, Clock clock) {
+        this(library, clock, EventRetention.DEFAULT);
+    }
+
+    EvaluationSession(RuleLibrary library, Clock clock, EventRetention retention) {
         this.clock = clock;
+        this.interest = library.eventInterest();
+        this.retention = retention;
         KieSessionConfiguration configuration = org.kie.api.KieServices.Factory.get().newKieSessionConfiguration();
         configuration.setOption(clock == Clock.PSEUDO ? ClockTypeOption.PSEUDO : ClockTypeOption.REALTIME);
         this.session = library.kieBase().newKieSession(configuration, null);
@@ -95,6 +113,7 @@ public final class EvaluationSession implements AutoCloseable {
     public void replace(EvidenceKey key, Collection<?> facts) {
         retract(key);
         ensureAsset(key.asset());
+        keysByAsset.merge(key.asset(), 1, Integer::sum);
         List<FactHandle> handles = new ArrayList<>(facts.size());
         for (Object fact : facts) {
             handles.add(session.insert(fact));
@@ -112,6 +131,7 @@ public final class EvaluationSession implements AutoCloseable {
     public void withdraw(EvidenceKey key) {
         retract(key);
         withdrawn.add(key.scope());
+        dropGoneAssets();
     }
 
     private void retract(EvidenceKey key) {
@@ -119,6 +139,9 @@ public final class EvaluationSession implements AutoCloseable {
         if (previous != null) {
             previous.forEach(session::delete);
             observed.computeIfPresent(key.scope(), (scope, count) -> count == 1 ? null : count - 1);
+            if (keysByAsset.computeIfPresent(key.asset(), (asset, count) -> count == 1 ? null : count - 1) == null) {
+                maybeGone.add(key.asset());
+            }
         }
     }
 
@@ -161,11 +184,18 @@ public final class EvaluationSession implements AutoCloseable {
         return copy;
     }
 
+    /** The facts of one type in working memory, for tests. */
+    <T> List<T> factsOfType(Class<T> type) {
+        return session.getObjects(type::isInstance).stream().map(type::cast).toList();
+    }
+
     /** Events still inside their expiry, oldest first. */
     List<io.annexa.evidence.LogEvent> liveEvents() {
         return session.getObjects(o -> o instanceof io.annexa.evidence.LogEvent).stream()
                 .map(io.annexa.evidence.LogEvent.class::cast)
-                .sorted(java.util.Comparator.comparing(io.annexa.evidence.LogEvent::getTimestamp))
+                // by milliseconds first: making an Instant per comparison made a swap's sort of 100,000 events slow
+                .sorted(java.util.Comparator.comparingLong(io.annexa.evidence.LogEvent::getEpochMillis)
+                        .thenComparing(io.annexa.evidence.LogEvent::getTimestamp))
                 .toList();
     }
 
@@ -174,18 +204,139 @@ public final class EvaluationSession implements AutoCloseable {
      * rules fire right away, as a real-time session would have done when the event happened.
      */
     public void insertEvent(Object event, Instant timestamp) {
+        Kind kind = event instanceof LogEvent log ? kind(log.getKind()) : null;
         if (clock == Clock.PSEUDO) {
             SessionPseudoClock pseudo = session.getSessionClock();
             long delta = timestamp.toEpochMilli() - pseudo.getCurrentTime();
             if (delta > 0) {
                 pseudo.advanceTime(delta, TimeUnit.MILLISECONDS);
+                // what fired with the events before has been fired: those past their retention may go now
+                expire(pseudo.getCurrentTime());
             }
-            session.insert(event);
+            if (kind != null && kind.retentionMillis < 0) {
+                kind.notInserted++;
+                if (tick()) {
+                    fireAll();
+                }
+                return;
+            }
+            FactHandle handle = session.insert(event);
             tick();
             fireAll();
+            if (kind != null) {
+                keepIfMatched((DefaultEventHandle) handle, kind);
+            }
+        } else if (kind != null && kind.retentionMillis < 0) {
+            kind.notInserted++;
         } else {
-            session.insert(event);
+            // kept or dropped once the cycle has fired (settle): the rules see every event once
+            FactHandle handle = session.insert(event);
+            if (kind != null) {
+                unsettled.add((DefaultEventHandle) handle);
+            }
         }
+    }
+
+    /**
+     * Keeps an event that some rule's pattern took in until its kind's retention has passed, and deletes at once one
+     * that every pattern's own constraints refused (a PAM failure where rules read sshd's): its fields never change,
+     * so no rule can take it in later, and keeping it would only cost memory and expiry work.
+     */
+    private void keepIfMatched(DefaultEventHandle handle, Kind kind) {
+        if (handle.hasMatches()) {
+            kind.live.add(handle);
+        } else {
+            kind.unmatched++;
+            session.delete(handle);
+        }
+    }
+
+    private void settleInserted() {
+        for (DefaultEventHandle handle : unsettled) {
+            if (handle.getObject() instanceof LogEvent event) {
+                keepIfMatched(handle, kind(event.getKind()));
+            }
+        }
+        unsettled.clear();
+    }
+
+    private Kind kind(String name) {
+        Kind kind = kinds.get(name);
+        if (kind == null) {
+            kind = new Kind(interest.retentionMillis(name, retention));
+            kinds.put(name, kind);
+        }
+        return kind;
+    }
+
+    /** Deletes the events whose retention has passed at {@code now}, and what belonged to assets that are gone since. */
+    private void expire(long now) {
+        for (Kind kind : kinds.values()) {
+            for (DefaultEventHandle oldest = kind.live.peek();
+                 oldest != null && oldest.getStartTimestamp() + kind.retentionMillis <= now; oldest = kind.live.peek()) {
+                kind.live.poll();
+                session.delete(oldest);
+            }
+        }
+        dropGoneAssets();
+    }
+
+    /**
+     * An asset whose evidence is all withdrawn and whose events have all expired is gone: its {@code Asset} fact and
+     * the windows rules kept for it go too, so a fleet whose hosts come and go does not leave state behind.
+     */
+    private void dropGoneAssets() {
+        if (maybeGone.isEmpty()) {
+            return;
+        }
+        List<String> candidates = new ArrayList<>(maybeGone);
+        maybeGone.clear();
+        for (String asset : candidates) {
+            if (keysByAsset.containsKey(asset) || liveEventsByAsset.containsKey(asset)) {
+                continue;
+            }
+            FactHandle handle = assets.remove(asset);
+            if (handle != null) {
+                session.delete(handle);
+            }
+            Set<FactHandle> windows = windowsByAsset.remove(asset);
+            if (windows != null) {
+                new ArrayList<>(windows).forEach(session::delete);
+            }
+        }
+    }
+
+    /** Log events of one kind: how long they stay, those in working memory (oldest first), and those not inserted. */
+    private static final class Kind {
+        /** -1: no enabled rule reads the kind, and its events are only counted. */
+        private final long retentionMillis;
+        // ordered by event time, not arrival: events of several senders arrive out of order
+        private final java.util.PriorityQueue<DefaultEventHandle> live =
+                new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(DefaultEventHandle::getStartTimestamp));
+        private long notInserted;
+        private long unmatched;
+
+        Kind(long retentionMillis) {
+            this.retentionMillis = retentionMillis;
+        }
+    }
+
+    /** Log events by kind: how long each kind stays, how many are in working memory, how many were not inserted. */
+    public EventStats eventStats() {
+        Map<String, EventStats.KindStats> byKind = new java.util.TreeMap<>();
+        kinds.forEach((name, kind) -> byKind.put(name, new EventStats.KindStats(
+                kind.retentionMillis < 0 ? null : java.time.Duration.ofMillis(kind.retentionMillis), kind.live.size(),
+                kind.notInserted, kind.unmatched)));
+        return new EventStats(byKind);
+    }
+
+    /** Takes over the counts of events an earlier session did not insert, so that a swap does not reset them. */
+    void carryOverEventCounts(EvaluationSession earlier) {
+        earlier.kinds.forEach((name, kind) -> {
+            Kind here = kind(name);
+            here.notInserted += kind.notInserted;
+            here.unmatched += kind.unmatched;
+        });
     }
 
     /**
@@ -284,13 +435,15 @@ public final class EvaluationSession implements AutoCloseable {
         }
     }
 
-    /** Moves the {@link Tick} on, at most once per {@link Tick#PERIOD_MILLIS} of session time. */
-    private void tick() {
+    /** Moves the {@link Tick} on, at most once per {@link Tick#PERIOD_MILLIS} of session time; true when it moved. */
+    private boolean tick() {
         long now = session.getSessionClock().getCurrentTime();
         if (now - tickedAt >= Tick.PERIOD_MILLIS) {
             tickedAt = now;
             session.update(tickHandle, new Tick(now));
+            return true;
         }
+        return false;
     }
 
     /** Fires what the changes since the last cycle activated and reports the resulting state. */
@@ -320,6 +473,8 @@ public final class EvaluationSession implements AutoCloseable {
     private void settle() {
         tick();
         fireAll();
+        settleInserted();
+        expire(session.getSessionClock().getCurrentTime());
         // Incidents are reported once; keeping them would let working memory grow with every attack.
         reportedIncidents.forEach(session::delete);
         reportedIncidents.clear();
@@ -343,8 +498,8 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     private void ensureAsset(String name) {
-        if (assets.add(name)) {
-            session.insert(new Asset(name));
+        if (!assets.containsKey(name)) {
+            assets.put(name, session.insert(new Asset(name)));
         }
     }
 
@@ -352,6 +507,15 @@ public final class EvaluationSession implements AutoCloseable {
     private final class FindingTracker implements RuleRuntimeEventListener {
         @Override
         public void objectInserted(ObjectInsertedEvent event) {
+            Object object = event.getObject();
+            if (object instanceof LogEvent log) {
+                liveEventsByAsset.merge(log.getAsset(), 1, Integer::sum);
+                return;
+            }
+            if (object instanceof EventWindow window) {
+                windowsByAsset.computeIfAbsent(window.getAsset(), a -> new HashSet<>()).add(event.getFactHandle());
+                return;
+            }
             if (event.getObject() instanceof Finding finding) {
                 if (finding.isIncident()) {
                     incidents.add(finding);
@@ -372,7 +536,21 @@ public final class EvaluationSession implements AutoCloseable {
 
         @Override
         public void objectDeleted(ObjectDeletedEvent event) {
-            objectDeleted(event.getOldObject());
+            Object old = event.getOldObject();
+            if (old instanceof LogEvent log) {
+                if (liveEventsByAsset.computeIfPresent(log.getAsset(), (asset, count) -> count == 1 ? null : count - 1) == null) {
+                    maybeGone.add(log.getAsset());
+                }
+                return;
+            }
+            if (old instanceof EventWindow window) {
+                Set<FactHandle> windows = windowsByAsset.get(window.getAsset());
+                if (windows != null && windows.remove(event.getFactHandle()) && windows.isEmpty()) {
+                    windowsByAsset.remove(window.getAsset());
+                }
+                return;
+            }
+            objectDeleted(old);
         }
 
         private void objectDeleted(Object old) {

@@ -59,6 +59,7 @@ public final class RuleLibrary {
     private final RuleSettings settings;
     private final Map<String, String> versions;
     private final List<io.annexa.evidence.BaselineValue> baseline;
+    private final EventInterest eventInterest;
 
     private RuleLibrary(Map<String, RuleDefinition> rules, List<Problem> warnings, KieBase kieBase, String contentHash,
                         RuleSettings settings, Map<String, String> versions, List<io.annexa.evidence.BaselineValue> baseline) {
@@ -69,6 +70,8 @@ public final class RuleLibrary {
         this.warnings = List.copyOf(warnings);
         this.kieBase = kieBase;
         this.contentHash = contentHash;
+        this.eventInterest = EventInterest.analyze(kieBase,
+                rules.values().stream().filter(r -> settings.isEnabled(r.id())).toList(), parameters());
     }
 
     public static RuleLibrary load(Path rulesDir, ControlCatalog catalog) throws RuleLibraryException {
@@ -140,6 +143,11 @@ public final class RuleLibrary {
         return baseline;
     }
 
+    /** Which log event kinds the enabled rules read, and for how long: worked out from the compiled rules. */
+    public EventInterest eventInterest() {
+        return eventInterest;
+    }
+
     public KieBase kieBase() {
         return kieBase;
     }
@@ -151,6 +159,11 @@ public final class RuleLibrary {
 
     public EvaluationSession newSession(EvaluationSession.Clock clock) {
         return new EvaluationSession(this, clock);
+    }
+
+    /** A session keeping log events as {@code retention} says where the rules do not. */
+    public EvaluationSession newSession(EvaluationSession.Clock clock, EventRetention retention) {
+        return new EvaluationSession(this, clock, retention);
     }
 
     /** Where the baseline of an environment whose rule settings are {@code settingsFile} is declared. */

@@ -129,7 +129,8 @@ public class AnnexaService {
                     .forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
                             + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
                             + " on " + change.nonconformity().getAsset())), threads,
-                    setting("annexa.engine.max-pending-events").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS));
+                    setting("annexa.engine.max-pending-events").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS),
+                    eventRetention());
 
             for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
                 Files.createDirectories(home.inbox(kind.source()));
@@ -314,6 +315,15 @@ public class AnnexaService {
     }
 
     /** A configuration value; blank counts as unset, so the shipped file can list every key. */
+    /** How long log events stay where the rules do not say, and at most ({@code annexa.evaluation.events.*}). */
+    private io.annexa.evaluation.EventRetention eventRetention() {
+        return new io.annexa.evaluation.EventRetention(
+                setting("annexa.evaluation.events.default-retention").map(io.annexa.evidence.RuleParameter::parseDuration)
+                        .orElse(io.annexa.evaluation.EventRetention.DEFAULT.defaultRetention()),
+                setting("annexa.evaluation.events.max-retention").map(io.annexa.evidence.RuleParameter::parseDuration)
+                        .orElse(io.annexa.evaluation.EventRetention.DEFAULT.max()));
+    }
+
     public Optional<String> setting(String key) {
         return config.getOptionalValue(key, String.class).map(String::strip).filter(v -> !v.isEmpty());
     }

@@ -43,6 +43,32 @@ final class BenchLibraries {
         return RuleLibrary.load(rulesDir, SETTINGS, CATALOG);
     }
 
+    /** With these rule settings instead of this environment's; the baseline is read next to them. */
+    static RuleLibrary load(Path rulesDir, Path settings) throws RuleLibraryException {
+        return RuleLibrary.load(rulesDir, settings, CATALOG);
+    }
+
+    /**
+     * Rule settings (written into {@code dir}, as {@code config/rules.yml}, with this environment's baseline next to
+     * them) that set every duration parameter of the rules reading log events to {@code window}.
+     *
+     * @return the settings file
+     */
+    static Path withWindows(RuleLibrary library, String window, Path dir) throws IOException {
+        StringBuilder yaml = new StringBuilder("rules:\n");
+        for (String rule : library.eventInterest().kindsByRule().keySet()) {
+            RuleDefinition definition = library.rule(rule).orElseThrow();
+            List<String> durations = definition.parameterTypes().entrySet().stream()
+                    .filter(p -> p.getValue().equals("duration")).map(Map.Entry::getKey).sorted().toList();
+            if (!durations.isEmpty()) {
+                yaml.append("  ").append(rule).append(":\n    parameters:\n");
+                durations.forEach(name -> yaml.append("      ").append(name).append(": ").append(window).append('\n'));
+            }
+        }
+        Files.copy(RuleLibrary.baselineFile(SETTINGS), RuleLibrary.baselineFile(dir.resolve("rules.yml")));
+        return Files.writeString(dir.resolve("rules.yml"), yaml);
+    }
+
     /** With the rule sandbox on (what the service does) or off, to measure what it costs. */
     static RuleLibrary load(Path rulesDir, boolean sandboxed) throws RuleLibraryException {
         return io.annexa.evaluation.UnsandboxedLibraries.load(rulesDir, SETTINGS, CATALOG, sandboxed);
@@ -76,6 +102,48 @@ final class BenchLibraries {
                 copyRule(folder, target, folder.resolveSibling(copyId));
             }
         }
+        return target;
+    }
+
+    /**
+     * The ceiling of the log path: one rule that takes in every event (no kind constraint, so every event is inserted
+     * and kept) and never fires, as it joins each with a fact that never exists, with a 10-minute window parameter like
+     * the temporal rules', so that events stay as long as theirs. What the log path costs with rules that do nothing:
+     * parsing, classifying, handing over, inserting, one join and expiring.
+     */
+    static Path ceiling(Path target) throws IOException {
+        Path folder = Files.createDirectories(target.resolve("technological/c8_16_monitoring_activities/log_path_ceiling"));
+        Files.writeString(folder.resolve("rule.yml"), """
+                id: log_path_ceiling
+                title: Reads every log event and never matches
+                controls:
+                  iso27002:2022: ["8.16"]
+                severity: low
+                sources: [log]
+                rationale: The ceiling of the log path for benchmarks.
+                remediation: None.
+                parameters:
+                  window:
+                    type: duration
+                    default: 10m
+                    description: How long events stay, as long as the temporal rules keep theirs
+                """);
+        Files.writeString(folder.resolve("log_path_ceiling.drl"), """
+                package technological.c8_16_monitoring_activities.log_path_ceiling;
+
+                import io.annexa.evidence.LogEvent;
+                import io.annexa.evidence.SourceSilent;
+
+                global io.annexa.evaluation.FindingFactory findings;
+
+                rule "log_path_ceiling: never"
+                when
+                    $e : LogEvent( )
+                    SourceSilent( routeId == $e.asset )
+                then
+                    insert(findings.incident(drools, $e.getAsset(), "never"));
+                end
+                """);
         return target;
     }
 

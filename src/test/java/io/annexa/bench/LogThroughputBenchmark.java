@@ -42,9 +42,15 @@ import java.util.concurrent.TimeUnit;
  *     as the log's time moves on.</li>
  * </ul>
  *
+ * <p>Each run is a pair: first the ceiling ({@link BenchLibraries#ceiling}: one rule that reads every event and never
+ * matches, so the log path's own cost), then the whole library, on the same timeline in the same JVM; the ratio of
+ * their rates says what the rules cost, on any machine. {@code rounds} pairs per timeline; {@code both} runs replay
+ * then live.
+ *
  * <pre>
  * java -Xmx384m -XX:+UseSerialGC -cp target/test-classes:target/classes:$(cat target/bench.classpath) \
- *     io.annexa.bench.LogThroughputBenchmark [events, default 1000000] [live|replay] [hosts, 1000] [passSeconds]
+ *     io.annexa.bench.LogThroughputBenchmark [events, default 1000000] [live|replay|both, both] [hosts, 1000] \
+ *     [passSeconds, the corpus's span] [rounds, 1]
  * </pre>
  */
 public final class LogThroughputBenchmark {
@@ -57,33 +63,60 @@ public final class LogThroughputBenchmark {
 
     public static void main(String[] args) throws Exception {
         long target = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
-        boolean live = args.length < 2 || args[1].equals("live");
+        String mode = args.length > 1 ? args[1] : "both";
         int hosts = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         Measure.quietLogs();
         System.out.println(Measure.jvm());
-        RuleLibrary library = BenchLibraries.load(ProjectFiles.rules());
+        RuleLibrary full = BenchLibraries.load(ProjectFiles.rules());
+        RuleLibrary ceiling = BenchLibraries.load(BenchLibraries.ceiling(Files.createTempDirectory("annexa-rules-ceiling")));
         SshCorpus corpus = new SshCorpus();
         long passSeconds = args.length > 3 ? Long.parseLong(args[3]) : corpus.spanSeconds() + 1;
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        List<String> summary = new ArrayList<>();
+        for (String timeline : mode.equals("both") ? List.of("replay", "live") : List.of(mode)) {
+            boolean live = timeline.equals("live");
+            for (int round = 1; round <= rounds; round++) {
+                System.out.printf("%n== %s, round %d: ceiling (one rule reading every event, never matching)%n", timeline, round);
+                Result top = run(ceiling, corpus, live, target, hosts, passSeconds);
+                System.out.printf("%n== %s, round %d: whole library (%d rules)%n", timeline, round, full.rules().size());
+                Result whole = run(full, corpus, live, target, hosts, passSeconds);
+                summary.add(String.format("%s round %d: ceiling %,.0f events/s, library %,.0f events/s: %.2fx of the ceiling; "
+                                + "heap per live event %s (ceiling %s)", timeline, round, top.eventsPerSecond(),
+                        whole.eventsPerSecond(), whole.eventsPerSecond() / top.eventsPerSecond(), whole.perLiveEvent(), top.perLiveEvent()));
+            }
+        }
+        System.out.println();
+        summary.forEach(System.out::println);
+    }
 
+    /** The rate over the whole run, and the heap (after collections) and live events at its end. */
+    private record Result(double eventsPerSecond, double heapMb, double baseHeapMb, long liveEvents) {
+        String perLiveEvent() {
+            // a replay ends with a handful of live events: heap over so few says nothing
+            return liveEvents < 1000 ? "-" : String.format("%,.0f bytes", (heapMb - baseHeapMb) * 1024 * 1024 / liveEvents);
+        }
+    }
+
+    private static Result run(RuleLibrary library, SshCorpus corpus, boolean live, long target, int hosts, long passSeconds)
+            throws Exception {
         if (live) {
             try (EvaluationEngine engine = new EvaluationEngine(library, result -> { }, Measure.daemonThreads())) {
                 int keys = BenchLibraries.handOverScenarioEvidence(library, engine);
                 System.out.printf("live: engine with %d rules and %d evidence keys; lines stamped now; %d hosts%n",
                         library.rules().size(), keys, hosts);
-                new Run(corpus, hosts, new LiveTimeline(engine), Clock.systemUTC()).until(target);
+                return new Run(corpus, hosts, new LiveTimeline(engine), Clock.systemUTC()).until(target);
             }
-        } else {
-            try (EvaluationSession session = library.newSession(EvaluationSession.Clock.PSEUDO)) {
-                Instant start = Instant.now().minusSeconds(passSeconds * (target / corpus.events().size() + 2));
-                if (start.isBefore(Instant.now().minus(Duration.ofDays(300)))) {
-                    // the lines carry no year: the parser places them within the year before now
-                    throw new IllegalArgumentException("the replayed log would span more than 300 days; fewer events or a shorter passSeconds");
-                }
-                System.out.printf("replay: session with %d rules, pseudo clock; one corpus pass per %d s of log time from %s; %d hosts%n",
-                        library.rules().size(), passSeconds, start, hosts);
-                new Run(corpus, hosts, new ReplayTimeline(session, start, passSeconds, corpus.spanSeconds()), Clock.systemUTC())
-                        .until(target);
+        }
+        try (EvaluationSession session = library.newSession(EvaluationSession.Clock.PSEUDO)) {
+            Instant start = Instant.now().minusSeconds(passSeconds * (target / corpus.events().size() + 2));
+            if (start.isBefore(Instant.now().minus(Duration.ofDays(300)))) {
+                // the lines carry no year: the parser places them within the year before now
+                throw new IllegalArgumentException("the replayed log would span more than 300 days; fewer events or a shorter passSeconds");
             }
+            System.out.printf("replay: session with %d rules, pseudo clock; one corpus pass per %d s of log time from %s; %d hosts%n",
+                    library.rules().size(), passSeconds, start, hosts);
+            return new Run(corpus, hosts, new ReplayTimeline(session, start, passSeconds, corpus.spanSeconds()), Clock.systemUTC())
+                    .until(target);
         }
     }
 
@@ -239,7 +272,7 @@ public final class LogThroughputBenchmark {
             timeline.events(handedOver);
         }
 
-        void until(long target) throws Exception {
+        Result until(long target) throws Exception {
             double baseHeap = Measure.usedHeapMbAfterGc();
             System.out.printf("heap before: %.1f MB of %.0f MB%n", baseHeap, Measure.maxHeapMb());
             long[] checkpoints = {target / 4, target / 2, target};
@@ -247,6 +280,7 @@ public final class LogThroughputBenchmark {
             long lastEvents = 0;
             long lastFirings = 0;
             long pass = 0;
+            Result result = null;
             List<String> batch = new ArrayList<>(LogFeed.LINES_PER_BATCH);
             for (long checkpoint : checkpoints) {
                 long start = System.nanoTime();
@@ -270,13 +304,16 @@ public final class LogThroughputBenchmark {
                 double heap = Measure.usedHeapMbAfterGc();
                 double seconds = activeNanos / 1e9;
                 System.out.printf("%,d events (%,d lines) in %.1f s: %,.0f events/s, %,.0f lines/s; heap %.1f MB; "
-                                + "%,d live events, %,d facts; %.2f firings/event since the last checkpoint%n",
+                                + "%,d live events, %,d not inserted, %,d facts; %.2f firings/event since the last checkpoint%n",
                         events, feed.linesRead(), seconds, events / seconds, feed.linesRead() / seconds, heap,
-                        state.liveEvents(), state.facts(), (state.firings() - lastFirings) / (double) (events - lastEvents));
+                        state.liveEvents(), state.notInserted(), state.facts(),
+                        (state.firings() - lastFirings) / (double) (events - lastEvents));
+                result = new Result(events / seconds, heap, baseHeap, state.liveEvents());
                 lastEvents = events;
                 lastFirings = state.firings();
             }
             System.out.println(timeline.finish());
+            return result;
         }
     }
 }

@@ -11,8 +11,15 @@ import java.util.concurrent.TimeUnit;
  * @param liveEvents log events in working memory (not yet expired)
  * @param facts      every fact in working memory: events, evidence, windows, parameters, ...
  * @param firings    rule firings since the session started (a swap starts a new session)
+ * @param notInserted log events counted but not inserted, as no enabled rule reads their kind
+ * @param unmatched   log events inserted and deleted at once, as every pattern reading their kind refused them
  */
-public record EngineState(long liveEvents, long facts, long firings) {
+public record EngineState(long liveEvents, long facts, long firings, long notInserted, long unmatched) {
+
+    /** Every log event the session was handed: live, counted without insertion, or dropped as no pattern took it. */
+    public long applied() {
+        return liveEvents + notInserted + unmatched;
+    }
 
     private static final long TIMEOUT_MINUTES = 10;
 
@@ -71,6 +78,7 @@ public record EngineState(long liveEvents, long facts, long firings) {
     /** The state of a session the caller owns (a replay's, fed on the caller's thread). */
     public static EngineState of(EvaluationSession session) {
         long firings = session.firings().values().stream().mapToLong(Long::longValue).sum();
-        return new EngineState(session.liveEvents().size(), session.factCount(), firings);
+        return new EngineState(session.liveEvents().size(), session.factCount(), firings, session.eventStats().notInserted(),
+                session.eventStats().unmatched());
     }
 }

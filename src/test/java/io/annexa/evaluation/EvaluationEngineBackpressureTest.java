@@ -82,7 +82,7 @@ class EvaluationEngineBackpressureTest {
         goOn.countDown();
         sender.join(DEADLINE.toMillis());
         assertThat(sender.isAlive()).isFalse();
-        assertThat(EngineState.settled(engine).liveEvents()).isEqualTo(1 + 4 + 6 + 3);
+        assertThat(EngineState.settled(engine).applied()).isEqualTo(1 + 4 + 6 + 3);
         assertThat(engine.pendingEvents()).isZero();
     }
 
@@ -95,7 +95,7 @@ class EvaluationEngineBackpressureTest {
         goOn.countDown();
         EngineState.drain(engine);
         assertThat(engine.offerEvents(events(1))).isTrue();
-        assertThat(EngineState.settled(engine).liveEvents()).isEqualTo(1 + BOUND + 1);
+        assertThat(EngineState.settled(engine).applied()).isEqualTo(1 + BOUND + 1);
     }
 
     @Test
@@ -132,7 +132,7 @@ class EvaluationEngineBackpressureTest {
 
         goOn.countDown();
         assertThat(handedOver.await(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(EngineState.settled(engine).liveEvents()).isEqualTo(1 + BOUND + 2 * BOUND + 1);
+        assertThat(EngineState.settled(engine).applied()).isEqualTo(1 + BOUND + 2 * BOUND + 1);
     }
 
     @Test
@@ -159,7 +159,7 @@ class EvaluationEngineBackpressureTest {
         engine = new EvaluationEngine(library, recorded::add, threads, BOUND);
 
         assertTimeoutPreemptively(DEADLINE, () -> engine.events(events(3 * BOUND)));
-        assertThat(EngineState.settled(engine).liveEvents()).isEqualTo(3 * BOUND);
+        assertThat(EngineState.settled(engine).applied()).isEqualTo(3 * BOUND);
     }
 
     /** Starts the engine and holds its thread in the results consumer of the first cycle, until {@link #goOn}. */
