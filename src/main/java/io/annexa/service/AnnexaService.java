@@ -227,11 +227,8 @@ public class AnnexaService {
         Duration timeout = setting("annexa.alerts.webhook-timeout")
                 .map(v -> DispatchSettings.duration("annexa.alerts.webhook-timeout", v)).orElse(Duration.ofSeconds(10));
         AlertSender webhooks = new CurrentWebhookSender(alertConfig::routing, routing -> new WebhookSender(routing.targetPolicy(), clock, timeout));
-        SmtpSettings smtp = new SmtpSettings(setting("annexa.alerts.smtp.host").orElse("localhost"),
-                setting("annexa.alerts.smtp.port").map(Integer::parseInt).orElse(25), setting("annexa.alerts.smtp.security").orElse("starttls"),
-                setting("annexa.alerts.smtp.username").orElse(null), setting("annexa.alerts.smtp.password").orElse(null),
-                setting("annexa.alerts.smtp.from").orElse("annexa@localhost"));
-        AlertSender email = new EmailSender(smtp, AlertTemplates.load(home.config().resolve("templates")));
+        AlertSender email = new EmailSender(SmtpSettings.from(config), AlertTemplates.load(home.config().resolve("templates")),
+                SmtpSettings.timeout(config));
         return Map.of(AlertDispatcher.WEBHOOK, webhooks, AlertDispatcher.EMAIL, email);
     }
 
