@@ -11,11 +11,14 @@ final class SourceBindings {
     private SourceBindings() {
     }
 
-    static void bindAll(Registry registry, SourceContext context, EvidenceLedger ledger) {
+    static void bindAll(Registry registry, SourceContext context, EvidenceLedger ledger, FileChanges changes) {
         registry.bind("deadLetters", DeadLetters.of(context));
+        // the file routes' idempotentRepository and sorter
+        registry.bind("fileChanges", changes);
+        registry.bind("changedFirst", changes.changedFirst());
         java.util.Set<String> overrideRoutes = ConfigFileIngest.overrideRoutes(context.setting(ConfigFileIngest.OVERRIDE_ROUTES_SETTING));
         for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
-            registry.bind(kind.bean(), new ConfigFileIngest(kind.source(), ledger, context.monitor(), context.maxFileBytes(),
+            registry.bind(kind.bean(), new ConfigFileIngest(kind.source(), ledger, changes, context.monitor(), context.maxFileBytes(),
                     overrideRoutes));
         }
         // other sources: one line each, below this comment, in alphabetical order

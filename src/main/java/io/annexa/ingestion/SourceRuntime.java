@@ -47,6 +47,7 @@ public final class SourceRuntime implements AutoCloseable {
     private final SourceContext context;
     private final SilenceWatch silence;
     private final EvidenceLedger ledger;
+    private final FileChanges changes;
     private ScheduledExecutorService checks;
 
     /**
@@ -75,7 +76,8 @@ public final class SourceRuntime implements AutoCloseable {
         this.silence = new SilenceWatch(context.monitor(), context.sink(), Clock.systemUTC());
         this.ledger = EvidenceLedger.of(context);
         ledger.useFolders(this::folderOf);
-        SourceBindings.bindAll(camel.getRegistry(), context, ledger);
+        this.changes = FileChanges.at(context.dataDirectory().resolve("state").resolve("file-reads.tsv"));
+        SourceBindings.bindAll(camel.getRegistry(), context, ledger, changes);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeFiles(integrations));
     }
 
@@ -119,13 +121,22 @@ public final class SourceRuntime implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
-    /** Withdraws the evidence of files that are gone ({@link EvidenceLedger}); also run by tests directly. */
+    /**
+     * Withdraws the evidence of files that are gone ({@link EvidenceLedger}) and saves which files were read
+     * ({@link FileChanges}); also run by tests directly.
+     */
     public void checkEvidence() {
         try {
             ledger.sweep(camel.getRoutes().stream().map(Route::getRouteId).toList());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot check sources for deleted files", e);
         }
+        changes.saveIfChanged();
+    }
+
+    /** Which files the file routes have read in this run, and which version. */
+    public FileChanges fileChanges() {
+        return changes;
     }
 
     /** Reports routes that stayed silent past their expected interval; also run by tests directly. */
@@ -183,5 +194,6 @@ public final class SourceRuntime implements AutoCloseable {
         camel.stop();
         // after the routes: nothing is recorded any more, and the next start begins from all that was
         ledger.close();
+        changes.saveIfChanged();
     }
 }
