@@ -96,6 +96,7 @@ public final class FileChanges extends ServiceSupport implements IdempotentRepos
     /** Includes a read recorded before its route's completion step adds the file. */
     private final Map<String, Map<Path, Version>> pendingIncludes = new HashMap<>();
     private boolean changed;
+    private volatile java.util.function.Consumer<Path> forgotten = path -> { };
 
     private FileChanges(Path store, Map<String, Version> previous) {
         this.store = store;
@@ -154,11 +155,21 @@ public final class FileChanges extends ServiceSupport implements IdempotentRepos
 
     /** Forgets the file, whatever version the key names: it is read at the next poll. */
     @Override
-    public synchronized boolean remove(String key) {
+    public boolean remove(String key) {
         String path = Key.parse(key).path();
-        pendingIncludes.remove(path);
-        changed = true;
-        return read.remove(path) != null;
+        boolean known;
+        synchronized (this) {
+            pendingIncludes.remove(path);
+            changed = true;
+            known = read.remove(path) != null;
+        }
+        forgotten.accept(Path.of(path));
+        return known;
+    }
+
+    /** Told of each file forgotten, so that its route lists its folder again though nothing changed there. */
+    public void whenForgotten(java.util.function.Consumer<Path> listener) {
+        this.forgotten = listener;
     }
 
     @Override

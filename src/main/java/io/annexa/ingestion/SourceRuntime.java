@@ -48,6 +48,7 @@ public final class SourceRuntime implements AutoCloseable {
     private final SilenceWatch silence;
     private final EvidenceLedger ledger;
     private final FileChanges changes;
+    private final FolderEvents folderEvents;
     private ScheduledExecutorService checks;
 
     /**
@@ -77,7 +78,9 @@ public final class SourceRuntime implements AutoCloseable {
         this.ledger = EvidenceLedger.of(context);
         ledger.useFolders(this::folderOf);
         this.changes = FileChanges.at(context.dataDirectory().resolve("state").resolve("file-reads.tsv"));
-        SourceBindings.bindAll(camel.getRegistry(), context, ledger, changes);
+        this.folderEvents = FolderEvents.of(context);
+        changes.whenForgotten(folderEvents::readAgain);
+        SourceBindings.bindAll(camel.getRegistry(), context, ledger, changes, folderEvents);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeFiles(integrations));
     }
 
@@ -192,6 +195,7 @@ public final class SourceRuntime implements AutoCloseable {
             checks.shutdownNow();
         }
         camel.stop();
+        folderEvents.close();
         // after the routes: nothing is recorded any more, and the next start begins from all that was
         ledger.close();
         changes.saveIfChanged();

@@ -139,8 +139,9 @@ public final class FleetBenchmark {
                 await("every host evaluated and reconciled", () -> refreshed.size() == hosts * KINDS.length, service.engine);
                 double intake = Measure.millisSince(landed) / 1000;
                 System.out.printf("%s intake: every host evaluated and in the register %.1f s after the last of %,d files landed;"
-                                + " %,d results, %,d active nonconformities, %s; RSS max %.0f MB%n", database.kind(), intake,
-                        staged.size(), results.get(), service.register.activeCount(), changes(), rss.maxMb());
+                                + " %,d results, %,d active nonconformities, %s; RSS max %.0f MB; heap after GC %.0f of %.0f MB%n",
+                        database.kind(), intake, staged.size(), results.get(), service.register.activeCount(), changes(), rss.maxMb(),
+                        Measure.usedHeapMbAfterGc(), Measure.maxHeapMb());
 
                 // let the last poll, the ledger's save and the register's last seen writes finish
                 service.sources.awaitPolls(ROUTES[0], 2);
