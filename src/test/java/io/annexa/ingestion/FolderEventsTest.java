@@ -36,7 +36,7 @@ class FolderEventsTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         events.close();
         camel.close();
     }
