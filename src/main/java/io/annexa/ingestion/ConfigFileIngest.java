@@ -52,6 +52,7 @@ public final class ConfigFileIngest implements Processor {
 
     private final String source;
     private final EvidenceLedger ledger;
+    private final FileChanges changes;
     private final SourceMonitor monitor;
     private final long maxBytes;
     private final Set<String> overrideRoutes;
@@ -59,11 +60,15 @@ public final class ConfigFileIngest implements Processor {
     /**
      * @param ledger         hands the facts over and records which file produced them, so that its deletion
      *                       withdraws them
+     * @param changes        told which files the includes of a read led to: a change to one of them is a change of
+     *                       the file read
      * @param overrideRoutes the routes whose files may name their asset with an {@code # annexa-asset:} comment
      */
-    public ConfigFileIngest(String source, EvidenceLedger ledger, SourceMonitor monitor, long maxBytes, Set<String> overrideRoutes) {
+    public ConfigFileIngest(String source, EvidenceLedger ledger, FileChanges changes, SourceMonitor monitor, long maxBytes,
+                            Set<String> overrideRoutes) {
         this.source = source;
         this.ledger = ledger;
+        this.changes = changes;
         this.monitor = monitor;
         this.maxBytes = maxBytes;
         this.overrideRoutes = Set.copyOf(overrideRoutes);
@@ -87,7 +92,9 @@ public final class ConfigFileIngest implements Processor {
         int separator = name.lastIndexOf(PART_SEPARATOR);
         String part = part(exchange, file, separator < 0 ? null : name.substring(separator + PART_SEPARATOR.length()));
         String asset = asset(exchange, file, separator < 0 ? name : name.substring(0, separator));
-        ConfigSnapshot snapshot = parser.parse(file, asset, Instant.now());
+        IncludeRoot.Recorded<ConfigSnapshot> read = IncludeRoot.recording(() -> parser.parse(file, asset, Instant.now()));
+        changes.dependsOn(file, read.included());
+        ConfigSnapshot snapshot = read.result();
         String routeId = exchange.getFromRouteId();
         ledger.handOver(exchange, file, Map.of(new EvidenceKey(source, asset, part == null ? routeId : routeId + "/" + part),
                 snapshot.facts()));

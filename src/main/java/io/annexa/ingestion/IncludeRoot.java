@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -20,6 +22,12 @@ import java.util.regex.PatternSyntaxException;
 public final class IncludeRoot {
 
     private final Path root;
+    /**
+     * The files and folders includes led to on this thread while {@link #recording}, with their versions before they
+     * were read. Every parser reaches included files through this class only, so recording here spares each of them
+     * a parameter.
+     */
+    private static final ThreadLocal<Map<Path, FileChanges.Version>> RECORDED = new ThreadLocal<>();
 
     public IncludeRoot(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -34,6 +42,40 @@ public final class IncludeRoot {
         return root;
     }
 
+    /** Something a parser does that reads files. */
+    @FunctionalInterface
+    public interface Reading<T> {
+        T run() throws InvalidInputException, IOException;
+    }
+
+    /** What {@code reading} produced, and every file and folder its includes led to, with their versions. */
+    public record Recorded<T>(T result, Map<Path, FileChanges.Version> included) {
+    }
+
+    /** Runs {@code reading} on this thread, recording where includes lead (also includes that do not exist). */
+    public static <T> Recorded<T> recording(Reading<T> reading) throws InvalidInputException, IOException {
+        Map<Path, FileChanges.Version> outer = RECORDED.get();
+        Map<Path, FileChanges.Version> included = new LinkedHashMap<>();
+        RECORDED.set(included);
+        try {
+            return new Recorded<>(reading.run(), Map.copyOf(included));
+        } finally {
+            if (outer == null) {
+                RECORDED.remove();
+            } else {
+                RECORDED.set(outer);
+            }
+        }
+    }
+
+    private static Path record(Path path) {
+        Map<Path, FileChanges.Version> included = RECORDED.get();
+        if (included != null) {
+            included.computeIfAbsent(path, FileChanges.Version::of);
+        }
+        return path;
+    }
+
     /**
      * Where an absolute name ({@code /etc/logrotate.d}) lies under the root; it need not exist.
      *
@@ -46,7 +88,7 @@ public final class IncludeRoot {
                 resolved = resolved.resolve(segment);
             }
         }
-        return inside(resolved, absolute, file, line);
+        return record(inside(resolved, absolute, file, line));
     }
 
     /**
@@ -64,7 +106,7 @@ public final class IncludeRoot {
             for (Path dir : candidates) {
                 if (!hasGlob(segment)) {
                     next.add(dir.resolve(segment));
-                } else if (Files.isDirectory(dir)) {
+                } else if (Files.isDirectory(record(dir))) {
                     Pattern regex = globRegex(segment, pattern, file, line);
                     for (Path child : children(dir)) {
                         String name = child.getFileName().toString();
@@ -79,7 +121,7 @@ public final class IncludeRoot {
         List<Path> found = new ArrayList<>();
         for (Path candidate : candidates) {
             inside(candidate, pattern, file, line);
-            if (Files.exists(candidate)) {
+            if (Files.exists(record(candidate))) {
                 found.add(candidate);
             }
         }
@@ -89,13 +131,14 @@ public final class IncludeRoot {
 
     /** Regular files directly in a directory whose names pass the filter, sorted by name; none if it is absent. */
     public static List<Path> filesIn(Path dir, Predicate<String> name) throws IOException {
-        if (!Files.isDirectory(dir)) {
+        // recorded absent too: a drop-in folder created later is a change
+        if (!Files.isDirectory(record(dir))) {
             return List.of();
         }
         List<Path> files = new ArrayList<>();
         for (Path child : children(dir)) {
             if (Files.isRegularFile(child) && name.test(child.getFileName().toString())) {
-                files.add(child);
+                files.add(record(child));
             }
         }
         files.sort(Comparator.comparing(p -> p.getFileName().toString()));
@@ -114,7 +157,9 @@ public final class IncludeRoot {
         return candidate;
     }
 
+    /** A folder listed: its modification time changes when a file is added, removed or renamed in it. */
     private static List<Path> children(Path dir) throws IOException {
+        record(dir);
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             stream.forEach(children::add);

@@ -83,13 +83,20 @@ final class RouteLedger {
      * Recorded files that no longer exist; a file whose existence cannot be told (no permission, or a name relative
      * to a route folder not known yet) is not one.
      *
-     * @param where the file a recorded name stands for now, or null when that cannot be told
+     * @param where           the file a recorded name stands for now, or null when that cannot be told
+     * @param folderUnchanged the route's folder did not change since the last check, so only files recorded outside it
+     *                        (by absolute name) can be gone; file routes do not descend into subfolders
      */
-    List<String> gone(java.util.function.Function<String, Path> where) {
-        return files.keySet().stream().filter(file -> {
+    List<String> gone(java.util.function.Function<String, Path> where, boolean folderUnchanged) {
+        return files.keySet().stream().filter(file -> !folderUnchanged || absolute(file)).filter(file -> {
             Path path = where.apply(file);
             return path != null && Files.notExists(path);
         }).toList();
+    }
+
+    /** Without parsing the name where names are paths from the root: called for every recorded file each check. */
+    private static boolean absolute(String name) {
+        return java.io.File.separatorChar == '/' ? name.startsWith("/") : Path.of(name).isAbsolute();
     }
 
     /**

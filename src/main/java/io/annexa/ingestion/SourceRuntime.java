@@ -47,6 +47,8 @@ public final class SourceRuntime implements AutoCloseable {
     private final SourceContext context;
     private final SilenceWatch silence;
     private final EvidenceLedger ledger;
+    private final FileChanges changes;
+    private final FolderEvents folderEvents;
     private ScheduledExecutorService checks;
 
     /**
@@ -75,7 +77,10 @@ public final class SourceRuntime implements AutoCloseable {
         this.silence = new SilenceWatch(context.monitor(), context.sink(), Clock.systemUTC());
         this.ledger = EvidenceLedger.of(context);
         ledger.useFolders(this::folderOf);
-        SourceBindings.bindAll(camel.getRegistry(), context, ledger);
+        this.changes = FileChanges.at(context.dataDirectory().resolve("state").resolve("file-reads.tsv"));
+        this.folderEvents = FolderEvents.of(context);
+        changes.whenForgotten(folderEvents::readAgain);
+        SourceBindings.bindAll(camel.getRegistry(), context, ledger, changes, folderEvents);
         PluginHelper.getRoutesLoader(camel).loadRoutes(routeFiles(integrations));
     }
 
@@ -119,13 +124,22 @@ public final class SourceRuntime implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
-    /** Withdraws the evidence of files that are gone ({@link EvidenceLedger}); also run by tests directly. */
+    /**
+     * Withdraws the evidence of files that are gone ({@link EvidenceLedger}) and saves which files were read
+     * ({@link FileChanges}); also run by tests directly.
+     */
     public void checkEvidence() {
         try {
             ledger.sweep(camel.getRoutes().stream().map(Route::getRouteId).toList());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot check sources for deleted files", e);
         }
+        changes.saveIfChanged();
+    }
+
+    /** Which files the file routes have read in this run, and which version. */
+    public FileChanges fileChanges() {
+        return changes;
     }
 
     /** Reports routes that stayed silent past their expected interval; also run by tests directly. */
@@ -181,7 +195,9 @@ public final class SourceRuntime implements AutoCloseable {
             checks.shutdownNow();
         }
         camel.stop();
+        folderEvents.close();
         // after the routes: nothing is recorded any more, and the next start begins from all that was
         ledger.close();
+        changes.saveIfChanged();
     }
 }

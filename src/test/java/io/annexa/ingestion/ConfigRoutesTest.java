@@ -141,8 +141,11 @@ class ConfigRoutesTest {
         EvidenceKey commonAuthKey = new EvidenceKey("pam.d", "testhost", "pam-local/common-auth");
         EvidenceKey sudoersKey = new EvidenceKey("sudoers", "testhost", "sudoers-local");
         List<EvidenceKey> all = List.of(loginDefsKey, pwqualityKey, sshdKey, commonAuthKey, sudoersKey);
-        // Re-read on their schedule: included files change without the main file changing.
-        await().atMost(DEADLINE).until(() -> all.stream().allMatch(k -> sink.calls(k) >= 2));
+        await().atMost(DEADLINE).until(() -> all.stream().allMatch(k -> sink.calls(k) == 1));
+        for (String route : List.of("login-defs-local", "pwquality-local", "pam-local", "sudoers-local")) {
+            sources.awaitPolls(route, 2);
+        }
+        assertThat(all).as("read once while nothing changes").allMatch(k -> sink.calls(k) == 1);
 
         assertThat(rows(loginDefsKey)).containsExactly(
                 tuple(loginDefs.toString(), 1, "PASS_MAX_DAYS", "365", ""),
@@ -164,6 +167,14 @@ class ConfigRoutesTest {
                 tuple(sudoersDropIn.toString(), 1, "spec", "%ops ALL=(root) NOPASSWD: /usr/bin/systemctl", "%ops"));
         // Package manager leftovers and editor files are not services.
         assertThat(ourKeys()).containsExactlyInAnyOrderElementsOf(all);
+
+        // A changed drop-in is a change of the file that includes it; the others are not read again.
+        write(pwqualityDropIn, "minlen = 8\nminclass = 4\n");
+        write(sudoersDropIn.resolveSibling("dev"), "%dev ALL=(root) /usr/bin/journalctl\n");
+        await().atMost(DEADLINE).until(() -> sink.calls(pwqualityKey) == 2 && sink.calls(sudoersKey) == 2);
+        assertThat(rows(pwqualityKey)).contains(tuple(pwqualityDropIn.toString(), 2, "minclass", "4", ""));
+        assertThat(rows(sudoersKey)).extracting(row -> row.toList().get(3)).contains("%dev ALL=(root) /usr/bin/journalctl");
+        assertThat(List.of(loginDefsKey, sshdKey, commonAuthKey)).allMatch(k -> sink.calls(k) == 1);
         for (String route : List.of("login-defs-local", "pwquality-local", "pam-local", "sudoers-local")) {
             assertThat(sources.route(route).state()).isEqualTo("Started");
             assertThat(sources.route(route).counters().errors()).as(route).isZero();

@@ -126,6 +126,23 @@ public final class IsolatedSources implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no route " + id + " in " + runtime.routes()));
     }
 
+    /**
+     * Waits until the route has polled its folder {@code polls} more times from now, start to end: what it did not
+     * read by then, it does not read while nothing changes.
+     */
+    public void awaitPolls(String routeId, int polls) {
+        org.apache.camel.support.ScheduledPollConsumer consumer =
+                (org.apache.camel.support.ScheduledPollConsumer) runtime.camel().getRoute(routeId).getConsumer();
+        // the counter moves when a poll starts: one more so that the last one counted has ended
+        long until = consumer.getCounter() + polls + 1;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> consumer.getCounter() >= until);
+    }
+
+    /** The runtime started last, for what the helpers here do not cover. */
+    public SourceRuntime runtime() {
+        return runtime;
+    }
+
     /** Runs the check for deleted files now, as the runtime does every poll period. */
     public void checkEvidence() {
         runtime.checkEvidence();
