@@ -441,7 +441,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         frozen.values().forEach(findings::addAll);
         List<Finding> incidents = result.incidents().stream().filter(f -> !out.contains(f.getRuleId())).toList();
         return new EvaluationResult(result.at(), findings, result.observed(), result.refreshed(), result.fired(), incidents,
-                result.removed());
+                result.removed(), frozen.keySet());
     }
 
     private boolean evidenceHeld(Finding finding, Set<EvidenceScope> observed) {
@@ -574,7 +574,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         incidents.addAll(fired.incidents());
         replayedIncidents.clear();
         return new EvaluationResult(fired.at(), fired.findings(), fired.observed(), fired.refreshed(), fired.fired(), incidents,
-                fired.removed());
+                fired.removed(), fired.unevaluated());
     }
 
     /**
@@ -593,7 +593,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         Set<EvidenceScope> removed = new HashSet<>(waiting.removed());
         removed.addAll(newer.removed());
         return new EvaluationResult(newer.at(), newer.findings(), newer.observed(), refreshed,
-                waiting.fired() + newer.fired(), incidents, removed);
+                waiting.fired() + newer.fired(), incidents, removed, newer.unevaluated());
     }
 
     /** @return the result again when it could not be published, to retry */

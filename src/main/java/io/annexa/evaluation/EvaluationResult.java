@@ -17,10 +17,19 @@ import java.util.stream.Collectors;
  * @param removed   every (source, asset) a withdrawal in this cycle left without evidence, including withdrawals
  *                  of keys the session never held (a source reporting, after a restart, what went away while
  *                  Annexa was down); never in {@code observed}
+ * @param unevaluated ids of rules that were not evaluated (quarantined): their findings in {@code findings} are the
+ *                    ones last published before they failed, kept so that nothing is resolved unevaluated; a re-read
+ *                    of their evidence says nothing about them
  */
 public record EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
                                Set<EvidenceScope> refreshed, int fired, List<Finding> incidents,
-                               Set<EvidenceScope> removed) {
+                               Set<EvidenceScope> removed, Set<String> unevaluated) {
+
+    public EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
+                            Set<EvidenceScope> refreshed, int fired, List<Finding> incidents,
+                            Set<EvidenceScope> removed) {
+        this(at, findings, observed, refreshed, fired, incidents, removed, Set.of());
+    }
 
     public EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceScope> observed,
                             Set<EvidenceScope> refreshed, int fired, List<Finding> incidents) {
@@ -37,6 +46,7 @@ public record EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceSc
         findings = Set.copyOf(findings);
         observed = Set.copyOf(observed);
         refreshed = Set.copyOf(refreshed);
+        unevaluated = Set.copyOf(unevaluated);
         // evidence back under another key, or read again later in the cycle: the scope was not left empty
         Set<EvidenceScope> held = observed;
         removed = removed.stream().filter(scope -> !held.contains(scope)).collect(Collectors.toUnmodifiableSet());

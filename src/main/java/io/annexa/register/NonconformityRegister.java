@@ -176,6 +176,10 @@ public final class NonconformityRegister {
             }
             Set<String> restsOn = restsOn(rule, observedByAsset.getOrDefault(key.asset(), Set.of()));
             Nonconformity nc = active.get(key);
+            if (nc != null && result.unevaluated().contains(key.ruleId())) {
+                // a quarantined rule's finding is only kept: it is not seen again, nor does it disprove a claimed fix
+                return;
+            }
             if (nc == null) {
                 work.add(open(rule, key.asset(), false, at, evidence, restsOn, Optional.ofNullable(ended.get(key))));
                 return;

@@ -110,6 +110,7 @@ class RuleQuarantineTest {
                 .as("what the rule last reported stays, so that its nonconformity is not resolved unevaluated")
                 .contains(MAX_TRIES + "@web1")
                 .doesNotContain(MAX_TRIES + "@web2", MAX_TRIES + "@web3");
+        assertThat(last.unevaluated()).as("the register is told which findings were only kept").containsExactly(MAX_TRIES);
         assertThat(engine.lastEvaluated().get(MAX_TRIES)).as("not evaluated while quarantined").isEqualTo(evaluatedBefore);
     }
 

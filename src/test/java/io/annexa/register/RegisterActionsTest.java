@@ -234,6 +234,26 @@ class RegisterActionsTest {
         // ------------------------------------------------------------ a claimed fix
 
         @Test
+        void aQuarantinedRulesKeptFindingNeitherDisprovesAClaimedFixNorCountsAsSeen() {
+            long id = raise(ROOT_LOGIN, "web1", "PermitRootLogin yes");
+            later(Duration.ofHours(1));
+            act(id, RESOLVE, comment("PermitRootLogin no in the image"), ANALYST);
+            Instant lastSeen = find(id).getLastSeen();
+
+            // the file was read again, but the rule did not evaluate it: the finding is only kept
+            later(Duration.ofMinutes(5));
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", "PermitRootLogin yes").read(ROOT_LOGIN, "web1").unevaluated(ROOT_LOGIN)
+                    .reconcile()).isEmpty();
+            assertThat(find(id).getStatus()).isEqualTo(NonconformityStatus.PENDING_VERIFICATION);
+            assertThat(find(id).getLastSeen()).isEqualTo(lastSeen);
+
+            // evaluated again (a fixed version deployed) and still there: now the claim is disproved
+            later(Duration.ofMinutes(5));
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", "PermitRootLogin yes").read(ROOT_LOGIN, "web1").reconcile())
+                    .extracting(Change::kind).containsExactly(ChangeKind.REOPENED);
+        }
+
+        @Test
         void aClaimedFixIsConfirmedByFreshEvidenceOnly() {
             long id = raise(ROOT_LOGIN, "web1", "PermitRootLogin yes");
             later(Duration.ofHours(1));

@@ -144,6 +144,7 @@ abstract class RegisterFixture {
         private final Set<EvidenceScope> observed = new HashSet<>();
         private final Set<EvidenceScope> refreshed = new HashSet<>();
         private final Set<EvidenceScope> removed = new HashSet<>();
+        private final Set<String> unevaluated = new HashSet<>();
 
         Cycle(Instant at) {
             this.at = at;
@@ -186,8 +187,15 @@ abstract class RegisterFixture {
             return this;
         }
 
+        /** The rule was quarantined: its findings in this cycle are the ones it last reported, kept, not evaluated. */
+        Cycle unevaluated(RuleDefinition rule) {
+            unevaluated.add(rule.id());
+            return this;
+        }
+
         EvaluationResult result() {
-            return new EvaluationResult(at, findings, observed, refreshed, findings.size() + incidents.size(), incidents, removed);
+            return new EvaluationResult(at, findings, observed, refreshed, findings.size() + incidents.size(), incidents, removed,
+                    unevaluated);
         }
 
         List<Change> reconcile() {
