@@ -53,7 +53,8 @@ class AlertCrashIT {
     /** Short waits, and many of them: the receiver stays down across the restart, so a delivery must not die meanwhile. */
     private static final String RETRY_SCHEDULE = String.join(",", java.util.Collections.nCopies(60, "2s"));
 
-    @TempDir
+    /** Kept when the test fails: annexa.log and the database tell what happened. */
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path work;
 
     private Process annexa;
