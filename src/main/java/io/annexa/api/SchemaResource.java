@@ -34,17 +34,4 @@ public class SchemaResource {
         }
         return Response.ok(schema, name.endsWith(".json") ? JSON_SCHEMA : "application/xml").build();
     }
-
-    /** The JSON schema of the standard alert payload (webhook body), published with the delivery part's file. */
-    @GET
-    @Requires(Role.VIEWER)
-    @Path("alert-1.json")
-    @Produces("application/schema+json")
-    public InputStream alertSchema() {
-        InputStream schema = SchemaResource.class.getResourceAsStream("/schemas/alert-1.json");
-        if (schema == null) {
-            throw ApiError.notFound("no schema 'alert-1.json' in this build");
-        }
-        return schema;
-    }
 }

@@ -99,6 +99,8 @@ public class AnnexaService {
     private volatile AlertConfiguration alertConfig;
     private volatile AlertDispatcher alertDispatcher;
     private volatile ScheduledExecutorService alertTimer;
+    private volatile QuarantineAlerts quarantineAlerts;
+    private volatile ScheduledExecutorService quarantineTimer;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         Instant started = Instant.now();
@@ -131,6 +133,7 @@ public class AnnexaService {
                             + " on " + change.nonconformity().getAsset())), threads,
                     setting("annexa.engine.max-pending-events").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS),
                     eventRetention());
+            startQuarantineAlerts();
 
             for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
                 Files.createDirectories(home.inbox(kind.source()));
@@ -216,6 +219,33 @@ public class AnnexaService {
         } catch (RuntimeException | java.io.IOException e) {
             LOG.log(Level.SEVERE, "alerting cannot start; nonconformities are recorded and their events kept for when it can", e);
         }
+    }
+
+    /**
+     * Each rule the engine quarantines becomes one {@code rule.quarantined} event, checked every
+     * {@code annexa.alerts.quarantine-poll-ms}. Without the outbox (alerting could not open its tables) there is nothing to do.
+     */
+    private void startQuarantineAlerts() {
+        if (alertOutbox == null) {
+            return;
+        }
+        EvaluationEngine running = engine;
+        quarantineAlerts = new QuarantineAlerts(running::quarantines, id -> running.library().rule(id), catalog, alertOutbox,
+                setting("annexa.public-url").orElse("http://localhost:8080"));
+        long poll = setting("annexa.alerts.quarantine-poll-ms").map(Long::parseLong).orElse(5_000L);
+        quarantineTimer = Executors.newSingleThreadScheduledExecutor(threads);
+        quarantineTimer.scheduleWithFixedDelay(() -> {
+            try {
+                if (!quarantineAlerts.announceNew().isEmpty()) {
+                    AlertDispatcher dispatcher = alertDispatcher;
+                    if (dispatcher != null) {
+                        dispatcher.wakeUp();
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "quarantined rules could not be announced; tried again shortly", e);
+            }
+        }, poll, poll, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -362,6 +392,10 @@ public class AnnexaService {
         if (alertTimer != null) {
             alertTimer.shutdownNow();
             alertTimer = null;
+        }
+        if (quarantineTimer != null) {
+            quarantineTimer.shutdownNow();
+            quarantineTimer = null;
         }
         if (alertDispatcher != null) {
             alertDispatcher.close();

@@ -98,7 +98,8 @@ public final class AlertDispatchBenchmark {
                   - name: bench
                     webhook:
                       url: %s
-                allow_private_targets: true
+                      secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo=
+                allow_private_targets: ["127.0.0.1/32"]
                 """.formatted(hook));
         AlertRouting routing = AlertRouting.read(yaml, "config/alerts.yml");
         try {

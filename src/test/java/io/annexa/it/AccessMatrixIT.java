@@ -181,6 +181,46 @@ class AccessMatrixIT {
     }
 
     @Test
+    void viewersReadAlertsAndRulesAndOnlyAdminsSilence() {
+        AnnexaClient viewer = as(Role.VIEWER);
+
+        AnnexaClient.Reply schema = viewer.get("api/schemas/alert-1.json");
+        assertThat(schema.status()).as(schema.body()).isEqualTo(200);
+        assertThat(schema.json().asJsonObject().getString("$id")).isEqualTo("urn:annexa:schema:alert-1");
+        AnnexaClient.Reply deliveries = viewer.get("api/alerts/deliveries");
+        assertThat(deliveries.status()).as(deliveries.body()).isEqualTo(200);
+        assertThat(deliveries.json().asJsonObject()).containsKeys("items", "next");
+        AnnexaClient.Reply receivers = viewer.get("api/alerts/receivers");
+        assertThat(receivers.status()).as(receivers.body()).isEqualTo(200);
+        assertThat(receivers.json().getValueType()).isEqualTo(jakarta.json.JsonValue.ValueType.ARRAY);
+        AnnexaClient.Reply config = viewer.get("api/alerts/config");
+        assertThat(config.status()).as(config.body()).isEqualTo(200);
+        assertThat(config.json().asJsonObject().getBoolean("present")).isTrue();
+
+        String silence = "{\"matchers\":[\"asset=web-01.sample\"],\"endsAt\":\"" + java.time.Instant.now().plus(Duration.ofDays(1))
+                + "\",\"comment\":\"matrix maintenance\"}";
+        assertThat(viewer.post("api/silences", silence).status()).isEqualTo(403);
+        AnnexaClient.Reply created = admin.post("api/silences", silence);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonObject stored = created.json().asJsonObject();
+        assertThat(stored.getString("comment")).isEqualTo("matrix maintenance");
+        long silenceId = stored.getJsonNumber("id").longValue();
+        assertThat(viewer.list("api/silences")).anySatisfy(s -> assertThat(s.getJsonNumber("id").longValue()).isEqualTo(silenceId));
+        assertThat(viewer.delete("api/silences/" + silenceId).status()).isEqualTo(403);
+        assertThat(admin.delete("api/silences/" + silenceId).status()).isEqualTo(204);
+
+        AnnexaClient.Reply events = viewer.get("api/rules/events");
+        assertThat(events.status()).as(events.body()).isEqualTo(200);
+        assertThat(events.json().asJsonObject()).containsKeys("kindsByRule", "kinds");
+        List<JsonObject> rules = await().atMost(DEADLINE).until(() -> viewer.list("api/rules"), l -> !l.isEmpty());
+        assertThat(rules).allSatisfy(rule -> {
+            assertThat(rule).containsKeys("quarantined", "quarantine");
+            assertThat(rule.getBoolean("quarantined")).isFalse();
+            assertThat(rule.isNull("quarantine")).isTrue();
+        });
+    }
+
+    @Test
     void anOversizedBodyIsRefusedBeforeItIsRead() {
         String huge = "{\"path\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}";
 
