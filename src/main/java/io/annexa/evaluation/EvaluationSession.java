@@ -1,6 +1,8 @@
 package io.annexa.evaluation;
 
 import io.annexa.evidence.Asset;
+import io.annexa.evidence.BaselineValue;
+import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.EvidenceScope;
 import io.annexa.evidence.LogEvent;
@@ -25,6 +27,7 @@ import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
 import org.kie.api.runtime.rule.AgendaFilter;
 import org.kie.api.runtime.rule.ConsequenceException;
+import org.kie.api.runtime.rule.EntryPoint;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
@@ -73,6 +76,18 @@ public final class EvaluationSession implements AutoCloseable {
     private final List<FactHandle> reportedIncidents = new ArrayList<>();
     private final FactHandle tickHandle;
     private final List<FactHandle> baseline = new ArrayList<>();
+
+    /**
+     * Where config_matches_baseline reads configuration entries: only those whose source and key a declared baseline
+     * value names are inserted there too. Its patterns ({@code source == $source} with the source bound from a
+     * baseline value) cannot be filtered before the join, so read from the default entry point every configuration
+     * entry of the fleet would be held in their join memories, three times each: a third of the heap for 10,000 hosts.
+     */
+    public static final String BASELINED_ENTRIES = "baselined configuration";
+    /** Null when no rule of the library reads {@link #BASELINED_ENTRIES}. */
+    private final EntryPoint baselinedEntries;
+    private List<BaselineValue> baselineValues = List.of();
+    private final Map<EvidenceKey, List<FactHandle>> baselined = new HashMap<>();
     private long tickedAt;
     private int firedThisCycle;
 
@@ -89,6 +104,7 @@ public final class EvaluationSession implements AutoCloseable {
         this.session = library.kieBase().newKieSession(configuration, null);
         session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
         library.parameters().forEach(session::insert);
+        this.baselinedEntries = session.getEntryPoint(BASELINED_ENTRIES);
         declareBaseline(library.baseline());
         session.addEventListener(new FindingTracker());
         this.tickedAt = session.getSessionClock().getCurrentTime();
@@ -107,6 +123,39 @@ public final class EvaluationSession implements AutoCloseable {
         baseline.forEach(session::delete);
         baseline.clear();
         values.forEach(value -> baseline.add(session.insert(value)));
+        baselineValues = List.copyOf(values);
+        if (baselinedEntries != null) {
+            baselined.values().forEach(handles -> handles.forEach(baselinedEntries::delete));
+            baselined.clear();
+            evidence.forEach((key, handles) -> insertBaselined(key, handles.stream().map(session::getObject).toList()));
+        }
+    }
+
+    private void insertBaselined(EvidenceKey key, Collection<?> facts) {
+        if (baselinedEntries == null || baselineValues.isEmpty()) {
+            return;
+        }
+        List<FactHandle> handles = null;
+        for (Object fact : facts) {
+            if (fact instanceof ConfigEntry entry && baselineNames(entry)) {
+                if (handles == null) {
+                    handles = new ArrayList<>();
+                }
+                handles.add(baselinedEntries.insert(entry));
+            }
+        }
+        if (handles != null) {
+            baselined.put(key, handles);
+        }
+    }
+
+    private boolean baselineNames(ConfigEntry entry) {
+        for (BaselineValue value : baselineValues) {
+            if (value.getSource().equals(entry.getSource()) && value.isKey(entry.getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Replaces everything the previous read under {@code key} inserted with {@code facts}. */
@@ -119,6 +168,7 @@ public final class EvaluationSession implements AutoCloseable {
             handles.add(session.insert(fact));
         }
         evidence.put(key, handles);
+        insertBaselined(key, facts);
         observed.merge(key.scope(), 1, Integer::sum);
         refreshed.add(key.scope());
     }
@@ -135,6 +185,10 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     private void retract(EvidenceKey key) {
+        List<FactHandle> previousBaselined = baselined.remove(key);
+        if (previousBaselined != null) {
+            previousBaselined.forEach(baselinedEntries::delete);
+        }
         List<FactHandle> previous = evidence.remove(key);
         if (previous != null) {
             previous.forEach(session::delete);
