@@ -88,6 +88,10 @@ public final class EvaluationSession implements AutoCloseable {
     private final EntryPoint baselinedEntries;
     private List<BaselineValue> baselineValues = List.of();
     private final Map<EvidenceKey, List<FactHandle>> baselined = new HashMap<>();
+    /** Which configuration entries the rules can read; the others are kept in {@link #unread}, not inserted. */
+    private final ConfigInterest configInterest;
+    /** Per read, the configuration entries no rule can read: carried over to the next library, which may read them. */
+    private final Map<EvidenceKey, List<Object>> unread = new HashMap<>();
     private long tickedAt;
     private int firedThisCycle;
 
@@ -98,6 +102,7 @@ public final class EvaluationSession implements AutoCloseable {
     EvaluationSession(RuleLibrary library, Clock clock, EventRetention retention) {
         this.clock = clock;
         this.interest = library.eventInterest();
+        this.configInterest = library.configInterest();
         this.retention = retention;
         KieSessionConfiguration configuration = org.kie.api.KieServices.Factory.get().newKieSessionConfiguration();
         configuration.setOption(clock == Clock.PSEUDO ? ClockTypeOption.PSEUDO : ClockTypeOption.REALTIME);
@@ -127,7 +132,7 @@ public final class EvaluationSession implements AutoCloseable {
         if (baselinedEntries != null) {
             baselined.values().forEach(handles -> handles.forEach(baselinedEntries::delete));
             baselined.clear();
-            evidence.forEach((key, handles) -> insertBaselined(key, handles.stream().map(session::getObject).toList()));
+            evidence().forEach(this::insertBaselined);
         }
     }
 
@@ -164,10 +169,21 @@ public final class EvaluationSession implements AutoCloseable {
         ensureAsset(key.asset());
         keysByAsset.merge(key.asset(), 1, Integer::sum);
         List<FactHandle> handles = new ArrayList<>(facts.size());
+        List<Object> notRead = null;
         for (Object fact : facts) {
-            handles.add(session.insert(fact));
+            if (fact instanceof ConfigEntry entry && !configInterest.reads(entry)) {
+                if (notRead == null) {
+                    notRead = new ArrayList<>();
+                }
+                notRead.add(entry);
+            } else {
+                handles.add(session.insert(fact));
+            }
         }
         evidence.put(key, handles);
+        if (notRead != null) {
+            unread.put(key, notRead);
+        }
         insertBaselined(key, facts);
         observed.merge(key.scope(), 1, Integer::sum);
         refreshed.add(key.scope());
@@ -189,6 +205,7 @@ public final class EvaluationSession implements AutoCloseable {
         if (previousBaselined != null) {
             previousBaselined.forEach(baselinedEntries::delete);
         }
+        unread.remove(key);
         List<FactHandle> previous = evidence.remove(key);
         if (previous != null) {
             previous.forEach(session::delete);
@@ -234,7 +251,12 @@ public final class EvaluationSession implements AutoCloseable {
     /** The evidence this session holds, by key: what a session of a new rule library must start from. */
     Map<EvidenceKey, List<Object>> evidence() {
         Map<EvidenceKey, List<Object>> copy = new java.util.LinkedHashMap<>();
-        evidence.forEach((key, handles) -> copy.put(key, handles.stream().map(session::getObject).toList()));
+        evidence.forEach((key, handles) -> {
+            List<Object> facts = new ArrayList<>(handles.size());
+            handles.forEach(handle -> facts.add(session.getObject(handle)));
+            facts.addAll(unread.getOrDefault(key, List.of()));
+            copy.put(key, facts);
+        });
         return copy;
     }
 
