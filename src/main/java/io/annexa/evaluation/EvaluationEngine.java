@@ -41,6 +41,11 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private static final long RETRY_MILLIS = 5_000;
     /** Events handed over and not yet applied, unless configured otherwise (annexa.engine.max-pending-events). */
     public static final int DEFAULT_MAX_PENDING_EVENTS = 20_000;
+    /**
+     * Evidence facts (configuration entries, scan results) handed over and not yet applied, unless configured otherwise
+     * (annexa.engine.max-pending-facts): a fleet's inbox read at once would otherwise queue every file's facts.
+     */
+    public static final int DEFAULT_MAX_PENDING_FACTS = 50_000;
     /** How often a sender waiting for room checks that the engine still runs (a dead engine frees no room). */
     private static final long ROOM_CHECK_MILLIS = 1_000;
 
@@ -68,6 +73,9 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     private final int maxPendingEvents;
     /** One permit per event that may still be handed over; taken by senders, given back once applied. Fair: a large batch is not starved by small ones. */
     private final Semaphore eventRoom;
+    private final int maxPendingFacts;
+    /** One permit per evidence fact that may still be handed over, as {@link #eventRoom} is for events. */
+    private final Semaphore factRoom;
 
     /**
      * @param results called on the evaluation thread after each cycle; when it throws, the same result is
@@ -94,11 +102,26 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
      */
     public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads, int maxPendingEvents,
                             EventRetention retention) {
+        this(library, results, threads, maxPendingEvents, DEFAULT_MAX_PENDING_FACTS, retention);
+    }
+
+    /**
+     * @param maxPendingEvents how many events may wait to be applied before {@link #events} blocks
+     * @param maxPendingFacts  how many evidence facts may wait to be applied before {@link #replace} blocks
+     * @param retention        how long log events stay where the rules do not say ({@link EventRetention})
+     */
+    public EvaluationEngine(RuleLibrary library, Consumer<EvaluationResult> results, ThreadFactory threads, int maxPendingEvents,
+                            int maxPendingFacts, EventRetention retention) {
         if (maxPendingEvents < 1) {
             throw new IllegalArgumentException("at least one event must be able to wait, not " + maxPendingEvents);
         }
+        if (maxPendingFacts < 1) {
+            throw new IllegalArgumentException("at least one evidence fact must be able to wait, not " + maxPendingFacts);
+        }
         this.maxPendingEvents = maxPendingEvents;
         this.eventRoom = new Semaphore(maxPendingEvents, true);
+        this.maxPendingFacts = maxPendingFacts;
+        this.factRoom = new Semaphore(maxPendingFacts, true);
         this.retention = retention;
         this.library = library;
         this.results = results;
@@ -108,10 +131,15 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Blocks while {@code maxPendingFacts} evidence facts wait to be applied, until these fit (more than the bound: until
+     * none wait). Evidence comes from files and scans, whose routes can wait; withdrawals carry no facts and never wait.
+     */
     @Override
     public void replace(EvidenceKey key, List<Object> facts) {
         List<Object> copy = List.copyOf(facts);
-        inbox.add(s -> s.replace(key, copy));
+        inbox.add(new Counted(factRoom, awaitRoom(factRoom, maxPendingFacts, copy.size(), "evidence facts"),
+                s -> s.replace(key, copy)));
     }
 
     /** Retracted on the evaluation thread like a replaced read; the next result reports the scope as removed. */
@@ -124,14 +152,14 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     @Override
     public void events(List<?> events) {
         List<?> copy = List.copyOf(events);
-        inbox.add(new Counted(awaitRoom(copy.size()), s -> insertLive(s, copy)));
+        inbox.add(new Counted(eventRoom, awaitRoom(eventRoom, maxPendingEvents, copy.size(), "events"), s -> insertLive(s, copy)));
     }
 
     /** Refuses the batch, without waiting, when it does not fit now or senders are already waiting for room. */
     @Override
     public boolean offerEvents(List<?> events) {
         List<?> copy = List.copyOf(events);
-        int permits = permitsFor(copy.size());
+        int permits = permitsFor(copy.size(), maxPendingEvents);
         try {
             // with a timeout, unlike the plain tryAcquire, the fair order is kept: no barging past waiting senders
             if (permits > 0 && !eventRoom.tryAcquire(permits, 0, TimeUnit.MILLISECONDS)) {
@@ -141,7 +169,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
-        inbox.add(new Counted(permits, s -> insertLive(s, copy)));
+        inbox.add(new Counted(eventRoom, permits, s -> insertLive(s, copy)));
         return true;
     }
 
@@ -160,36 +188,45 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         return maxPendingEvents;
     }
 
+    /** Evidence facts handed over and not yet applied (waiting in the queue). */
+    public int pendingFacts() {
+        return maxPendingFacts - factRoom.availablePermits();
+    }
+
+    public int maxPendingFacts() {
+        return maxPendingFacts;
+    }
+
     /**
      * The permits a batch of this size takes: a batch larger than the bound takes all of them, so it still goes
      * through once nothing else waits. None on the evaluation thread, which must never wait for itself to make room.
      */
-    private int permitsFor(int events) {
-        return Thread.currentThread() == thread ? 0 : Math.min(events, maxPendingEvents);
+    private int permitsFor(int items, int bound) {
+        return Thread.currentThread() == thread ? 0 : Math.min(items, bound);
     }
 
-    /** @return the permits taken, to give back once the batch is applied */
-    private int awaitRoom(int events) {
-        int permits = permitsFor(events);
+    /** @return the permits taken from {@code room}, to give back once the batch is applied */
+    private int awaitRoom(Semaphore room, int bound, int items, String what) {
+        int permits = permitsFor(items, bound);
         if (permits == 0) {
             return 0;
         }
         try {
-            while (!eventRoom.tryAcquire(permits, ROOM_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+            while (!room.tryAcquire(permits, ROOM_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (!isRunning()) {
-                    throw new IllegalStateException("the evaluation engine has stopped; " + events + " events not taken");
+                    throw new IllegalStateException("the evaluation engine has stopped; " + items + " " + what + " not taken");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for room in the evaluation engine; "
-                    + events + " events not taken", e);
+                    + items + " " + what + " not taken", e);
         }
         return permits;
     }
 
-    /** A batch of events holding {@code permits} of the bound until it is applied. */
-    private record Counted(int permits, Consumer<EvaluationSession> change) implements Consumer<EvaluationSession> {
+    /** A batch of events or evidence holding {@code permits} of {@code room}'s bound until it is applied. */
+    private record Counted(Semaphore room, int permits, Consumer<EvaluationSession> change) implements Consumer<EvaluationSession> {
         @Override
         public void accept(EvaluationSession session) {
             change.accept(session);
@@ -208,7 +245,8 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
             public void events(List<?> events) {
                 // a replay reads a file: it waits for room like a followed file does
                 List<?> copy = List.copyOf(events);
-                inbox.add(new Counted(awaitRoom(copy.size()), s -> replay.insert(copy)));
+                inbox.add(new Counted(eventRoom, awaitRoom(eventRoom, maxPendingEvents, copy.size(), "events"),
+                        s -> replay.insert(copy)));
             }
 
             @Override
@@ -524,7 +562,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                         apply(change);
                     } finally {
                         if (change instanceof Counted counted) {
-                            eventRoom.release(counted.permits());
+                            counted.room().release(counted.permits());
                         }
                     }
                 }

@@ -1,6 +1,8 @@
 package io.annexa.evaluation;
 
 import io.annexa.evidence.Asset;
+import io.annexa.evidence.BaselineValue;
+import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.EvidenceScope;
 import io.annexa.evidence.LogEvent;
@@ -25,6 +27,7 @@ import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
 import org.kie.api.runtime.rule.AgendaFilter;
 import org.kie.api.runtime.rule.ConsequenceException;
+import org.kie.api.runtime.rule.EntryPoint;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
@@ -73,6 +76,22 @@ public final class EvaluationSession implements AutoCloseable {
     private final List<FactHandle> reportedIncidents = new ArrayList<>();
     private final FactHandle tickHandle;
     private final List<FactHandle> baseline = new ArrayList<>();
+
+    /**
+     * Where config_matches_baseline reads configuration entries: only those whose source and key a declared baseline
+     * value names are inserted there too. Its patterns ({@code source == $source} with the source bound from a
+     * baseline value) cannot be filtered before the join, so read from the default entry point every configuration
+     * entry of the fleet would be held in their join memories, three times each: a third of the heap for 10,000 hosts.
+     */
+    public static final String BASELINED_ENTRIES = "baselined configuration";
+    /** Null when no rule of the library reads {@link #BASELINED_ENTRIES}. */
+    private final EntryPoint baselinedEntries;
+    private List<BaselineValue> baselineValues = List.of();
+    private final Map<EvidenceKey, List<FactHandle>> baselined = new HashMap<>();
+    /** Which configuration entries the rules can read; the others are kept in {@link #unread}, not inserted. */
+    private final ConfigInterest configInterest;
+    /** Per read, the configuration entries no rule can read: carried over to the next library, which may read them. */
+    private final Map<EvidenceKey, List<Object>> unread = new HashMap<>();
     private long tickedAt;
     private int firedThisCycle;
 
@@ -83,12 +102,14 @@ public final class EvaluationSession implements AutoCloseable {
     EvaluationSession(RuleLibrary library, Clock clock, EventRetention retention) {
         this.clock = clock;
         this.interest = library.eventInterest();
+        this.configInterest = library.configInterest();
         this.retention = retention;
         KieSessionConfiguration configuration = org.kie.api.KieServices.Factory.get().newKieSessionConfiguration();
         configuration.setOption(clock == Clock.PSEUDO ? ClockTypeOption.PSEUDO : ClockTypeOption.REALTIME);
         this.session = library.kieBase().newKieSession(configuration, null);
         session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
         library.parameters().forEach(session::insert);
+        this.baselinedEntries = session.getEntryPoint(BASELINED_ENTRIES);
         declareBaseline(library.baseline());
         session.addEventListener(new FindingTracker());
         this.tickedAt = session.getSessionClock().getCurrentTime();
@@ -107,6 +128,39 @@ public final class EvaluationSession implements AutoCloseable {
         baseline.forEach(session::delete);
         baseline.clear();
         values.forEach(value -> baseline.add(session.insert(value)));
+        baselineValues = List.copyOf(values);
+        if (baselinedEntries != null) {
+            baselined.values().forEach(handles -> handles.forEach(baselinedEntries::delete));
+            baselined.clear();
+            evidence().forEach(this::insertBaselined);
+        }
+    }
+
+    private void insertBaselined(EvidenceKey key, Collection<?> facts) {
+        if (baselinedEntries == null || baselineValues.isEmpty()) {
+            return;
+        }
+        List<FactHandle> handles = null;
+        for (Object fact : facts) {
+            if (fact instanceof ConfigEntry entry && baselineNames(entry)) {
+                if (handles == null) {
+                    handles = new ArrayList<>();
+                }
+                handles.add(baselinedEntries.insert(entry));
+            }
+        }
+        if (handles != null) {
+            baselined.put(key, handles);
+        }
+    }
+
+    private boolean baselineNames(ConfigEntry entry) {
+        for (BaselineValue value : baselineValues) {
+            if (value.getSource().equals(entry.getSource()) && value.isKey(entry.getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Replaces everything the previous read under {@code key} inserted with {@code facts}. */
@@ -115,10 +169,22 @@ public final class EvaluationSession implements AutoCloseable {
         ensureAsset(key.asset());
         keysByAsset.merge(key.asset(), 1, Integer::sum);
         List<FactHandle> handles = new ArrayList<>(facts.size());
+        List<Object> notRead = null;
         for (Object fact : facts) {
-            handles.add(session.insert(fact));
+            if (fact instanceof ConfigEntry entry && !configInterest.reads(entry)) {
+                if (notRead == null) {
+                    notRead = new ArrayList<>();
+                }
+                notRead.add(entry);
+            } else {
+                handles.add(session.insert(fact));
+            }
         }
         evidence.put(key, handles);
+        if (notRead != null) {
+            unread.put(key, notRead);
+        }
+        insertBaselined(key, facts);
         observed.merge(key.scope(), 1, Integer::sum);
         refreshed.add(key.scope());
     }
@@ -135,6 +201,11 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     private void retract(EvidenceKey key) {
+        List<FactHandle> previousBaselined = baselined.remove(key);
+        if (previousBaselined != null) {
+            previousBaselined.forEach(baselinedEntries::delete);
+        }
+        unread.remove(key);
         List<FactHandle> previous = evidence.remove(key);
         if (previous != null) {
             previous.forEach(session::delete);
@@ -180,7 +251,12 @@ public final class EvaluationSession implements AutoCloseable {
     /** The evidence this session holds, by key: what a session of a new rule library must start from. */
     Map<EvidenceKey, List<Object>> evidence() {
         Map<EvidenceKey, List<Object>> copy = new java.util.LinkedHashMap<>();
-        evidence.forEach((key, handles) -> copy.put(key, handles.stream().map(session::getObject).toList()));
+        evidence.forEach((key, handles) -> {
+            List<Object> facts = new ArrayList<>(handles.size());
+            handles.forEach(handle -> facts.add(session.getObject(handle)));
+            facts.addAll(unread.getOrDefault(key, List.of()));
+            copy.put(key, facts);
+        });
         return copy;
     }
 

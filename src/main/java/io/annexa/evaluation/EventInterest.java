@@ -193,15 +193,23 @@ public final class EventInterest {
 
     /** The kinds a constraint expression lets through; {@link #ALL_KINDS} when it does not pin {@code kind}. */
     static Set<String> kindsOf(String expression) {
+        return literalsOf(expression, KIND);
+    }
+
+    /**
+     * The values of {@code property} a constraint expression lets through, read as for {@code kind} above;
+     * {@link #ALL_KINDS} when it does not pin the property to string literals.
+     */
+    static Set<String> literalsOf(String expression, String property) {
         DrlExprParser parser = DrlExprParserFactory.getDrlExprParser(LanguageLevelOption.DRL6);
         ConstraintConnectiveDescr parsed = parser.parse(expression);
         if (parser.hasErrors() || parsed == null) {
             return ALL;
         }
-        return kindsOf(parsed);
+        return literalsOf(parsed, property);
     }
 
-    private static Set<String> kindsOf(BaseDescr descr) {
+    private static Set<String> literalsOf(BaseDescr descr, String property) {
         if (descr instanceof ConstraintConnectiveDescr connective) {
             if (connective.isNegated() || connective.getDescrs().isEmpty()) {
                 return ALL;
@@ -213,32 +221,32 @@ public final class EventInterest {
             }
             Set<String> kinds = null;
             for (BaseDescr part : connective.getDescrs()) {
-                Set<String> partKinds = kindsOf(part);
+                Set<String> partKinds = literalsOf(part, property);
                 kinds = kinds == null ? partKinds : or ? union(kinds, partKinds) : intersection(kinds, partKinds);
             }
             return kinds;
         }
         if (descr instanceof RelationalExprDescr relation && !relation.isNegated() && "==".equals(relation.getOperator())
                 && (relation.getParameters() == null || relation.getParameters().isEmpty())) {
-            Optional<String> kind = literalKind(relation.getLeft(), relation.getRight());
+            Optional<String> kind = literal(relation.getLeft(), relation.getRight(), property);
             if (kind.isEmpty()) {
-                kind = literalKind(relation.getRight(), relation.getLeft());
+                kind = literal(relation.getRight(), relation.getLeft(), property);
             }
             return kind.map(Set::of).orElse(ALL);
         }
         return ALL;
     }
 
-    /** {@code kind == "x"} (or {@code this.kind}) read as the kind x. */
-    private static Optional<String> literalKind(BaseDescr field, BaseDescr value) {
+    /** {@code kind == "x"} (or {@code this.kind}) read as the kind x; the same for any other {@code property}. */
+    private static Optional<String> literal(BaseDescr field, BaseDescr value, String property) {
         if (field instanceof BindingDescr binding) {
-            return literalKind(new AtomicExprDescr(binding.getExpression()), value);
+            return literal(new AtomicExprDescr(binding.getExpression()), value, property);
         }
         if (!(field instanceof AtomicExprDescr name) || !(value instanceof AtomicExprDescr literal)) {
             return Optional.empty();
         }
-        String property = name.getExpression().strip();
-        if (!property.equals(KIND) && !property.equals("this." + KIND)) {
+        String named = name.getExpression().strip();
+        if (!named.equals(property) && !named.equals("this." + property)) {
             return Optional.empty();
         }
         String text = literal.getExpression().strip();
@@ -249,7 +257,7 @@ public final class EventInterest {
         return Optional.empty();
     }
 
-    private static Set<String> union(Set<String> a, Set<String> b) {
+    static Set<String> union(Set<String> a, Set<String> b) {
         if (a.contains(ALL_KINDS) || b.contains(ALL_KINDS)) {
             return ALL;
         }
@@ -258,7 +266,7 @@ public final class EventInterest {
         return Set.copyOf(both);
     }
 
-    private static Set<String> intersection(Set<String> a, Set<String> b) {
+    static Set<String> intersection(Set<String> a, Set<String> b) {
         if (a.contains(ALL_KINDS)) {
             return b;
         }

@@ -60,6 +60,7 @@ public final class RuleLibrary {
     private final Map<String, String> versions;
     private final List<io.annexa.evidence.BaselineValue> baseline;
     private final EventInterest eventInterest;
+    private final ConfigInterest configInterest;
 
     private RuleLibrary(Map<String, RuleDefinition> rules, List<Problem> warnings, KieBase kieBase, String contentHash,
                         RuleSettings settings, Map<String, String> versions, List<io.annexa.evidence.BaselineValue> baseline) {
@@ -72,6 +73,7 @@ public final class RuleLibrary {
         this.contentHash = contentHash;
         this.eventInterest = EventInterest.analyze(kieBase,
                 rules.values().stream().filter(r -> settings.isEnabled(r.id())).toList(), parameters());
+        this.configInterest = ConfigInterest.analyze(kieBase);
     }
 
     public static RuleLibrary load(Path rulesDir, ControlCatalog catalog) throws RuleLibraryException {
@@ -146,6 +148,11 @@ public final class RuleLibrary {
     /** Which log event kinds the enabled rules read, and for how long: worked out from the compiled rules. */
     public EventInterest eventInterest() {
         return eventInterest;
+    }
+
+    /** Which configuration entries any rule of the library can read: worked out from the compiled rules. */
+    ConfigInterest configInterest() {
+        return configInterest;
     }
 
     public KieBase kieBase() {

@@ -19,6 +19,12 @@ import org.kie.api.definition.type.ClassReactive;
 @ClassReactive
 public final class ConfigEntry {
 
+    /**
+     * Values up to this length are shared ({@link SharedStrings}): a fleet's files repeat the same short values
+     * ({@code no}, {@code 3}, {@code 077}) host after host, and the session holds every entry of every host.
+     */
+    private static final int SHARED_VALUE_LENGTH = 64;
+
     private final String asset;
     private final String source;
     private final String file;
@@ -30,13 +36,14 @@ public final class ConfigEntry {
 
     public ConfigEntry(String asset, String source, String file, int line, String key, String value,
                        String scope, Instant observedAt) {
-        this.asset = AssetNames.normalize(asset);
-        this.source = Asset.require(source, "source");
-        this.file = Asset.require(file, "file");
+        this.asset = SharedStrings.share(AssetNames.normalize(asset));
+        this.source = SharedStrings.share(Asset.require(source, "source"));
+        this.file = SharedStrings.share(Asset.require(file, "file"));
         this.line = line;
-        this.key = Asset.require(key, "key");
-        this.value = Asset.require(value, "value");
-        this.scope = scope == null ? "" : scope;
+        this.key = SharedStrings.share(Asset.require(key, "key"));
+        String text = Asset.require(value, "value");
+        this.value = text.length() <= SHARED_VALUE_LENGTH ? SharedStrings.share(text) : text;
+        this.scope = scope == null || scope.isEmpty() ? "" : SharedStrings.share(scope);
         this.observedAt = Asset.require(observedAt, "observedAt");
     }
 

@@ -132,6 +132,7 @@ public class AnnexaService {
                             + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
                             + " on " + change.nonconformity().getAsset())), threads,
                     setting("annexa.engine.max-pending-events").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS),
+                    setting("annexa.engine.max-pending-facts").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_FACTS),
                     eventRetention());
             startQuarantineAlerts();
 

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bound on events waiting for the evaluation thread: senders wait (or are refused) at the bound and go on once
- * the engine catches up; evidence is never held back; the evaluation thread never waits for itself.
+ * The bounds on events and on evidence facts waiting for the evaluation thread: senders wait (or, for events, are
+ * refused) at their bound and go on once the engine catches up; one bound never holds back what the other counts, and
+ * withdrawals are never held back; the evaluation thread never waits for itself.
  *
  * <p>Each test first holds the evaluation thread inside the results consumer, so nothing handed over afterwards is
  * applied until the test lets it go on: the queue fills exactly as when the rules are slower than the senders.
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class EvaluationEngineBackpressureTest {
 
     private static final int BOUND = 10;
+    /** Two hosts' evidence: {@link #sshd} hands over two facts per host. */
+    private static final int FACT_BOUND = 4;
     /** Guards against a hang only (a sender or the engine waiting forever); no speed is asserted. */
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String ROOT_LOGIN = "sshd_root_login_disabled";
@@ -162,6 +165,77 @@ class EvaluationEngineBackpressureTest {
         assertThat(EngineState.settled(engine).applied()).isEqualTo(3 * BOUND);
     }
 
+    @Test
+    void evidenceWaitsAtTheFactBoundAndGoesOnOnceTheEngineCatchesUpWithNoneLost() throws Exception {
+        holdEngine();
+        engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("web1", "yes"));
+        engine.replace(new EvidenceKey("sshd_config", "web2", "test"), sshd("web2", "yes"));
+        assertThat(engine.pendingFacts()).isEqualTo(FACT_BOUND);
+
+        Thread route = new Thread(() -> engine.replace(new EvidenceKey("sshd_config", "web3", "test"), sshd("web3", "yes")));
+        route.start();
+        await().atMost(DEADLINE).until(() -> route.getState() == Thread.State.TIMED_WAITING);
+        assertThat(route.isAlive()).isTrue();
+        assertThat(engine.pendingFacts()).isEqualTo(FACT_BOUND);
+
+        goOn.countDown();
+        route.join(DEADLINE.toMillis());
+        assertThat(route.isAlive()).isFalse();
+        EngineState.drain(engine);
+        assertThat(engine.pendingFacts()).isZero();
+        assertThat(recorded.get(recorded.size() - 1).findings()).filteredOn(f -> f.getRuleId().equals(ROOT_LOGIN))
+                .extracting(Finding::getAsset).containsExactlyInAnyOrder("web1", "web2", "web3");
+    }
+
+    @Test
+    void withdrawalsAndEventsAreNotHeldBackWhileEvidenceIsAtTheFactBound() throws Exception {
+        holdEngine();
+        engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("web1", "yes"));
+        engine.replace(new EvidenceKey("sshd_config", "db1", "test"), sshd("db1", "yes"));
+        assertThat(engine.pendingFacts()).isEqualTo(FACT_BOUND);
+
+        assertTimeoutPreemptively(DEADLINE, () -> {
+            engine.withdraw(new EvidenceKey("sshd_config", "db1", "test"));
+            engine.events(events(2));
+        });
+        assertThat(engine.pendingEvents()).isEqualTo(2);
+
+        goOn.countDown();
+        EngineState.drain(engine);
+        assertThat(recorded.get(recorded.size() - 1).findings()).filteredOn(f -> f.getRuleId().equals(ROOT_LOGIN))
+                .extracting(Finding::getAsset).containsExactly("web1");
+    }
+
+    @Test
+    void theEvaluationThreadHandingOverEvidenceItselfNeverWaitsForRoom() throws Exception {
+        CountDownLatch handedOver = new CountDownLatch(1);
+        onGoingOn = () -> {
+            // the fact bound is still reached: the queued evidence waits for this very thread to apply it
+            engine.replace(new EvidenceKey("sshd_config", "web3", "test"), sshd("web3", "yes"));
+            handedOver.countDown();
+        };
+        holdEngine();
+        engine.replace(new EvidenceKey("sshd_config", "web1", "test"), sshd("web1", "yes"));
+        engine.replace(new EvidenceKey("sshd_config", "web2", "test"), sshd("web2", "yes"));
+
+        goOn.countDown();
+        assertThat(handedOver.await(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        EngineState.drain(engine);
+        assertThat(recorded.get(recorded.size() - 1).findings()).filteredOn(f -> f.getRuleId().equals(ROOT_LOGIN))
+                .extracting(Finding::getAsset).containsExactlyInAnyOrder("web1", "web2", "web3");
+    }
+
+    @Test
+    void evidenceWithMoreFactsThanTheBoundIsTakenWhenNothingElseWaits() throws Exception {
+        engine = new EvaluationEngine(library, recorded::add, threads, BOUND, 1, EventRetention.DEFAULT);
+
+        assertTimeoutPreemptively(DEADLINE, () -> engine.replace(new EvidenceKey("sshd_config", "web1", "test"),
+                sshd("web1", "yes")));
+        await().atMost(DEADLINE).until(() -> recorded.stream().anyMatch(r -> r.findings().stream()
+                .anyMatch(f -> f.getRuleId().equals(ROOT_LOGIN) && f.getAsset().equals("web1"))));
+        assertThat(engine.pendingFacts()).isZero();
+    }
+
     /** Starts the engine and holds its thread in the results consumer of the first cycle, until {@link #goOn}. */
     private void holdEngine() throws InterruptedException {
         engine = new EvaluationEngine(library, result -> {
@@ -176,7 +250,7 @@ class EvaluationEngineBackpressureTest {
                 }
                 onGoingOn.run();
             }
-        }, threads, BOUND);
+        }, threads, BOUND, FACT_BOUND, EventRetention.DEFAULT);
         engine.events(events(1));
         assertThat(held.await(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(engine.pendingEvents()).isZero();

@@ -1,0 +1,128 @@
+package io.annexa.evaluation;
+
+import io.annexa.evidence.ConfigEntry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import org.drools.base.base.ClassObjectType;
+import org.drools.base.definitions.rule.impl.RuleImpl;
+import org.drools.base.rule.EntryPointId;
+import org.drools.base.rule.Pattern;
+import org.drools.base.rule.RuleConditionElement;
+import org.drools.base.rule.constraint.Constraint;
+import org.drools.mvel.MVELConstraint;
+import org.kie.api.KieBase;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+
+/**
+ * Which configuration entries ({@link ConfigEntry}, by source and key) the rules of a library can read: worked out
+ * from the compiled rules when the library is built, so that an entry no rule reads is kept beside the session
+ * instead of in it. A fleet's files set many keys no rule looks at (37 settings in a Debian login.defs, 6 of them
+ * read), and each fact in working memory costs about three times the entry itself.
+ *
+ * <p>Conservative in the same way as {@link EventInterest}: a {@code ConfigEntry} pattern (or a pattern of a supertype)
+ * reads every source and key unless its constraints pin {@code source} and {@code key} to string literals
+ * ({@code ==}, {@code in}, joined with {@code ||} and {@code &&}); any other way of reading them
+ * ({@code key matches ...}, {@code $baseline.isKey(key)}, {@code source == $source}) makes the pattern read every
+ * value of that property. A rule can receive more than it needs, never less. Patterns reading
+ * {@link EvaluationSession#BASELINED_ENTRIES} are left out: that entry point is fed apart, from every entry.
+ */
+final class ConfigInterest {
+
+    private static final Set<String> ALL = Set.of(EventInterest.ALL_KINDS);
+    /** Reads everything: for a library that cannot be analysed. */
+    static final ConfigInterest EVERYTHING = new ConfigInterest(List.of(new Read(ALL, ALL)));
+
+    /** What one pattern reads: entries whose source is one of {@code sources} and key one of {@code keys}. */
+    record Read(Set<String> sources, Set<String> keys) {
+        boolean reads(ConfigEntry entry) {
+            return (sources.contains(EventInterest.ALL_KINDS) || sources.contains(entry.getSource()))
+                    && (keys.contains(EventInterest.ALL_KINDS) || keys.contains(entry.getKey()));
+        }
+    }
+
+    private final List<Read> reads;
+
+    ConfigInterest(List<Read> reads) {
+        this.reads = List.copyOf(reads);
+    }
+
+    static ConfigInterest analyze(KieBase kieBase) {
+        List<Read> reads = new ArrayList<>();
+        for (KiePackage kiePackage : kieBase.getKiePackages()) {
+            for (Rule rule : kiePackage.getRules()) {
+                try {
+                    reads.addAll(readsOf((RuleImpl) rule));
+                } catch (RuntimeException e) {
+                    return EVERYTHING; // a condition this analysis does not know: every entry goes in
+                }
+            }
+        }
+        return new ConfigInterest(reads.stream().distinct().toList());
+    }
+
+    /** Whether some rule can read {@code entry}. */
+    boolean reads(ConfigEntry entry) {
+        for (Read read : reads) {
+            if (read.reads(entry)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    List<Read> reads() {
+        return reads;
+    }
+
+    static List<Read> readsOf(RuleImpl rule) {
+        List<Read> reads = new ArrayList<>();
+        Deque<RuleConditionElement> open = new ArrayDeque<>();
+        open.push(rule.getLhs());
+        while (!open.isEmpty()) {
+            RuleConditionElement element = open.pop();
+            if (element instanceof Pattern pattern && readsEntries(pattern)) {
+                reads.add(readOf(pattern));
+            }
+            if (element != null && element.getNestedElements() != null) {
+                element.getNestedElements().forEach(open::push);
+            }
+        }
+        return reads;
+    }
+
+    private static boolean readsEntries(Pattern pattern) {
+        if (pattern.getSource() instanceof org.drools.base.rule.Accumulate || pattern.getSource() instanceof org.drools.base.rule.Collect
+                || pattern.getSource() instanceof org.drools.base.rule.From) {
+            return false; // it reads what its source makes, not working memory; the source's own patterns are visited
+        }
+        if (pattern.getSource() instanceof EntryPointId entryPoint && !EntryPointId.DEFAULT.equals(entryPoint)) {
+            return false; // only the default entry point is filtered; the baselined one is fed from every entry
+        }
+        return pattern.getObjectType() instanceof ClassObjectType type && type.getClassType() != null
+                && type.getClassType().isAssignableFrom(ConfigEntry.class);
+    }
+
+    private static Read readOf(Pattern pattern) {
+        if (pattern.getObjectType() instanceof ClassObjectType type && type.getClassType() != ConfigEntry.class) {
+            return new Read(ALL, ALL); // Object(...): its constraints were written for other types as well
+        }
+        Set<String> sources = ALL;
+        Set<String> keys = ALL;
+        for (Constraint constraint : pattern.getConstraints()) {
+            if (constraint instanceof MVELConstraint mvel && mvel.getExpression() != null) {
+                sources = EventInterest.intersection(sources, EventInterest.literalsOf(mvel.getExpression(), "source"));
+                keys = EventInterest.intersection(keys, EventInterest.literalsOf(mvel.getExpression(), "key"));
+            }
+        }
+        return new Read(sources, keys);
+    }
+
+    @Override
+    public String toString() {
+        return "ConfigInterest" + reads;
+    }
+}
