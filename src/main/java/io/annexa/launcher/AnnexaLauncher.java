@@ -24,7 +24,7 @@ import java.util.List;
 public final class AnnexaLauncher {
 
     static final String PAYARA_MAIN = "fish.payara.micro.PayaraMicro";
-    static final String DEFAULT_JAVA_OPTS = "-Xmx384m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    static final String DEFAULT_JAVA_OPTS = "-Xmx512m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
     private static final String CHILD_MARKER = "annexa.launcher.child";
 
     private AnnexaLauncher() {
