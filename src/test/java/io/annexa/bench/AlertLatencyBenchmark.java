@@ -76,6 +76,7 @@ public final class AlertLatencyBenchmark {
 
         long[] sent = new long[incidents];
         long[] received = new long[incidents];
+        long[] opened = new long[incidents];
         Map<String, Boolean> webhookIds = new ConcurrentHashMap<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.createContext("/hook", exchange -> {
@@ -137,7 +138,8 @@ public final class AlertLatencyBenchmark {
                     Map.of(AlertDispatcher.WEBHOOK, new WebhookSender(routing.targetPolicy(), Clock.systemUTC(), timeout)), dispatch,
                     Clock.systemUTC(), Measure.daemonThreads());
                  EvaluationEngine engine = new EvaluationEngine(library,
-                         result -> register.reconcile(result, id -> self.get().library().enabledRule(id)), Measure.daemonThreads(),
+                         result -> stampOpened(register.reconcile(result, id -> self.get().library().enabledRule(id)), opened),
+                         Measure.daemonThreads(),
                          Integer.parseInt(config.getProperty("annexa.engine.max-pending-events")));
                  SourceRuntime routes = SyslogTcpBenchmark.syslogOnly(data, port, engine, new SourceMonitor(), Map.of())) {
                 self.set(engine);
@@ -168,10 +170,28 @@ public final class AlertLatencyBenchmark {
                 while (missing(received) > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
-                report(sent, received, dispatcher.counts());
+                report("syslog line to webhook", sent, received, dispatcher.counts());
+                report("syslog line to nonconformity opened (its alert event committed)", sent, opened, null);
+                report("nonconformity opened to webhook", opened, received, null);
             }
         } finally {
             server.stop(0);
+        }
+    }
+
+    /** When the register committed the opening, and so its alert event: the part before the dispatcher. */
+    private static void stampOpened(java.util.List<NonconformityRegister.Change> changes, long[] opened) {
+        long now = System.nanoTime();
+        for (NonconformityRegister.Change change : changes) {
+            Matcher m = ASSET.matcher(String.valueOf(change.nonconformity().getAsset()));
+            if (change.kind() == NonconformityRegister.ChangeKind.OPENED && m.matches()) {
+                int i = Integer.parseInt(m.group(1));
+                synchronized (opened) {
+                    if (i < opened.length && opened[i] == 0) {
+                        opened[i] = now;
+                    }
+                }
+            }
         }
     }
 
@@ -186,27 +206,27 @@ public final class AlertLatencyBenchmark {
         }
     }
 
-    private static void report(long[] sent, long[] received, AlertDispatcher.Counts counts) {
+    private static void report(String what, long[] sent, long[] received, AlertDispatcher.Counts counts) {
         double[] millis;
         int lost;
         synchronized (received) {
-            lost = (int) Arrays.stream(received).filter(r -> r == 0).count();
+            lost = (int) java.util.stream.IntStream.range(0, sent.length).filter(i -> received[i] == 0 || sent[i] == 0).count();
             millis = new double[sent.length - lost];
             int k = 0;
             for (int i = 0; i < sent.length; i++) {
-                if (received[i] != 0) {
+                if (received[i] != 0 && sent[i] != 0) {
                     millis[k++] = (received[i] - sent[i]) / 1e6;
                 }
             }
         }
         Arrays.sort(millis);
         if (millis.length == 0) {
-            System.out.printf("no webhook arrived; dispatcher %s%n", counts);
+            System.out.printf("%s: none arrived; dispatcher %s%n", what, counts);
             return;
         }
-        System.out.printf("syslog line to webhook, %,d incidents (%d without webhook after 5 minutes): p50 %.0f ms, p90 %.0f ms,"
-                        + " p99 %.0f ms, max %.0f ms, min %.0f ms; dispatcher %s%n", sent.length, lost, pct(millis, 50), pct(millis, 90),
-                pct(millis, 99), millis[millis.length - 1], millis[0], counts);
+        System.out.printf("%s, %,d incidents (%d not measured: nothing within 5 minutes): p50 %.0f ms, p90 %.0f ms,"
+                        + " p99 %.0f ms, max %.0f ms, min %.0f ms%s%n", what, sent.length, lost, pct(millis, 50), pct(millis, 90),
+                pct(millis, 99), millis[millis.length - 1], millis[0], counts == null ? "" : "; dispatcher " + counts);
     }
 
     private static double pct(double[] sorted, int p) {
