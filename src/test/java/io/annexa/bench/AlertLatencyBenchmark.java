@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -56,7 +57,7 @@ import java.util.regex.Pattern;
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
  * java -Xmx1g -cp target/test-classes:target/classes:$(cat target/bench.classpath) \
- *     io.annexa.bench.AlertLatencyBenchmark [h2|postgres, h2] [incidents, 1000] [gap ms, 20]
+ *     io.annexa.bench.AlertLatencyBenchmark [h2|postgres, h2] [incidents, 1000] [gap ms, 20] [wake|poll, wake]
  * </pre>
  */
 public final class AlertLatencyBenchmark {
@@ -71,6 +72,8 @@ public final class AlertLatencyBenchmark {
         String kind = args.length > 0 ? args[0] : "h2";
         int incidents = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         long gapMillis = args.length > 2 ? Long.parseLong(args[2]) : 20;
+        // as AnnexaService does once the register has committed changes; "poll" leaves the dispatcher to its poll interval
+        boolean wake = args.length <= 3 || !args[3].equals("poll");
         Measure.quietLogs();
         System.out.println(Measure.jvm());
 
@@ -134,18 +137,27 @@ public final class AlertLatencyBenchmark {
             NonconformityRegister register = new NonconformityRegister(repository, RegisterPolicy.defaults(), AssetInventory.empty(),
                     Clock.systemUTC(), new AlertOutbox(store, "http://localhost:8080"));
             AtomicReference<EvaluationEngine> self = new AtomicReference<>();
+            AtomicReference<AlertDispatcher> woken = new AtomicReference<>();
             try (AlertDispatcher dispatcher = new AlertDispatcher(store, () -> routing,
                     Map.of(AlertDispatcher.WEBHOOK, new WebhookSender(routing.targetPolicy(), Clock.systemUTC(), timeout)), dispatch,
                     Clock.systemUTC(), Measure.daemonThreads());
                  EvaluationEngine engine = new EvaluationEngine(library,
-                         result -> stampOpened(register.reconcile(result, id -> self.get().library().enabledRule(id)), opened),
+                         result -> {
+                             List<NonconformityRegister.Change> changes = register.reconcile(result, id -> self.get().library().enabledRule(id));
+                             stampOpened(changes, opened);
+                             if (wake && !changes.isEmpty()) {
+                                 woken.get().wakeUp();
+                             }
+                         },
                          Measure.daemonThreads(),
                          Integer.parseInt(config.getProperty("annexa.engine.max-pending-events")));
                  SourceRuntime routes = SyslogTcpBenchmark.syslogOnly(data, port, engine, new SourceMonitor(), Map.of())) {
                 self.set(engine);
+                woken.set(dispatcher);
                 dispatcher.start();
                 routes.start();
-                System.out.printf("%s, %,d incidents %d ms apart, dispatcher %s%n", kind, incidents, gapMillis, dispatch);
+                System.out.printf("%s, %,d incidents %d ms apart, dispatcher %s, %s%n", kind, incidents, gapMillis, dispatch,
+                        wake ? "woken when the register commits changes" : "left to its poll interval");
                 try (Socket socket = new Socket("127.0.0.1", port); OutputStream out = socket.getOutputStream()) {
                     socket.setTcpNoDelay(true);
                     long next = System.nanoTime();
@@ -180,7 +192,7 @@ public final class AlertLatencyBenchmark {
     }
 
     /** When the register committed the opening, and so its alert event: the part before the dispatcher. */
-    private static void stampOpened(java.util.List<NonconformityRegister.Change> changes, long[] opened) {
+    private static void stampOpened(List<NonconformityRegister.Change> changes, long[] opened) {
         long now = System.nanoTime();
         for (NonconformityRegister.Change change : changes) {
             Matcher m = ASSET.matcher(String.valueOf(change.nonconformity().getAsset()));
