@@ -356,12 +356,15 @@ public final class AlertStore implements AutoCloseable {
             Map<String, Delivery> rows = new HashMap<>();
             try (PreparedStatement select = c.prepareStatement("select id, receiver, channel, group_key, state, attempts,"
                     + " next_attempt_at, last_error, last_status, created_at, retry_from, delivered_at, payload from alert_delivery"
-                    + " where state = 'pending' and id in (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
+                    + " where id in (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
                 for (int i = 0; i < ids.size(); i++) {
                     select.setString(i + 1, ids.get(i));
                 }
+                // by the primary key alone: with state in the condition H2 may take the state index and walk every pending row
                 for (Delivery d : deliveries(select, true)) {
-                    rows.put(d.id(), d);
+                    if (d.state() == State.PENDING) {
+                        rows.put(d.id(), d);
+                    }
                 }
             }
             // in the order of the first query: soonest first
