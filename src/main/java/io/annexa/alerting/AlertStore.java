@@ -331,11 +331,14 @@ public final class AlertStore implements AutoCloseable {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("select id from alert_delivery"
                     + " where state = 'pending' and next_attempt_at <= ?"
-                    + (after == null ? "" : " and (next_attempt_at > ? or (next_attempt_at = ? and id > ?))")
+                    // the plain lower bound lets the index start at the last one taken instead of walking every
+                    // pending delivery before it, which made draining a large backlog quadratic
+                    + (after == null ? "" : " and next_attempt_at >= ? and (next_attempt_at > ? or (next_attempt_at = ? and id > ?))")
                     + " order by next_attempt_at, id fetch first ? rows only")) {
                 int i = 1;
                 select.setObject(i++, utc(now));
                 if (after != null) {
+                    select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setString(i++, after.id());
