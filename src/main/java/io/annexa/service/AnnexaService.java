@@ -51,6 +51,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -127,10 +128,8 @@ public class AnnexaService {
             startRegisterTimer();
             startAlerts();
             // the rules in service when the result is recorded: a deployment may have swapped them
-            engine = new EvaluationEngine(library, result -> register.reconcile(result, id -> engine.library().enabledRule(id))
-                    .forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
-                            + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
-                            + " on " + change.nonconformity().getAsset())), threads,
+            engine = new EvaluationEngine(library, result -> recorded(register.reconcile(result, id -> engine.library().enabledRule(id))),
+                    threads,
                     setting("annexa.engine.max-pending-events").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS),
                     setting("annexa.engine.max-pending-facts").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_FACTS),
                     eventRetention());
@@ -157,6 +156,20 @@ public class AnnexaService {
             fail("the rule library cannot be used, so Annexa does not evaluate anything until it is fixed:\n" + e.getMessage(), null);
         } catch (Exception | LinkageError e) {
             fail("start-up failed: " + e, e);
+        }
+    }
+
+    /**
+     * Logs the register's changes and, as their alert events are committed by now, wakes the dispatcher: without it an
+     * alert waits up to annexa.alerts.poll-interval before it is even read.
+     */
+    private void recorded(List<NonconformityRegister.Change> changes) {
+        changes.forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
+                + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
+                + " on " + change.nonconformity().getAsset()));
+        AlertDispatcher dispatcher = alertDispatcher;
+        if (!changes.isEmpty() && dispatcher != null) {
+            dispatcher.wakeUp();
         }
     }
 

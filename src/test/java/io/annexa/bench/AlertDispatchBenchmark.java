@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,10 +35,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * ids to a JDK HTTP server on 127.0.0.1 that answers 204 at once (the "fast local receiver"); {@code instant}, a sender
  * that answers Delivered without I/O, which leaves the dispatcher's own bookkeeping and the database.
  *
+ * <p>{@code backlog}: how long a backlog takes to drain once the receiver is back. The HTTP receiver answers 503 while
+ * the dispatcher makes the {@code events} into deliveries (each attempted and failed at least once, so all are pending
+ * with a retry time); then it answers 204, and the clock runs from that switch until every delivery is delivered. The
+ * retry schedule is {@code backlog-retry} (default 2s) repeated, so the drain includes up to one such wait.
+ *
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
  * java -Xmx512m -cp target/test-classes:target/classes:$(cat target/bench.classpath) \
  *     io.annexa.bench.AlertDispatchBenchmark [h2|postgres|both] [events, 20000] [threads, 8] [rounds, 3] [http,instant]
+ * java -Xmx1g -cp ... io.annexa.bench.AlertDispatchBenchmark h2 100000 8 1 backlog [backlog-retry, 2s]
  * </pre>
  */
 public final class AlertDispatchBenchmark {
@@ -54,13 +61,14 @@ public final class AlertDispatchBenchmark {
         Measure.quietLogs();
         System.out.println(Measure.jvm());
         AtomicLong received = new AtomicLong();
+        AtomicInteger answer = new AtomicInteger(204);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.createContext("/hook", exchange -> {
             try (InputStream body = exchange.getRequestBody()) {
                 body.readAllBytes();
             }
             received.incrementAndGet();
-            exchange.sendResponseHeaders(204, -1);
+            exchange.sendResponseHeaders(answer.get(), -1);
             exchange.close();
         });
         server.setExecutor(Executors.newFixedThreadPool(4, Measure.daemonThreads()));
@@ -98,12 +106,19 @@ public final class AlertDispatchBenchmark {
                   - name: bench
                     webhook:
                       url: %s
-                      secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo=
+                      secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
                 allow_private_targets: ["127.0.0.1/32"]
                 """.formatted(hook));
-        AlertRouting routing = AlertRouting.read(yaml, "config/alerts.yml");
         try {
+            AlertRouting routing = AlertRouting.read(yaml, "config/alerts.yml");
             for (String kind : databases) {
+                if (receivers.equals(List.of("backlog"))) {
+                    Duration step = DispatchSettings.duration("backlog-retry", args.length > 5 ? args[5] : "2s");
+                    for (int round = 0; round < rounds; round++) {
+                        backlog(kind, events, threads, routing, http, answer, step);
+                    }
+                    continue;
+                }
                 for (String receiver : receivers) {
                     List<Double> rates = new ArrayList<>();
                     for (int round = 0; round < rounds; round++) {
@@ -120,25 +135,72 @@ public final class AlertDispatchBenchmark {
         System.out.printf("the HTTP receiver answered %,d requests%n", received.get());
     }
 
+    private static void backlog(String kind, int events, int threads, AlertRouting routing, AlertSender sender, AtomicInteger answer,
+                                Duration step) throws Exception {
+        try (BenchDatabase database = BenchDatabase.create(kind); AlertStore store = AlertStore.open(database.settings())) {
+            record(new AlertOutbox(store, "http://localhost:8080"), events);
+            // long enough that no delivery dies during the outage, however slowly the machine makes them
+            List<Duration> schedule = java.util.Collections.nCopies(10_000, step);
+            DispatchSettings settings = new DispatchSettings(schedule, Duration.ofDays(1), threads, Duration.ofMillis(200));
+            answer.set(503);
+            long start = System.nanoTime();
+            try (AlertDispatcher dispatcher = new AlertDispatcher(store, () -> routing, Map.of(AlertDispatcher.WEBHOOK, sender), settings,
+                    Clock.systemUTC(), Measure.daemonThreads())) {
+                dispatcher.start();
+                // every event made into a delivery, and every delivery refused at least once
+                while (dispatcher.counts().notified() < events || dispatcher.counts().retried() < events) {
+                    Thread.sleep(50);
+                    if (Measure.millisSince(start) > 1_800_000) {
+                        throw new IllegalStateException("backlog not built after 30 minutes: " + dispatcher.counts());
+                    }
+                }
+                double building = Measure.millisSince(start) / 1000;
+                AlertDispatcher.Counts before = dispatcher.counts();
+                answer.set(204);
+                long back = System.nanoTime();
+                long firstDelivered = -1;
+                while (dispatcher.counts().delivered() < events) {
+                    Thread.sleep(20);
+                    if (firstDelivered < 0 && dispatcher.counts().delivered() > 0) {
+                        firstDelivered = System.nanoTime();
+                    }
+                    if (Measure.millisSince(back) > 1_800_000) {
+                        throw new IllegalStateException("backlog not drained after 30 minutes: " + dispatcher.counts());
+                    }
+                }
+                double drain = Measure.millisSince(back) / 1000;
+                AlertDispatcher.Counts after = dispatcher.counts();
+                System.out.printf("%s backlog: %,d deliveries made and refused (503) in %.1f s (%,d refusals); receiver back: first"
+                                + " delivered after %.1f s, all %,d delivered after %.1f s (%.0f/s over the drain); %,d more refusals"
+                                + " stored after the switch; retry step %s%n",
+                        kind, events, building, before.retried(), (firstDelivered - back) / 1e9, events, drain, events / drain,
+                        after.retried() - before.retried(), step);
+            }
+        }
+    }
+
+    private static void record(AlertOutbox outbox, int events) {
+        Instant at = Instant.now();
+        List<AlertEvent> batch = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            String asset = "host-" + i;
+            batch.add(new AlertEvent(null, "nonconformity.opened", at, Map.of("asset", asset, "rule", "sshd_root_login_disabled"),
+                    new AlertSubject((long) i, "sshd_root_login_disabled", "Root cannot log in over SSH", "8.5", "A.8.5",
+                            List.of("6.1.3", "8.1"), "A.8.5", "major", "high", "open", asset, "ops", "PermitRootLogin yes",
+                            at, at, "http://localhost:8080/api/nonconformities/" + i)));
+            if (batch.size() == 1000) {
+                outbox.record(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            outbox.record(batch);
+        }
+    }
+
     private static double run(String kind, int events, int threads, AlertRouting routing, AlertSender sender) throws Exception {
         try (BenchDatabase database = BenchDatabase.create(kind); AlertStore store = AlertStore.open(database.settings())) {
-            AlertOutbox outbox = new AlertOutbox(store, "http://localhost:8080");
-            Instant at = Instant.now();
-            List<AlertEvent> batch = new ArrayList<>();
-            for (int i = 0; i < events; i++) {
-                String asset = "host-" + i;
-                batch.add(new AlertEvent(null, "nonconformity.opened", at, Map.of("asset", asset, "rule", "sshd_root_login_disabled"),
-                        new AlertSubject((long) i, "sshd_root_login_disabled", "Root cannot log in over SSH", "8.5", "A.8.5",
-                                List.of("6.1.3", "8.1"), "A.8.5", "major", "high", "open", asset, "ops", "PermitRootLogin yes",
-                                at, at, "http://localhost:8080/api/nonconformities/" + i)));
-                if (batch.size() == 1000) {
-                    outbox.record(batch);
-                    batch.clear();
-                }
-            }
-            if (!batch.isEmpty()) {
-                outbox.record(batch);
-            }
+            record(new AlertOutbox(store, "http://localhost:8080"), events);
             DispatchSettings settings = new DispatchSettings(DispatchSettings.DEFAULT_SCHEDULE,
                     DispatchSettings.defaultMaxAge(DispatchSettings.DEFAULT_SCHEDULE), threads, Duration.ofMillis(200));
             long start = System.nanoTime();
