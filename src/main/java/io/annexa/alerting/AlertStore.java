@@ -3,9 +3,9 @@ package io.annexa.alerting;
 import io.annexa.register.AuditRecord;
 import io.annexa.register.AuditTrail;
 import io.annexa.register.DatabaseSettings;
+import io.annexa.register.PersistenceUnits;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.EntityTransaction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import org.eclipse.persistence.config.PersistenceUnitProperties;
-import org.eclipse.persistence.jpa.PersistenceProvider;
 
 /**
  * The alert tables of migration V3, in SQL: the outbox of events, deliveries, receivers disabled by their endpoint,
@@ -86,40 +84,17 @@ public final class AlertStore implements AutoCloseable {
 
     /** Opens the alert tables on a database that {@code DatabaseMigrations.migrate} brought up to date. */
     public static AlertStore open(DatabaseSettings settings) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, "META-INF/annexa-persistence.xml");
-        properties.put(PersistenceUnitProperties.CLASSLOADER, AlertStore.class.getClassLoader());
-        properties.put(PersistenceUnitProperties.JDBC_URL, settings.url());
-        properties.put(PersistenceUnitProperties.JDBC_USER, settings.user());
-        properties.put(PersistenceUnitProperties.JDBC_PASSWORD, settings.password());
-        properties.put(PersistenceUnitProperties.JDBC_DRIVER, settings.driver());
-        EntityManagerFactory factory = new PersistenceProvider().createEntityManagerFactory(UNIT, properties);
-        if (factory == null) {
-            throw new IllegalStateException("persistence unit " + UNIT + " not found on the class path");
-        }
-        factory.createEntityManager().close();
-        return new AlertStore(factory);
+        return new AlertStore(PersistenceUnits.open(UNIT, settings));
     }
 
     // ------------------------------------------------------------------ plumbing
 
     /** Runs work in one transaction: all of it is stored, or none. */
     <T> T inTransaction(Function<EntityManager, T> work) {
-        EntityManager em = factory.createEntityManager();
-        EntityTransaction tx = em.getTransaction();
-        try {
-            tx.begin();
-            T result = work.apply(em);
-            tx.commit();
-            return result;
-        } finally {
-            if (tx.isActive()) {
-                tx.rollback();
-            }
-            em.close();
-        }
+        return PersistenceUnits.inTransaction(factory, work);
     }
 
+    /** Plain SQL on the transaction's connection, for reads and writes alike. */
     private <T> T read(Sql<T> work) {
         return inTransaction(em -> {
             try {
@@ -128,10 +103,6 @@ public final class AlertStore implements AutoCloseable {
                 throw new IllegalStateException("alert tables: " + e.getMessage(), e);
             }
         });
-    }
-
-    private <T> T write(Sql<T> work) {
-        return read(work);
     }
 
     @FunctionalInterface
@@ -218,7 +189,7 @@ public final class AlertStore implements AutoCloseable {
     }
 
     List<AlertEvent> insertEvents(List<NewEvent> events) {
-        return write(c -> insertEvents(c, events));
+        return read(c -> insertEvents(c, events));
     }
 
     /** Events not yet dispatched, oldest first, after the id {@code after}. */
@@ -280,7 +251,7 @@ public final class AlertStore implements AutoCloseable {
         if (deliveries.isEmpty() && dispatched.isEmpty()) {
             return;
         }
-        write(c -> {
+        read(c -> {
             try (PreparedStatement insert = c.prepareStatement("insert into alert_delivery (id, receiver, channel, group_key, payload,"
                     + " state, attempts, next_attempt_at, created_at, retry_from) values (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)");
                  PreparedStatement link = c.prepareStatement("insert into alert_delivery_event (delivery_id, event_id) values (?, ?)")) {
@@ -397,7 +368,7 @@ public final class AlertStore implements AutoCloseable {
         if (updates.isEmpty() && disable.isEmpty()) {
             return;
         }
-        write(c -> {
+        read(c -> {
             try (PreparedStatement update = c.prepareStatement("update alert_delivery set state = ?, attempts = ?, next_attempt_at = ?,"
                     + " last_error = ?, last_status = ?, delivered_at = ? where id = ? and state = 'pending'")) {
                 for (Update u : updates) {
@@ -500,7 +471,7 @@ public final class AlertStore implements AutoCloseable {
      * @return false when there is no such delivery
      */
     public boolean redeliver(String id, Instant now) {
-        return write(c -> {
+        return read(c -> {
             try (PreparedStatement update = c.prepareStatement("update alert_delivery set state = 'pending', attempts = 0,"
                     + " next_attempt_at = ?, retry_from = ?, last_error = null, delivered_at = null where id = ?")) {
                 update.setObject(1, utc(now));

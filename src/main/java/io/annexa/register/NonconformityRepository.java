@@ -5,7 +5,6 @@ import io.annexa.register.NonconformityQuery.Page;
 import io.annexa.register.NonconformityQuery.Sort;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
@@ -20,8 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.eclipse.persistence.config.PersistenceUnitProperties;
-import org.eclipse.persistence.jpa.PersistenceProvider;
 
 /**
  * Reads and writes the register's tables. Thread-safe: every call uses its own entity manager. The schema is
@@ -40,20 +37,7 @@ public final class NonconformityRepository implements AutoCloseable {
 
     /** Opens the register on a database whose schema {@link DatabaseMigrations#migrate} brought up to date. */
     public static NonconformityRepository open(DatabaseSettings settings) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(PersistenceUnitProperties.ECLIPSELINK_PERSISTENCE_XML, "META-INF/annexa-persistence.xml");
-        properties.put(PersistenceUnitProperties.CLASSLOADER, NonconformityRepository.class.getClassLoader());
-        properties.put(PersistenceUnitProperties.JDBC_URL, settings.url());
-        properties.put(PersistenceUnitProperties.JDBC_USER, settings.user());
-        properties.put(PersistenceUnitProperties.JDBC_PASSWORD, settings.password());
-        properties.put(PersistenceUnitProperties.JDBC_DRIVER, settings.driver());
-        EntityManagerFactory factory = new PersistenceProvider().createEntityManagerFactory(UNIT, properties);
-        if (factory == null) {
-            throw new IllegalStateException("persistence unit " + UNIT + " not found on the class path");
-        }
-        // connect now, so a bad database URL fails start-up and not the first finding
-        factory.createEntityManager().close();
-        return new NonconformityRepository(factory);
+        return new NonconformityRepository(PersistenceUnits.open(UNIT, settings));
     }
 
     /** Every nonconformity that is still the current one of its (rule, asset): neither closed nor withdrawn. */
@@ -320,19 +304,7 @@ public final class NonconformityRepository implements AutoCloseable {
 
     /** Runs work in one transaction: all of it is stored, or none. */
     <T> T inTransaction(Function<EntityManager, T> work) {
-        EntityManager em = factory.createEntityManager();
-        EntityTransaction tx = em.getTransaction();
-        try {
-            tx.begin();
-            T result = work.apply(em);
-            tx.commit();
-            return result;
-        } finally {
-            if (tx.isActive()) {
-                tx.rollback();
-            }
-            em.close();
-        }
+        return PersistenceUnits.inTransaction(factory, work);
     }
 
     private <T> T read(Function<EntityManager, T> work) {

@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +32,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -137,7 +135,7 @@ class AlertCrashIT {
     // ------------------------------------------------------------------ Annexa
 
     private AnnexaClient startAndWait(Path home, Path data) throws IOException {
-        int port = freePort();
+        int port = BundleFiles.freePort();
         annexa = start(home, data, port);
         AnnexaClient api = new AnnexaClient(URI.create("http://127.0.0.1:" + port + "/"));
         await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(500)).alias("Annexa healthy; log: " + work.resolve("annexa.log"))
@@ -155,7 +153,7 @@ class AlertCrashIT {
         Path home = work.resolve("home");
         Path project = Path.of(System.getProperty("annexa.projectDir"));
         for (String part : List.of("rules", "config", "integrations")) {
-            copyTree(project.resolve(part), home.resolve(part));
+            BundleFiles.copyTree(project.resolve(part), home.resolve(part));
         }
         Files.writeString(home.resolve("config/alerts.yml"), """
                 receivers:
@@ -175,7 +173,7 @@ class AlertCrashIT {
     }
 
     private Process start(Path home, Path data, int port) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", System.getProperty("annexa.bundle"),
+        ProcessBuilder builder = new ProcessBuilder(BundleFiles.javaExecutable(), "-jar", System.getProperty("annexa.bundle"),
                 "--port", Integer.toString(port));
         Map<String, String> env = builder.environment();
         env.put("ANNEXA_HOME", home.toString());
@@ -225,35 +223,7 @@ class AlertCrashIT {
     }
 
     private String log() {
-        try {
-            List<String> lines = Files.readAllLines(work.resolve("annexa.log"));
-            return "\n--- last lines of annexa.log ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "\n(no annexa.log: " + e + ")";
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return BundleFiles.lastLines(work.resolve("annexa.log"));
     }
 
     // ------------------------------------------------------------------ the receiver

@@ -7,7 +7,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,12 +50,12 @@ class BrokenRuleIT {
         Path home = work.resolve("home");
         Path project = Path.of(System.getProperty("annexa.projectDir"));
         for (String part : List.of("rules", "config", "integrations")) {
-            copyTree(project.resolve(part), home.resolve(part));
+            BundleFiles.copyTree(project.resolve(part), home.resolve(part));
         }
         int brokenLine = removeFirstThen(home.resolve("rules").resolve(BROKEN_DRL));
         String where = "rules/" + BROKEN_DRL + ":" + brokenLine;
 
-        int port = freePort();
+        int port = BundleFiles.freePort();
         annexa = start(home, port);
         AnnexaClient api = new AnnexaClient(URI.create("http://127.0.0.1:" + port + "/"));
 
@@ -140,7 +138,7 @@ class BrokenRuleIT {
     }
 
     private Process start(Path home, int port) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", System.getProperty("annexa.bundle"),
+        ProcessBuilder builder = new ProcessBuilder(BundleFiles.javaExecutable(), "-jar", System.getProperty("annexa.bundle"),
                 "--port", Integer.toString(port));
         builder.environment().put("ANNEXA_HOME", home.toString());
         builder.environment().put("ANNEXA_DATA", work.resolve("data").toString());
@@ -153,34 +151,7 @@ class BrokenRuleIT {
     }
 
     private String log() {
-        try {
-            List<String> lines = Files.readAllLines(work.resolve("annexa.log"));
-            return "\n--- last lines of annexa.log ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "\n(no annexa.log: " + e + ")";
-        }
+        return BundleFiles.lastLines(work.resolve("annexa.log"));
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

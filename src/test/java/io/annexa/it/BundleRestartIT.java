@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ class BundleRestartIT {
         Files.createDirectories(data.resolve("inbox/sshd_config"));
         Files.writeString(data.resolve("inbox/sshd_config/web7"), "PermitRootLogin yes\nPasswordAuthentication no\n");
 
-        int port = freePort();
+        int port = BundleFiles.freePort();
         annexa = start(data, port, false);
         AnnexaClient api = new AnnexaClient(URI.create("http://127.0.0.1:" + port + "/"));
         await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(500)).until(api::healthy);
@@ -54,7 +53,7 @@ class BundleRestartIT {
         JsonObject sampleBefore = await().atMost(DEADLINE).until(() -> sampleRootLogin(api), list -> list.size() == 1).get(0);
         stop(annexa);
 
-        int secondPort = freePort();
+        int secondPort = BundleFiles.freePort();
         annexa = start(data, secondPort, true);
         AnnexaClient again = new AnnexaClient(URI.create("http://127.0.0.1:" + secondPort + "/"));
         await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(500)).until(again::healthy);
@@ -93,7 +92,7 @@ class BundleRestartIT {
 
     /** The first start passes the port as --port, the second as ANNEXA_PORT: both must work. */
     private Process start(Path data, int port, boolean portFromEnvironment) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", System.getProperty("annexa.bundle"));
+        ProcessBuilder builder = new ProcessBuilder(BundleFiles.javaExecutable(), "-jar", System.getProperty("annexa.bundle"));
         if (portFromEnvironment) {
             builder.environment().put("ANNEXA_PORT", Integer.toString(port));
         } else {
@@ -113,16 +112,6 @@ class BundleRestartIT {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

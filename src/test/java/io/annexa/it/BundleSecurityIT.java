@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -77,8 +76,8 @@ class BundleSecurityIT {
     void start() throws Exception {
         execute("create schema " + schema);
         Path keystore = keystore();
-        httpPort = freePort();
-        httpsPort = freePort();
+        httpPort = BundleFiles.freePort();
+        httpsPort = BundleFiles.freePort();
         Path data = Files.createDirectories(work.resolve("data"));
         log = work.resolve("annexa.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -244,12 +243,6 @@ class BundleSecurityIT {
             store.store(out, KEYSTORE_PASSWORD.toCharArray());
         }
         return file;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void execute(String sql) throws Exception {
