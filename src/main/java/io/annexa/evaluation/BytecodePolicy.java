@@ -48,6 +48,7 @@ final class BytecodePolicy {
             // the rule API
             "io/annexa/evaluation/FindingFactory", "io/annexa/evaluation/Finding", "io/annexa/evaluation/EventWindow",
             "io/annexa/evaluation/Tick", "io/annexa/evaluation/WeeklySchedule", "io/annexa/evaluation/Severity",
+            "io/annexa/evaluation/Burst", "io/annexa/evaluation/Counting",
             // what the Drools compiler generates into consequences and rule classes (collected from building the
             // whole shipped library): the fact handle, the rule context passed to findings.of, modify's bit mask
             "org/kie/api/runtime/rule/FactHandle", "org/kie/api/runtime/rule/RuleContext",

@@ -347,6 +347,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
             fresh = open(next, EvaluationSession.Clock.REALTIME);
             session.evidence().forEach(fresh::carryOver);
             fresh.carryOverEventCounts(session);
+            fresh.carryOverCounts(session);
             for (LogEvent event : session.liveEvents()) {
                 fresh.insertEvent(event, event.getTimestamp());
             }

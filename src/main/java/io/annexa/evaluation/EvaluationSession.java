@@ -94,6 +94,8 @@ public final class EvaluationSession implements AutoCloseable {
     private final Map<EvidenceKey, List<Object>> unread = new HashMap<>();
     private long tickedAt;
     private int firedThisCycle;
+    /** The windows of rules that declare a count: in rule.yml. */
+    private final Counting counting;
 
     EvaluationSession(RuleLibrary library, Clock clock) {
         this(library, clock, EventRetention.DEFAULT);
@@ -108,6 +110,11 @@ public final class EvaluationSession implements AutoCloseable {
         configuration.setOption(clock == Clock.PSEUDO ? ClockTypeOption.PSEUDO : ClockTypeOption.REALTIME);
         this.session = library.kieBase().newKieSession(configuration, null);
         session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
+        this.counting = new Counting(library.rules().stream().filter(r -> library.isEnabled(r.id())).toList(),
+                library.parameters(), () -> tickedAt);
+        if (!counting.isEmpty()) {
+            session.setGlobal(Counting.GLOBAL, counting);
+        }
         library.parameters().forEach(session::insert);
         this.baselinedEntries = session.getEntryPoint(BASELINED_ENTRIES);
         declareBaseline(library.baseline());
@@ -248,6 +255,19 @@ public final class EvaluationSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes over the windows an earlier session counted for rules that count the same way here (their events are
+     * not kept to be counted again); see {@link Counting#takeOver}. Call before the live events are carried over.
+     */
+    void carryOverCounts(EvaluationSession earlier) {
+        counting.takeOver(earlier.counting, session);
+    }
+
+    /** The windows of rules that declare a count:, for tests. */
+    List<EventWindow> countedWindows() {
+        return counting.windows();
+    }
+
     /** The evidence this session holds, by key: what a session of a new rule library must start from. */
     Map<EvidenceKey, List<Object>> evidence() {
         Map<EvidenceKey, List<Object>> copy = new java.util.LinkedHashMap<>();
@@ -368,7 +388,7 @@ public final class EvaluationSession implements AutoCloseable {
         List<String> candidates = new ArrayList<>(maybeGone);
         maybeGone.clear();
         for (String asset : candidates) {
-            if (keysByAsset.containsKey(asset) || liveEventsByAsset.containsKey(asset)) {
+            if (keysByAsset.containsKey(asset) || liveEventsByAsset.containsKey(asset) || counting.holds(asset)) {
                 continue;
             }
             FactHandle handle = assets.remove(asset);
@@ -517,6 +537,7 @@ public final class EvaluationSession implements AutoCloseable {
         if (now - tickedAt >= Tick.PERIOD_MILLIS) {
             tickedAt = now;
             session.update(tickHandle, new Tick(now));
+            maybeGone.addAll(counting.forgetQuiet(now, session));
             return true;
         }
         return false;
@@ -541,6 +562,7 @@ public final class EvaluationSession implements AutoCloseable {
      */
     List<Finding> settleCarriedOver() {
         settle();
+        counting.carriedOverCounted();
         List<Finding> raised = List.copyOf(incidents);
         incidents.clear();
         return raised;

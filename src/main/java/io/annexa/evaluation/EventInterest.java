@@ -60,11 +60,19 @@ public final class EventInterest {
     private static final String KIND = "kind";
 
     private final Map<String, Set<String>> kindsByRule;
+    /** What rules read through their declared count: only: counted as they arrive, so kept for no time. */
+    private final Map<String, Set<String>> countedByRule;
     private final Map<String, Long> windowByRule;
     private final long inferredMillis;
 
     EventInterest(Map<String, Set<String>> kindsByRule, Map<String, Long> windowByRule, long inferredMillis) {
+        this(kindsByRule, Map.of(), windowByRule, inferredMillis);
+    }
+
+    EventInterest(Map<String, Set<String>> kindsByRule, Map<String, Set<String>> countedByRule,
+                  Map<String, Long> windowByRule, long inferredMillis) {
         this.kindsByRule = Map.copyOf(kindsByRule);
+        this.countedByRule = Map.copyOf(countedByRule);
         this.windowByRule = Map.copyOf(windowByRule);
         this.inferredMillis = inferredMillis;
     }
@@ -77,6 +85,7 @@ public final class EventInterest {
         Map<String, String> ruleByPackage = new HashMap<>();
         rules.forEach(rule -> ruleByPackage.put(rule.drlPackage(), rule.id()));
         Map<String, Set<String>> kinds = new LinkedHashMap<>();
+        Map<String, Set<String>> counted = new LinkedHashMap<>();
         for (KiePackage kiePackage : kieBase.getKiePackages()) {
             String ruleId = ruleByPackage.get(kiePackage.getName());
             for (Rule rule : kiePackage.getRules()) {
@@ -87,7 +96,8 @@ public final class EventInterest {
                     read = Optional.of(ALL); // a condition this analysis does not know: the rule gets every event
                 }
                 // a package outside the rule folders (none is compiled today) is attributed to itself
-                read.ifPresent(k -> kinds.merge(ruleId == null ? kiePackage.getName() : ruleId, k, EventInterest::union));
+                String owner = ruleId == null ? kiePackage.getName() : ruleId;
+                read.ifPresent(k -> (CountingRule.isCountingRule(rule.getName()) ? counted : kinds).merge(owner, k, EventInterest::union));
             }
         }
         Map<String, Long> windows = new HashMap<>();
@@ -99,17 +109,24 @@ public final class EventInterest {
             }
         }
         windows.keySet().retainAll(kinds.keySet());
-        return new EventInterest(kinds, windows, inferredExpiry(kieBase));
+        return new EventInterest(kinds, counted, windows, inferredExpiry(kieBase));
     }
 
-    /** The kinds {@code ruleId} reads ({@link #ALL_KINDS} for all), empty when it reads no events. */
+    /** The kinds {@code ruleId} reads or counts ({@link #ALL_KINDS} for all), empty when it reads no events. */
     public Set<String> kindsReadBy(String ruleId) {
-        return kindsByRule.getOrDefault(ruleId, Set.of());
+        return union(kindsByRule.getOrDefault(ruleId, Set.of()), countedByRule.getOrDefault(ruleId, Set.of()));
     }
 
-    /** Every rule reading events, with the kinds it reads. */
+    /** Every rule reading or counting events, with the kinds it reads. */
     public Map<String, Set<String>> kindsByRule() {
-        return kindsByRule;
+        Map<String, Set<String>> all = new java.util.TreeMap<>(kindsByRule);
+        countedByRule.forEach((rule, kinds) -> all.merge(rule, kinds, EventInterest::union));
+        return all;
+    }
+
+    /** The kinds {@code ruleId} counts through its rule.yml count:, empty when it declares none. */
+    public Set<String> kindsCountedBy(String ruleId) {
+        return countedByRule.getOrDefault(ruleId, Set.of());
     }
 
     /** The longest duration parameter of a rule reading events; empty when it has none. */
@@ -130,18 +147,23 @@ public final class EventInterest {
                 longest = Math.max(longest, Math.max(window, inferredMillis));
             }
         }
+        if (longest < 0 && countedByRule.values().stream().anyMatch(read -> read.contains(kind) || read.contains(ALL_KINDS))) {
+            return 0; // counted when it arrives, then no rule needs it
+        }
         return longest < 0 ? -1 : Math.min(longest, retention.max().toMillis());
     }
 
     /** Whether some rule reads every kind: no event is then left out. */
     public boolean readsAllKinds() {
-        return kindsByRule.values().stream().anyMatch(k -> k.contains(ALL_KINDS));
+        return kindsByRule.values().stream().anyMatch(k -> k.contains(ALL_KINDS))
+                || countedByRule.values().stream().anyMatch(k -> k.contains(ALL_KINDS));
     }
 
     /** The kinds some rule names, sorted. */
     public Set<String> namedKinds() {
         Set<String> named = new TreeSet<>();
         kindsByRule.values().forEach(named::addAll);
+        countedByRule.values().forEach(named::addAll);
         named.remove(ALL_KINDS);
         return named;
     }

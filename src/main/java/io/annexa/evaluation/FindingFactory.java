@@ -36,6 +36,22 @@ public final class FindingFactory {
     }
 
     /**
+     * An incident for a {@link Burst} the engine counted, with the burst as evidence: the key, the count (or the
+     * distinct values), the first and last event and the threshold and window.
+     */
+    public Finding incident(RuleContext drools, Burst burst) {
+        return incident(drools, burst.getAsset(), burst.evidence(null));
+    }
+
+    /**
+     * The same, naming what was counted: {@code incident(drools, $b, "failed SSH authentications")} gives
+     * {@code source 203.0.113.7: 5 failed SSH authentications from ... to ... (threshold 5 within 10m)}.
+     */
+    public Finding incident(RuleContext drools, Burst burst, String counted) {
+        return incident(drools, burst.getAsset(), burst.evidence(counted));
+    }
+
+    /**
      * The ISO/IEC 27002:2022 controls whose rules read evidence of kind {@code source}, as "8.5, 8.15": what a
      * silent source leaves unmonitored. "none" when no rule reads it.
      */

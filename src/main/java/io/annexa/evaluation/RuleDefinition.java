@@ -19,11 +19,21 @@ import java.util.Map;
  *                    control of the primary control ({@code A.8.5}) unless rule.yml names a clause ({@code 9.1})
  * @param clauses   the ISO/IEC 27001:2022 clauses ({@code 8.1}) rule.yml says a nonconformity of this rule breaches;
  *                  empty when it names none, and the register's configuration then decides
+ * @param count     what the engine counts for the rule ({@code count:} in rule.yml), or null
  */
 public record RuleDefinition(String id, String title, List<String> controls, Severity severity,
                              List<String> sources, String rationale, String remediation,
                              Map<String, String> parameters, Path folder, String drlPackage,
-                             Map<String, String> parameterTypes, String requirement, List<String> clauses) {
+                             Map<String, String> parameterTypes, String requirement, List<String> clauses,
+                             CountDeclaration count) {
+
+    public RuleDefinition(String id, String title, List<String> controls, Severity severity,
+                          List<String> sources, String rationale, String remediation,
+                          Map<String, String> parameters, Path folder, String drlPackage,
+                          Map<String, String> parameterTypes, String requirement, List<String> clauses) {
+        this(id, title, controls, severity, sources, rationale, remediation, parameters, folder, drlPackage,
+                parameterTypes, requirement, clauses, null);
+    }
 
     public RuleDefinition(String id, String title, List<String> controls, Severity severity,
                           List<String> sources, String rationale, String remediation,

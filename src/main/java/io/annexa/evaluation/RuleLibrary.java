@@ -192,6 +192,7 @@ public final class RuleLibrary {
         private final boolean sandboxed;
         private final CompiledRuleCache cache = CompiledRuleCache.SHARED;
         private final Map<String, String> versions = new LinkedHashMap<>();
+        private final Map<String, Generated> generated = new java.util.HashMap<>();
         private RuleSettings settings = RuleSettings.none();
         private List<io.annexa.evidence.BaselineValue> baseline = List.of();
 
@@ -299,7 +300,7 @@ public final class RuleLibrary {
                 if (!Files.isRegularFile(drl)) {
                     continue; // reported already
                 }
-                String text = read(drl);
+                String text = withCounting(rule, read(drl), display(drl));
                 String metadata = read(rule.folder().resolve("rule.yml"));
                 digest.update(metadata.getBytes(StandardCharsets.UTF_8));
                 digest.update(text.getBytes(StandardCharsets.UTF_8));
@@ -336,6 +337,34 @@ public final class RuleLibrary {
         }
 
         /**
+         * The DRL as compiled: the author's text, then the rule generated from rule.yml's {@code count:} if it has one
+         * ({@link CountingRule}). What the compiler says about the generated lines is said about rule.yml.
+         */
+        private String withCounting(RuleDefinition rule, String text, String display) {
+            if (rule.count() == null) {
+                return text;
+            }
+            String authored = text.endsWith("\n") ? text : text + "\n";
+            int lines = (int) authored.chars().filter(c -> c == '\n').count();
+            generated.put(display, new Generated(lines, display(rule.folder().resolve("rule.yml")), rule.count().whereLine()));
+            return authored + CountingRule.drl(rule);
+        }
+
+        /** A problem in the generated counting rule, told where its author can fix it: the count: section of rule.yml. */
+        private Problem relocate(Problem problem) {
+            Generated in = generated.get(problem.file());
+            if (in == null || problem.line() <= in.authoredLines()) {
+                return problem;
+            }
+            return new Problem(in.ruleYml(), in.whereLine(), 0, problem.level(),
+                    (in.whereLine() > 0 ? "in count.where: " : "in the rule made from count: ") + problem.message());
+        }
+
+        /** Where the rule generated from a count: section begins in a compiled DRL. */
+        private record Generated(int authoredLines, String ruleYml, int whereLine) {
+        }
+
+        /**
          * Compiles the given rules in one KIE build and checks them with the sandbox. Each rule's package goes into
          * the cache with the warnings about its file, unless a warning names no file of theirs (then the warnings are
          * reported here, and the next build compiles these rules again).
@@ -361,6 +390,7 @@ public final class RuleLibrary {
                     // before any KieBase or session exists: no rule code has run yet
                     found.addAll(RuleSandbox.check(builder.getKieModule(), missing));
                 }
+                found.replaceAll(this::relocate);
                 if (found.stream().anyMatch(Problem::isError)) {
                     problems.addAll(found);
                     return null;

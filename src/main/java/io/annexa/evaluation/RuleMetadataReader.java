@@ -25,7 +25,9 @@ final class RuleMetadataReader {
 
     static final String EDITION = "iso27002:2022";
     private static final Set<String> FIELDS = Set.of("id", "title", "controls", "severity", "sources", "requirement",
-            "clauses", "rationale", "remediation", "parameters");
+            "clauses", "rationale", "remediation", "parameters", "count");
+    private static final Set<String> COUNT_FIELDS = Set.of("events", "where", "by", "distinct", "threshold", "window");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final Set<String> PARAMETER_TYPES = ParameterTypes.NAMES;
 
     private final ControlCatalog catalog;
@@ -90,11 +92,119 @@ final class RuleMetadataReader {
             Map<String, String> parameters = parameters(fields.get("parameters"), parameterTypes);
             String requirement = requirement(fields.get("requirement"), controls);
             List<String> clauses = clauses(fields.get("clauses"));
+            CountDeclaration count = count(fields.get("count"), parameterTypes);
             if (problems.size() > problemsBefore) {
                 return Optional.empty();
             }
             return Optional.of(new RuleDefinition(id, title, controls, severity, sources, rationale, remediation,
-                    parameters, folder, drlPackage, parameterTypes, requirement, clauses));
+                    parameters, folder, drlPackage, parameterTypes, requirement, clauses, count));
+        }
+
+        /**
+         * Optional: what the engine counts for the rule ({@link CountDeclaration}). Checked here as far as it can be
+         * without compiling: the constraint in {@code where} is compiled with the rule's DRL, and its errors point back
+         * to this file.
+         */
+        private CountDeclaration count(Node node, Map<String, String> parameterTypes) {
+            if (node == null) {
+                return null;
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problem(node, "'count' must be a mapping of events, by, threshold, window (and optionally where, distinct)");
+                return null;
+            }
+            Map<String, Node> fields = new LinkedHashMap<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                String key = scalar(tuple.getKeyNode(), "field name");
+                if (key != null && !COUNT_FIELDS.contains(key)) {
+                    problem(tuple.getKeyNode(), "unknown field 'count." + key + "'; allowed: "
+                            + String.join(", ", COUNT_FIELDS.stream().sorted().toList()));
+                } else if (key != null) {
+                    fields.put(key, tuple.getValueNode());
+                }
+            }
+            int before = problems.size();
+            List<String> events = new ArrayList<>();
+            Node eventsNode = fields.get("events");
+            if (eventsNode == null) {
+                problem(node, "missing field 'count.events': the LogEvent kind or kinds to count (rules/README.md, \"Event vocabulary\")");
+            } else {
+                List<ScalarNode> kinds = eventsNode instanceof ScalarNode one ? List.of(one) : items(eventsNode, "count.events", node);
+                for (ScalarNode kind : kinds) {
+                    String name = kind.getValue().strip();
+                    if (!name.matches("[a-z0-9_]+")) {
+                        problem(kind, "'" + name + "' is not an event kind (lower case letters, digits and _; rules/README.md, \"Event vocabulary\")");
+                    } else if (events.contains(name)) {
+                        problem(kind, "event kind '" + name + "' is listed twice in count.events");
+                    } else {
+                        events.add(name);
+                    }
+                }
+            }
+            String by = name(fields.get("by"), "count.by", node, true);
+            String distinct = name(fields.get("distinct"), "count.distinct", node, false);
+            String threshold = parameterName(fields.get("threshold"), "count.threshold", "integer", parameterTypes, node);
+            String window = parameterName(fields.get("window"), "count.window", "duration", parameterTypes, node);
+            Node whereNode = fields.get("where");
+            String where = whereNode == null ? null : scalar(whereNode, "count.where");
+            if (where != null) {
+                where = where.strip();
+                if (where.isEmpty() || where.contains("\n") || where.contains(";") || where.contains("{") || where.contains("}")) {
+                    problem(whereNode, "count.where must be one DRL constraint on one line, such as "
+                            + "'attribute(\"reported_by\") == \"sshd\"' (no ; { } or line breaks)");
+                } else if (!parsesAsConstraint(where)) {
+                    problem(whereNode, "count.where is not a DRL constraint: " + where);
+                }
+            }
+            if (problems.size() > before) {
+                return null;
+            }
+            return new CountDeclaration(events, where, by, distinct, threshold, window, whereNode == null ? 0 : YamlFile.line(whereNode));
+        }
+
+        private static boolean parsesAsConstraint(String expression) {
+            var parser = org.drools.drl.parser.DrlExprParserFactory.getDrlExprParser(
+                    org.kie.internal.builder.conf.LanguageLevelOption.DRL6);
+            var parsed = parser.parse(expression);
+            return !parser.hasErrors() && parsed != null && !parsed.getDescrs().isEmpty();
+        }
+
+        private String name(Node node, String field, Node parent, boolean required) {
+            if (node == null) {
+                if (required) {
+                    problem(parent, "missing field '" + field + "': what the events are counted by, such as 'remote' (the source address) or an attribute name");
+                }
+                return null;
+            }
+            String text = scalar(node, field);
+            if (text != null && !NAME.matcher(text.strip()).matches()) {
+                problem(node, field + " must name a field (remote, program) or an attribute of the events, is '" + text + "'");
+                return null;
+            }
+            return text == null ? null : text.strip();
+        }
+
+        /** A {@code count:} field that names one of the rule's parameters, of the given type. */
+        private String parameterName(Node node, String field, String type, Map<String, String> parameterTypes, Node parent) {
+            if (node == null) {
+                problem(parent, "missing field '" + field + "': the name of this rule's " + type + " parameter that holds it");
+                return null;
+            }
+            String name = scalar(node, field);
+            if (name == null) {
+                return null;
+            }
+            String declared = parameterTypes.get(name.strip());
+            if (declared == null) {
+                problem(node, field + " names parameter '" + name.strip() + "', which this rule does not declare under 'parameters'"
+                        + (parameterTypes.isEmpty() ? "" : "; it declares: " + String.join(", ", new java.util.TreeSet<>(parameterTypes.keySet()))));
+                return null;
+            }
+            if (!declared.equals(type)) {
+                problem(node, field + " names parameter '" + name.strip() + "' of type " + declared + "; it must be of type " + type);
+                return null;
+            }
+            return name.strip();
         }
 
         /**

@@ -112,7 +112,9 @@ class EventInterestTest {
                     Map.entry("ssh_login_after_brute_force", Set.of("auth_failure", "auth_success")),
                     Map.entry("ssh_password_guessing_across_users", Set.of("auth_failure", "invalid_user")),
                     Map.entry("root_login_within_maintenance_window", Set.of("auth_success")));
-            assertThat(interest.retentionMillis("auth_failure", EventRetention.DEFAULT)).isEqualTo(Duration.ofMinutes(10).toMillis());
+            assertThat(interest.kindsCountedBy("ssh_brute_force_detected")).containsExactly("auth_failure");
+            assertThat(interest.retentionMillis("auth_failure", EventRetention.DEFAULT))
+                    .as("failures are only counted (rule.yml count:), so they leave once counted").isZero();
             assertThat(interest.retentionMillis("auth_success", EventRetention.DEFAULT))
                     .as("root_login_within_maintenance_window has no duration parameter: the default retention")
                     .isEqualTo(Duration.ofHours(2).toMillis());
