@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The kinds of {@link LogEvent} the log classifier produces: what each means, which lines it comes from, the
@@ -292,6 +293,7 @@ public enum EventKind {
         // declaration order, so the guide lists them as written here
         Set<String> names = new LinkedHashSet<>();
         this.attributes.forEach(a -> names.add(a.name()));
+        EventAttribute.OF_EVERY_KIND.forEach(a -> names.add(a.name()));
         this.attributeNames = Collections.unmodifiableSet(names);
     }
 
@@ -314,12 +316,15 @@ public enum EventKind {
         return example;
     }
 
-    /** Every attribute an event of this kind can carry; one event carries those its line gives. */
+    /**
+     * The attributes the classifier gives events of this kind; one event carries those its line gives. Events of any
+     * kind may carry {@link EventAttribute#OF_EVERY_KIND} besides.
+     */
     public List<EventAttribute> attributes() {
         return attributes;
     }
 
-    /** The names of {@link #attributes()}, in their declared order. */
+    /** Every attribute name an event of this kind can carry: its {@link #attributes()}, then those of every kind. */
     public Set<String> attributeNames() {
         return attributeNames;
     }
@@ -329,7 +334,8 @@ public enum EventKind {
     }
 
     public Optional<EventAttribute> attribute(String name) {
-        return attributes.stream().filter(a -> a.name().equals(name)).findFirst();
+        return Stream.concat(attributes.stream(), EventAttribute.OF_EVERY_KIND.stream())
+                .filter(a -> a.name().equals(name)).findFirst();
     }
 
     /** The kind called {@code id} ({@code auth_failure}), if there is one. */

@@ -126,13 +126,14 @@ class EventVocabularyTest {
         assertThat(LogVocabulary.isKnown("auth_failure")).isTrue();
         assertThat(LogVocabulary.isKnown("login_failure")).isFalse();
         assertThat(LogVocabulary.attributes("invalid_user")).containsExactly("user", "source_ip", "source_host",
-                "port", "preauth");
+                "port", "preauth", "claimed_time", "claimed_host");
+        assertThat(LogVocabulary.carries("possible_break_in", "claimed_host")).isTrue();
         assertThat(LogVocabulary.carries("auth_failure", "user")).isTrue();
         assertThat(LogVocabulary.carries("auth_failure", "username")).isFalse();
         assertThat(LogVocabulary.carries("no_such_kind", "user")).isFalse();
         assertThat(LogVocabulary.kindsCarrying("command")).containsExactly("privilege_use");
         assertThat(LogVocabulary.attributesOfAny(List.of("session_closed", "possible_break_in")))
-                .containsExactly("hostname", "service", "source_ip", "user");
+                .containsExactly("claimed_host", "claimed_time", "hostname", "service", "source_ip", "user");
         assertThat(LogVocabulary.allAttributes()).contains("reported_by", "target_user").doesNotContain("username");
         assertThat(LogVocabulary.kind("disconnect")).contains(EventKind.DISCONNECT);
         assertThatIllegalArgumentException()
