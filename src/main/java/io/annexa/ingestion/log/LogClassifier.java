@@ -1,6 +1,23 @@
 package io.annexa.ingestion.log;
 
+import static io.annexa.evidence.EventKind.ACCOUNT_CHANGE;
+import static io.annexa.evidence.EventKind.AUTH_FAILURE;
+import static io.annexa.evidence.EventKind.AUTH_FAILURE_LIMIT;
+import static io.annexa.evidence.EventKind.AUTH_SUCCESS;
+import static io.annexa.evidence.EventKind.CONNECTION_CLOSED;
+import static io.annexa.evidence.EventKind.CONNECTION_OPENED;
+import static io.annexa.evidence.EventKind.CONNECTION_PROBE;
+import static io.annexa.evidence.EventKind.DISCONNECT;
+import static io.annexa.evidence.EventKind.INVALID_USER;
+import static io.annexa.evidence.EventKind.JOB_FAILURE;
+import static io.annexa.evidence.EventKind.POSSIBLE_BREAK_IN;
+import static io.annexa.evidence.EventKind.PRIVILEGE_USE;
+import static io.annexa.evidence.EventKind.SERVICE_STATE;
+import static io.annexa.evidence.EventKind.SESSION_CLOSED;
+import static io.annexa.evidence.EventKind.SESSION_OPENED;
+
 import io.annexa.evidence.AssetNames;
+import io.annexa.evidence.EventKind;
 import io.annexa.evidence.LogEvent;
 import java.util.Arrays;
 import java.util.List;
@@ -21,81 +38,9 @@ import java.util.Map;
  * authentication failure} <em>and</em> {@code Failed password}. Both become {@code auth_failure}, told apart by
  * {@code reported_by} ({@code sshd} or the PAM module); rules that count attempts pick one reporter.
  *
- * <table>
- * <caption>Kinds and their attributes</caption>
- * <tr><th>kind</th><th>attributes</th><th>from</th></tr>
- * <tr><td>{@code auth_failure}</td>
- *   <td>{@code service}, {@code reported_by}, {@code user}, {@code source_ip}|{@code source_host}, {@code port},
- *   {@code method} (password, publickey, keyboard-interactive, none, ...), {@code invalid_user} (sshd only),
- *   {@code by_user} (PAM's ruser), {@code tty}, {@code reason}</td>
- *   <td>sshd {@code Failed <method> for [invalid user ]X from IP port N}; any PAM module's
- *   {@code authentication failure; ... rhost= user=}; klogind {@code Authentication failed from};
- *   login {@code FAILED LOGIN}; ftpd {@code failed login from}</td></tr>
- * <tr><td>{@code auth_failure_limit}</td>
- *   <td>{@code service}, {@code reported_by}, {@code user}, {@code invalid_user},
- *   {@code source_ip}|{@code source_host}, {@code port}, {@code count} (PAM's further failures), {@code preauth}</td>
- *   <td>sshd {@code error: maximum authentication attempts exceeded for ...},
- *   {@code Disconnecting: Too many authentication failures ...};
- *   libpam {@code PAM N more authentication failures}</td></tr>
- * <tr><td>{@code invalid_user}</td><td>{@code user}, {@code source_ip}|{@code source_host}, {@code port},
- *   {@code preauth}</td>
- *   <td>sshd {@code Invalid user X from IP [port N]}; {@code input_userauth_request: invalid user X [preauth]}
- *   (the same attempt again, without address)</td></tr>
- * <tr><td>{@code auth_success}</td>
- *   <td>{@code service}, {@code user}, {@code source_ip}|{@code source_host}, {@code port}, {@code method},
- *   {@code tty}</td>
- *   <td>sshd {@code Accepted <method> for X from IP port N}; login {@code ROOT LOGIN ON tty},
- *   {@code LOGIN ON tty BY X}; ftpd {@code ANONYMOUS FTP LOGIN FROM}, {@code FTP LOGIN FROM}</td></tr>
- * <tr><td>{@code session_opened}</td>
- *   <td>{@code service} (sshd, su, sudo, cron, login, ...), {@code user}, {@code uid}, {@code by_user},
- *   {@code by_uid}</td><td>PAM {@code session opened for user X by Y(uid=N)}</td></tr>
- * <tr><td>{@code session_closed}</td><td>{@code service}, {@code user}</td>
- *   <td>PAM {@code session closed for user X}</td></tr>
- * <tr><td>{@code privilege_use}</td>
- *   <td>{@code service} (sudo, su), {@code user}, {@code target_user}, {@code command}, {@code tty}, {@code pwd},
- *   {@code success}, {@code reason} (on failure, sudo's words)</td>
- *   <td>sudo {@code alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id} and its failures
- *   ({@code alice : 3 incorrect password attempts ; TTY=...}); su {@code (to root) alice on pts/0},
- *   {@code FAILED SU (to root) alice on pts/0}, {@code Successful su for root by alice},
- *   {@code FAILED su for root by alice}</td></tr>
- * <tr><td>{@code account_change}</td>
- *   <td>{@code action} (create_user, delete_user, modify_user, lock_user, unlock_user, change_password,
- *   create_group, delete_group, add_to_group, remove_from_group), {@code user}, {@code group}, {@code uid},
- *   {@code gid}, {@code home}, {@code shell}, {@code by_user}, {@code detail}, {@code service}</td>
- *   <td>shadow-utils useradd, userdel, usermod, groupadd, groupdel, passwd, chage, gpasswd; PAM
- *   {@code password changed for X}</td></tr>
- * <tr><td>{@code service_state}</td>
- *   <td>{@code unit}, {@code state} (started, stopped, failed, finished, restarted), {@code result},
- *   {@code description}, {@code address}, {@code port}</td>
- *   <td>systemd {@code Started X.}, {@code Stopped X.}, {@code Finished X.}, {@code Failed to start X.},
- *   {@code X.service: Failed with result 'exit-code'.}; SysV init scripts {@code cupsd startup succeeded},
- *   {@code ... shutdown succeeded}, {@code ... startup failed}; sshd {@code Server listening on ADDR port N.},
- *   {@code Received signal 15; terminating.}; sysklogd {@code restart.}</td></tr>
- * <tr><td>{@code job_failure}</td><td>{@code job}, {@code detail}, {@code user}</td>
- *   <td>cron {@code (CRON) error (...)}, {@code (root) ERROR (...)}; anacron
- *   {@code Job `cron.daily' terminated (exit status: 1)}; logrotate {@code error: ...},
- *   {@code ALERT exited abnormally with [1]}</td></tr>
- * <tr><td>{@code connection_opened}</td><td>{@code service}, {@code source_ip}|{@code source_host},
- *   {@code hostname}</td><td>ftpd {@code connection from IP (host)}</td></tr>
- * <tr><td>{@code connection_closed}</td>
- *   <td>{@code source_ip}|{@code source_host}, {@code port}, {@code user}, {@code invalid_user}, {@code preauth},
- *   {@code reason} (reset when reset)</td>
- *   <td>sshd {@code Connection closed by [invalid user X ]IP [port N] [preauth]},
- *   {@code Connection reset by ...}</td></tr>
- * <tr><td>{@code disconnect}</td>
- *   <td>{@code source_ip}|{@code source_host}, {@code port}, {@code user}, {@code invalid_user}, {@code preauth},
- *   {@code code}, {@code reason}</td>
- *   <td>sshd {@code [error: ]Received disconnect from IP[ port N]: 11: Bye Bye [preauth]},
- *   {@code Disconnected from [user X ]IP port N}</td></tr>
- * <tr><td>{@code connection_probe}</td>
- *   <td>{@code source_ip}|{@code source_host}, {@code port}, {@code reason} (no_identification,
- *   bad_protocol_version, unable_to_negotiate)</td>
- *   <td>sshd {@code Did not receive identification string from}, {@code Bad protocol version identification},
- *   {@code Unable to negotiate with}: scanners that never try to log in</td></tr>
- * <tr><td>{@code possible_break_in}</td><td>{@code source_ip}, {@code hostname}</td>
- *   <td>sshd {@code reverse mapping checking getaddrinfo for X [IP] failed - POSSIBLE BREAK-IN ATTEMPT!},
- *   {@code Address IP maps to X, but this does not map back to the address - POSSIBLE BREAK-IN ATTEMPT!}</td></tr>
- * </table>
+ * <p>The kinds, the attributes each can carry and the lines each comes from are declared in {@link EventKind}:
+ * {@link Found} takes its constants, so this class cannot produce an undeclared kind, and the tests check every
+ * attribute it produces against the declaration. A new attribute or message shape is declared there first.
  *
  * <p>{@code message repeated N times: [ msg]} (rsyslog) stands for N more lines saying {@code msg}: it yields msg's
  * events once, each with {@link LogEvent#getRepeat()} N (capped at 100,000), so that counting rules count N
@@ -105,22 +50,6 @@ import java.util.Map;
  * ({@code check pass; user unknown}, {@code Kerberos authentication failed}, su's {@code + pts/0 alice:root}).
  */
 public final class LogClassifier {
-
-    public static final String AUTH_FAILURE = "auth_failure";
-    public static final String AUTH_FAILURE_LIMIT = "auth_failure_limit";
-    public static final String INVALID_USER = "invalid_user";
-    public static final String AUTH_SUCCESS = "auth_success";
-    public static final String SESSION_OPENED = "session_opened";
-    public static final String SESSION_CLOSED = "session_closed";
-    public static final String PRIVILEGE_USE = "privilege_use";
-    public static final String ACCOUNT_CHANGE = "account_change";
-    public static final String SERVICE_STATE = "service_state";
-    public static final String JOB_FAILURE = "job_failure";
-    public static final String CONNECTION_OPENED = "connection_opened";
-    public static final String CONNECTION_CLOSED = "connection_closed";
-    public static final String DISCONNECT = "disconnect";
-    public static final String CONNECTION_PROBE = "connection_probe";
-    public static final String POSSIBLE_BREAK_IN = "possible_break_in";
 
     /**
      * A forged count must not let one line outweigh any real burst by orders of magnitude (nor overflow a
@@ -153,7 +82,7 @@ public final class LogClassifier {
         if (found == null || repeats < 1) {
             return Classification.unclassified();
         }
-        return new Classification(List.of(new LogEvent(normalized, record.timestamp(), program, found.kind(),
+        return new Classification(List.of(new LogEvent(normalized, record.timestamp(), program, found.kind().id(),
                 found.attributes(), record.raw(), repeats)), true);
     }
 
@@ -176,7 +105,7 @@ public final class LogClassifier {
     }
 
     /** A kind and its attributes, before it is tied to an asset and a line. */
-    private record Found(String kind, Map<String, String> attributes) {
+    private record Found(EventKind kind, Map<String, String> attributes) {
     }
 
     private static Found recognize(String program, String message) {
@@ -330,7 +259,7 @@ public final class LogClassifier {
         }
 
         /** {@code Failed|Accepted <method> for [invalid user ]NAME from ADDR port N ssh2[: key]}. */
-        private static Found login(String kind, String m, int methodStart, int end) {
+        private static Found login(EventKind kind, String m, int methodStart, int end) {
             int methodEnd = m.indexOf(' ', methodStart);
             if (methodEnd < 0 || !m.startsWith(" for ", methodEnd)) {
                 return null;
@@ -342,7 +271,7 @@ public final class LogClassifier {
             Attributes attributes = login.put(new Attributes())
                     .put("method", method(m.substring(methodStart, methodEnd)))
                     .put("service", "sshd");
-            if (kind.equals(AUTH_FAILURE)) {
+            if (kind == AUTH_FAILURE) {
                 attributes.put("invalid_user", Text.flag(login.invalidUser())).put("reported_by", "sshd");
             }
             return new Found(kind, attributes.build());
@@ -440,7 +369,7 @@ public final class LogClassifier {
          * {@code [authenticating user |invalid user |user ]NAME ADDR[ port N]}, read from the right because
          * the name may hold spaces or be empty.
          */
-        private static Partial peer(String kind, String m, int from, int end, boolean preauth) {
+        private static Partial peer(EventKind kind, String m, int from, int end, boolean preauth) {
             Attributes attributes = new Attributes();
             int addressEnd = end;
             int lastSpace = m.lastIndexOf(' ', end - 1);
@@ -557,7 +486,7 @@ public final class LogClassifier {
     }
 
     /** A kind whose attributes are still being gathered. */
-    private record Partial(String kind, Attributes attributes) {
+    private record Partial(EventKind kind, Attributes attributes) {
 
         Partial put(String key, String value) {
             attributes.put(key, value);
@@ -1040,7 +969,7 @@ public final class LogClassifier {
         }
 
         /** The remote host is {@code 1.2.3.4} or {@code host.example [1.2.3.4]}, ended by a comma or the line. */
-        private static Found ftpLogin(String kind, String program, String m, int start, String user) {
+        private static Found ftpLogin(EventKind kind, String program, String m, int start, String user) {
             int comma = m.indexOf(',', start);
             int end = comma < 0 ? Text.trimEnd(m, start, m.length()) : comma;
             int bracket = m.indexOf(" [", start);
@@ -1051,7 +980,7 @@ public final class LogClassifier {
             } else {
                 Address.putAddress(attributes, m.substring(start, end));
             }
-            if (kind.equals(AUTH_SUCCESS)) {
+            if (kind == AUTH_SUCCESS) {
                 attributes.put("method", user != null && user.equals("anonymous") ? "anonymous" : "password");
             } else {
                 attributes.put("reported_by", program);

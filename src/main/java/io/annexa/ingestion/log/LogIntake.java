@@ -1,6 +1,7 @@
 package io.annexa.ingestion.log;
 
 import io.annexa.evidence.AssetNames;
+import io.annexa.evidence.EventAttribute;
 import io.annexa.evidence.LogEvent;
 import io.annexa.ingestion.DeadLetters;
 import io.annexa.evidence.EvidenceSink;
@@ -29,7 +30,7 @@ final class LogIntake {
 
     static final int EVENTS_PER_HAND_OVER = 1000;
     /** Attribute of an event whose timestamp was replaced: what the line claimed. */
-    static final String CLAIMED_TIME = "claimed_time";
+    static final String CLAIMED_TIME = EventAttribute.CLAIMED_TIME.name();
 
     private final LogClassifier classifier;
     private final HandOver sink;

@@ -1,6 +1,7 @@
 package io.annexa.ingestion.log;
 
 import io.annexa.evidence.AssetNames;
+import io.annexa.evidence.EventAttribute;
 import io.annexa.evidence.InvalidInputException;
 import io.annexa.ingestion.SourceContext;
 import io.annexa.ingestion.SourceMonitor;
@@ -33,7 +34,7 @@ import org.apache.camel.component.netty.NettyConstants;
 public final class SyslogIngest implements Processor {
 
     /** Attribute of an event filed under its sender's address: the host name the message claimed. */
-    static final String CLAIMED_HOST = "claimed_host";
+    static final String CLAIMED_HOST = EventAttribute.CLAIMED_HOST.name();
 
     private final LogPipeline pipeline;
     private final SyslogMessageParser parser;

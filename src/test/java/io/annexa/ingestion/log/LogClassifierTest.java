@@ -36,13 +36,14 @@ class LogClassifierTest {
         }
     }
 
-    /** The one event the line yields, checked for what every event carries. */
+    /** The one event the line yields, checked for what every event carries and against the declared vocabulary. */
     private LogEvent event(String line) {
         Classification classification = classify(line);
         assertThat(classification.classified()).as("classified: %s", line).isTrue();
         assertThat(classification.events()).hasSize(1);
         LogEvent event = classification.events().get(0);
         assertThat(event.getRaw()).isEqualTo(line);
+        EventVocabularyTest.assertDeclared(event);
         return event;
     }
 
@@ -632,6 +633,7 @@ class LogClassifierTest {
                     tally.unclassified++;
                 }
                 for (LogEvent event : classification.events()) {
+                    EventVocabularyTest.assertDeclared(event);
                     tally.eventsByKind.merge(event.getKind(), event.getRepeat(), Integer::sum);
                     if (!event.attribute("reported_by").isEmpty()) {
                         tally.reporters.merge(event.getKind() + "/" + event.attribute("reported_by"), event.getRepeat(),

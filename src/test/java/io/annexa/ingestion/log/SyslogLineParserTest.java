@@ -113,6 +113,20 @@ class SyslogLineParserTest {
                 .isEqualTo(Instant.parse("2026-01-15T11:00:00Z")); // CET, UTC+1
     }
 
+    /** As the rule guide states ("The year of a line without one"). */
+    @Test
+    void aLocalTimeTheClockChangeSkipsMovesForwardAndOneItRepeatsTakesItsEarlierInstant() throws Exception {
+        SyslogLineParser berlin = new SyslogLineParser(Instant.parse("2026-12-01T00:00:00Z"),
+                ZoneId.of("Europe/Berlin"));
+
+        // 29 March 2026: 02:00 CET became 03:00 CEST, so 02:30 is 03:30 CEST
+        assertThat(berlin.parse("Mar 29 02:30:00 host cron[1]: x", "f", 1).timestamp())
+                .isEqualTo(Instant.parse("2026-03-29T01:30:00Z"));
+        // 25 October 2026: 03:00 CEST became 02:00 CET, so 02:30 came twice; the first, in CEST
+        assertThat(berlin.parse("Oct 25 02:30:00 host cron[1]: x", "f", 2).timestamp())
+                .isEqualTo(Instant.parse("2026-10-25T00:30:00Z"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "2026-11-28T01:02:03.123456+00:00 | 2026-11-28T01:02:03.123456Z",
