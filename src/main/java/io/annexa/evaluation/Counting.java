@@ -46,6 +46,12 @@ public final class Counting {
 
     Counting(Collection<RuleDefinition> enabledRules, List<RuleParameter> parameters, LongSupplier now) {
         this.now = now;
+        configure(enabledRules, parameters);
+    }
+
+    private void configure(Collection<RuleDefinition> enabledRules, List<RuleParameter> parameters) {
+        byPackage.clear();
+        byRule.clear();
         Map<String, RuleParameter> byName = new HashMap<>();
         parameters.forEach(p -> byName.put(p.rule() + "\u0000" + p.name(), p));
         for (RuleDefinition rule : enabledRules) {
@@ -168,8 +174,7 @@ public final class Counting {
         Set<String> taken = new HashSet<>();
         earlier.windows.forEach((asset, slots) -> slots.forEach((slot, tally) -> {
             Counted here = byRule.get(slot.rule);
-            Counted there = earlier.byRule.get(slot.rule);
-            if (here == null || there == null || !here.declaration.countsLike(there.declaration) || here.windowMillis != there.windowMillis) {
+            if (!countsAsBefore(here, earlier.byRule.get(slot.rule))) {
                 return;
             }
             taken.add(slot.rule);
@@ -182,13 +187,51 @@ public final class Counting {
             }
         }));
         byRule.forEach((rule, counted) -> {
-            Counted there = earlier.byRule.get(rule);
-            if (there != null && counted.declaration.countsLike(there.declaration) && counted.windowMillis == there.windowMillis) {
+            if (countsAsBefore(counted, earlier.byRule.get(rule))) {
                 taken.add(rule);
             }
         });
         keyless = earlier.keyless;
         carriedOver = Set.copyOf(taken);
+    }
+
+    /**
+     * Follows a rule change made in the session itself: from now on the rules of {@code enabledRules} count. Windows
+     * of rules that count as before (same events, key, constraint and window length) go on, under the new threshold;
+     * the others go, with their bursts. The rules that go on do not count the live events again that a re-added rule
+     * package is shown, until {@link #carriedOverCounted}.
+     */
+    void retarget(Collection<RuleDefinition> enabledRules, List<RuleParameter> parameters, RuleRuntime runtime) {
+        Map<String, Counted> before = new HashMap<>(byRule);
+        configure(enabledRules, parameters);
+        Set<String> kept = new HashSet<>();
+        byRule.forEach((rule, counted) -> {
+            if (countsAsBefore(counted, before.get(rule))) {
+                kept.add(rule);
+            }
+        });
+        var assets = windows.entrySet().iterator();
+        while (assets.hasNext()) {
+            Map<Slot, Tally> slots = assets.next().getValue();
+            slots.entrySet().removeIf(entry -> {
+                if (kept.contains(entry.getKey().rule)) {
+                    reportIfReached(byRule.get(entry.getKey().rule), entry.getValue(), runtime);
+                    return false;
+                }
+                if (entry.getValue().burst != null) {
+                    runtime.delete(entry.getValue().burst);
+                }
+                return true;
+            });
+            if (slots.isEmpty()) {
+                assets.remove();
+            }
+        }
+        carriedOver = Set.copyOf(kept);
+    }
+
+    private static boolean countsAsBefore(Counted now, Counted before) {
+        return now != null && before != null && now.declaration.countsLike(before.declaration) && now.windowMillis == before.windowMillis;
     }
 
     /** What was carried over has been fired: every rule counts what comes from now on. */
