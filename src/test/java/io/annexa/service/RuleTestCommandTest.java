@@ -179,6 +179,14 @@ class RuleTestCommandTest {
         assertThat(lines()).last().asString().startsWith("2 rules, ");
     }
 
+    @Test
+    void withoutAHomeOrARulesFolderHereTheBundledRulesAreUsed() {
+        int exit = run(temp, Optional.empty(), "sshd_root_login_disabled");
+
+        assertThat(exit).as(output() + err()).isEqualTo(RuleTestCommand.PASSED);
+        assertThat(lines()).last().asString().startsWith("1 rule, ");
+    }
+
     private int run(Path workingDirectory, Optional<Path> home, String... args) {
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
