@@ -2,6 +2,7 @@ package io.annexa.evaluation;
 
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.ScenarioFacts;
+import java.io.File;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -80,13 +81,19 @@ public final class ScenarioReport {
                 out.accept(DETAIL + "the rule raised no finding");
             } else {
                 out.accept(DETAIL + "the rule raised " + count(result.findings().size(), "finding") + ":");
-                result.findings().forEach(finding -> out.accept(DETAIL + "  " + finding));
+                result.findings().forEach(finding -> out.accept(DETAIL + "  " + shorter(finding, scenario)));
             }
         }
-        facts(result.facts());
+        facts(result.facts(), scenario);
     }
 
-    private void facts(ScenarioFacts facts) {
+    /** The fact as it prints itself, with the scenario folder's absolute path, which facts carry as their location, cut to tests/. */
+    private static String shorter(Object fact, Scenario scenario) {
+        String tests = scenario.file().toAbsolutePath().getParent() + File.separator;
+        return fact.toString().replace(tests, "tests/");
+    }
+
+    private void facts(ScenarioFacts facts, Scenario scenario) {
         List<Object> all = new ArrayList<>();
         facts.evidence().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(EvidenceKey::toString)))
@@ -97,7 +104,7 @@ public final class ScenarioReport {
             return;
         }
         out.accept(DETAIL + "the input was read into " + count(all.size(), "fact") + ":");
-        all.stream().limit(FACTS_SHOWN).forEach(fact -> out.accept(DETAIL + "  " + fact));
+        all.stream().limit(FACTS_SHOWN).forEach(fact -> out.accept(DETAIL + "  " + shorter(fact, scenario)));
         if (all.size() > FACTS_SHOWN) {
             out.accept(DETAIL + "  ... and " + (all.size() - FACTS_SHOWN) + " more");
         }

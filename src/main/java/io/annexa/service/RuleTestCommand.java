@@ -79,7 +79,7 @@ public final class RuleTestCommand {
      * Drools logs a build that failed as one SEVERE record without file or line; the command prints the same
      * problems, each with its file and line. Held here, as the logging framework keeps loggers only weakly.
      */
-    private static final Logger DROOLS_BUILD = Logger.getLogger("org.drools.compiler.kie.builder.impl.AbstractKieProject");
+    private static final Logger DROOLS_BUILD = Logger.getLogger("org.drools.compiler.kie.builder.impl.KieProject");
 
     /** The command in this process, as the launcher calls it: the working directory and ANNEXA_HOME of the process. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
