@@ -56,8 +56,8 @@ public final class AnnexaLauncher {
     /**
      * Runs the rule scenarios without Payara, in the sized JVM like the service: for a run of a few seconds, most
      * of the default JVM's CPU goes to its optimising compiler, and the sized JVM's {@code TieredStopAtLevel=1} halves
-     * it (one rule folder: 5.6 s of CPU in the default JVM, 2.8 s in the sized one), far more than the second JVM's
-     * start costs.
+     * it (one rule folder: 5.6-6.0 s of CPU in the default JVM, 3.0-3.6 s in the sized one; the whole library:
+     * 24 s and 11 s), far more than the second JVM's start costs.
      */
     static int runRuleTests(Path bundle, String[] args) throws Throwable {
         BundledApplication application;
