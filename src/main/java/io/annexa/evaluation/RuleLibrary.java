@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -86,6 +88,17 @@ public final class RuleLibrary {
      */
     public static RuleLibrary load(Path rulesDir, Path settingsFile, ControlCatalog catalog) throws RuleLibraryException {
         return new Loader(rulesDir, settingsFile, catalog, true).load();
+    }
+
+    /**
+     * Only the rule folders found below {@code folders} (each {@code rulesDir} itself or inside it), with every
+     * rule on and its defaults: a rule author tests one rule without compiling the library, and without a sibling
+     * that does not build standing in the way. The DRL packages are still the folders' paths below {@code rulesDir}.
+     */
+    public static RuleLibrary loadFolders(Path rulesDir, List<Path> folders, ControlCatalog catalog) throws RuleLibraryException {
+        Loader loader = new Loader(rulesDir, null, catalog, true);
+        loader.limitTo(folders);
+        return loader.load();
     }
 
     /**
@@ -195,17 +208,31 @@ public final class RuleLibrary {
         private final Map<String, Generated> generated = new java.util.HashMap<>();
         private RuleSettings settings = RuleSettings.none();
         private List<io.annexa.evidence.BaselineValue> baseline = List.of();
+        private List<Path> scope;
 
         Loader(Path rulesDir, Path settingsFile, ControlCatalog catalog, boolean sandboxed) {
             this.sandboxed = sandboxed;
             this.settingsFile = settingsFile;
             this.rulesDir = rulesDir.toAbsolutePath().normalize();
             this.catalog = catalog;
+            this.scope = List.of(this.rulesDir);
             try {
                 this.digest = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        void limitTo(List<Path> folders) {
+            List<Path> within = new ArrayList<>();
+            for (Path folder : folders) {
+                Path absolute = folder.toAbsolutePath().normalize();
+                if (!absolute.startsWith(rulesDir)) {
+                    throw new IllegalArgumentException(folder + " is not inside " + rulesDir);
+                }
+                within.add(absolute);
+            }
+            scope = List.copyOf(within);
         }
 
         RuleLibrary load() throws RuleLibraryException {
@@ -458,15 +485,18 @@ public final class RuleLibrary {
         }
 
         private List<Path> files(String suffix) {
-            try (Stream<Path> walk = Files.walk(rulesDir)) {
-                return walk.filter(p -> p.getFileName().toString().endsWith(suffix))
-                        .filter(p -> !isScenario(rulesDir.relativize(p)))
-                        .filter(Files::isRegularFile)
-                        .sorted()
-                        .toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + rulesDir, e);
+            SortedSet<Path> found = new TreeSet<>();
+            for (Path folder : scope) {
+                try (Stream<Path> walk = Files.walk(folder)) {
+                    walk.filter(p -> p.getFileName().toString().endsWith(suffix))
+                            .filter(p -> !isScenario(rulesDir.relativize(p)))
+                            .filter(Files::isRegularFile)
+                            .forEach(found::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list " + folder, e);
+                }
             }
+            return List.copyOf(found);
         }
 
         private static String shortHash(String text) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -39,8 +40,21 @@ public final class ScenarioRunner {
      */
     public static final Instant OBSERVED_AT = Instant.parse("2026-06-01T00:00:00Z");
 
-    /** What a scenario did; {@link #problem} is set when it could not be evaluated at all. */
-    public record Result(Scenario scenario, boolean passed, List<Finding> findings, String problem) {
+    /**
+     * What a scenario did; {@link #problem} is set when it could not be evaluated at all. {@link #facts} are what
+     * its input was read into (none when it could not be read), so that a failed scenario can show them.
+     */
+    public record Result(Scenario scenario, boolean passed, List<Finding> findings, String problem, ScenarioFacts facts) {
+
+        private static final ScenarioFacts NONE = new ScenarioFacts(Map.of(), List.of());
+
+        static Result unusable(Scenario scenario, String problem, ScenarioFacts facts) {
+            return new Result(scenario, false, List.of(), problem, facts);
+        }
+
+        static Result unusable(Scenario scenario, String problem) {
+            return unusable(scenario, problem, NONE);
+        }
 
         public String explain() {
             if (problem != null) {
@@ -114,16 +128,16 @@ public final class ScenarioRunner {
             return task.get(wallClockLimit.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
-            return new Result(scenario, false, List.of(), tooLong());
+            return Result.unusable(scenario, tooLong());
         } catch (InterruptedException e) {
             task.cancel(true);
             Thread.currentThread().interrupt();
-            return new Result(scenario, false, List.of(), "interrupted");
+            return Result.unusable(scenario, "interrupted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuleDeadline.Exceeded) {
-                return new Result(scenario, false, List.of(), tooLong());
+                return Result.unusable(scenario, tooLong());
             }
-            return new Result(scenario, false, List.of(), "rule code failed: " + e.getCause());
+            return Result.unusable(scenario, "rule code failed: " + e.getCause());
         }
     }
 
@@ -134,20 +148,20 @@ public final class ScenarioRunner {
     private Result runHere(Scenario scenario) {
         Optional<ScenarioInput> parser = parsers.apply(scenario.source());
         if (parser.isEmpty()) {
-            return new Result(scenario, false, List.of(), "no scenario reader for source '" + scenario.source() + "'");
+            return Result.unusable(scenario, "no scenario reader for source '" + scenario.source() + "'");
         }
         ScenarioFacts facts;
         try {
             facts = parser.get().read(scenario.file(), scenario.asset(), OBSERVED_AT);
         } catch (InvalidInputException | IOException | RuntimeException e) {
-            return new Result(scenario, false, List.of(), "input cannot be parsed: " + e.getMessage());
+            return Result.unusable(scenario, "input cannot be parsed: " + e.getMessage());
         }
         List<Problem> baselineProblems = new ArrayList<>();
         Path baselineFile = scenario.rule().testsFolder().resolve(BaselineReader.FILE_NAME);
         List<io.annexa.evidence.BaselineValue> baseline = BaselineReader.read(baselineFile,
                 scenario.rule().id() + "/tests/" + BaselineReader.FILE_NAME, baselineProblems);
         if (!baselineProblems.isEmpty()) {
-            return new Result(scenario, false, List.of(), "baseline cannot be read: " + baselineProblems);
+            return Result.unusable(scenario, "baseline cannot be read: " + baselineProblems, facts);
         }
         try (EvaluationSession session = library.newSession(EvaluationSession.Clock.PSEUDO)) {
             session.declareBaseline(baseline);
@@ -160,9 +174,9 @@ public final class ScenarioRunner {
             findings.addAll(result.findings());
             findings.removeIf(f -> !f.getRuleId().equals(scenario.rule().id()));
             boolean passed = scenario.expected() == Scenario.Outcome.FAIL ? !findings.isEmpty() : findings.isEmpty();
-            return new Result(scenario, passed, findings, null);
+            return new Result(scenario, passed, findings, null, facts);
         } catch (EvaluationSession.RuleLoopException e) {
-            return new Result(scenario, false, List.of(), e.getMessage());
+            return Result.unusable(scenario, e.getMessage(), facts);
         } catch (RuntimeException | Error e) {
             // Drools wraps what rule code throws; the deadline is what matters here
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
