@@ -2,14 +2,17 @@ package io.annexa.alerting;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * In-memory Alertmanager-style aggregation; the dispatcher persists what it emits. Not thread-safe. Every method
@@ -24,19 +27,25 @@ import java.util.TreeMap;
  * nonconformity and event type less than {@code repeat_interval} ago. Events without a nonconformity are the same when
  * their type and all their labels are (Alertmanager's identity of an alert). A notification left empty is not emitted.</li>
  * </ul>
+ * Groups are kept in order of the time they fall due, so adding an event, asking when the next group is due and a timer
+ * tick cost O(log n) in the number of groups (plus what falls due), never a walk over all of them.
  */
 public final class AlertGrouper {
 
     private static final class Group {
         final RouteTarget target;
         final String key;
+        /** When the group began among all groups: notifications due at the same call come in this order. */
+        final long began;
         final List<AlertEvent> pending = new ArrayList<>();
-        final java.util.Set<String> pendingIds = new java.util.HashSet<>();
+        final Set<String> pendingIds = new HashSet<>();
+        /** With events pending: when they are sent. Without: when the group ends. Changed only outside the sets below. */
         Instant due;
 
-        Group(RouteTarget target, String key, Instant due) {
+        Group(RouteTarget target, String key, long began, Instant due) {
             this.target = target;
             this.key = key;
+            this.began = began;
             this.due = due;
         }
 
@@ -52,6 +61,8 @@ public final class AlertGrouper {
         }
     }
 
+    private static final Comparator<Group> BY_DUE = Comparator.<Group, Instant>comparing(g -> g.due).thenComparingLong(g -> g.began);
+
     private record Sent(String receiver, String subject, String type) {
     }
 
@@ -59,13 +70,16 @@ public final class AlertGrouper {
     }
 
     private AlertRouting routing;
-    private final Map<String, Group> groups = new LinkedHashMap<>();
-    /** No group is due before this (null: no group), so a timer tick with nothing due does not look at every group. */
-    private Instant earliest;
+    private final Map<String, Group> groups = new HashMap<>();
+    /** Every group holding events, and only those, by the time they are due. */
+    private final TreeSet<Group> waiting = new TreeSet<>(BY_DUE);
+    /** Every group notified and holding nothing since, by the time it ends. */
+    private final TreeSet<Group> idle = new TreeSet<>(BY_DUE);
+    private long groupsBegun;
     /** Until when each (receiver, subject, type) is not notified again. */
     private final Map<Sent, Instant> quietUntil = new HashMap<>();
     /** The same entries by time, so forgetting the expired ones costs only what expires, not a scan of all. */
-    private final java.util.PriorityQueue<Expiry> expiries = new java.util.PriorityQueue<>(java.util.Comparator.comparing(Expiry::until));
+    private final PriorityQueue<Expiry> expiries = new PriorityQueue<>(Comparator.comparing(Expiry::until));
 
     public AlertGrouper(AlertRouting routing) {
         this.routing = Objects.requireNonNull(routing, "routing");
@@ -81,13 +95,21 @@ public final class AlertGrouper {
     private Group join(AlertEvent event, RouteTarget target, Instant dueIfNew, Instant now) {
         String key = target.groupKey(event.labels());
         Group group = groups.get(key);
-        if (group == null || (group.pending.isEmpty() && !group.due.isAfter(now))) {
-            group = new Group(target, key, dueIfNew);
+        if (group != null && group.pending.isEmpty() && !group.due.isAfter(now)) {
+            // quiet for a whole group_interval: it has ended, even if no timer tick has removed it yet
+            idle.remove(group);
+            group = null;
+        }
+        if (group == null) {
+            group = new Group(target, key, groupsBegun++, dueIfNew);
             groups.put(key, group);
         }
-        group.add(event);
-        if (earliest == null || group.due.isBefore(earliest)) {
-            earliest = group.due;
+        if (group.pending.isEmpty()) {
+            idle.remove(group);
+            group.add(event);
+            waiting.add(group);
+        } else {
+            group.add(event);
         }
         return group;
     }
@@ -98,21 +120,20 @@ public final class AlertGrouper {
             Expiry expired = expiries.poll();
             quietUntil.remove(expired.sent(), expired.until());
         }
-        if (earliest == null || earliest.isAfter(now)) {
+        while (!idle.isEmpty() && !idle.first().due.isAfter(now)) {
+            Group ended = idle.pollFirst();
+            groups.remove(ended.key, ended);
+        }
+        List<Group> ripe = new ArrayList<>();
+        while (!waiting.isEmpty() && !waiting.first().due.isAfter(now)) {
+            ripe.add(waiting.pollFirst());
+        }
+        if (ripe.isEmpty()) {
             return List.of();
         }
+        ripe.sort(Comparator.comparingLong(g -> g.began));
         List<Notification> notifications = new ArrayList<>();
-        earliest = null;
-        for (Iterator<Group> it = groups.values().iterator(); it.hasNext();) {
-            Group group = it.next();
-            if (group.due.isAfter(now)) {
-                earliest = earliest == null || group.due.isBefore(earliest) ? group.due : earliest;
-                continue;
-            }
-            if (group.pending.isEmpty()) {
-                it.remove();
-                continue;
-            }
+        for (Group group : ripe) {
             List<AlertEvent> events = new ArrayList<>();
             for (AlertEvent event : group.pending) {
                 Sent sent = new Sent(group.target.receiver(), subject(event), event.type());
@@ -125,7 +146,7 @@ public final class AlertGrouper {
             }
             group.clear();
             group.due = now.plus(group.target.groupInterval());
-            earliest = earliest == null || group.due.isBefore(earliest) ? group.due : earliest;
+            idle.add(group);
             if (!events.isEmpty()) {
                 notifications.add(new Notification(group.target.receiver(), group.key, events));
             }
@@ -142,7 +163,7 @@ public final class AlertGrouper {
 
     /** When a group holding events falls due next, for the caller's timer; empty when none holds any. */
     public Optional<Instant> nextDue() {
-        return groups.values().stream().filter(g -> !g.pending.isEmpty()).map(g -> g.due).min(Instant::compareTo);
+        return waiting.isEmpty() ? Optional.empty() : Optional.of(waiting.first().due);
     }
 
     /**
@@ -152,18 +173,21 @@ public final class AlertGrouper {
      */
     public void reconfigure(AlertRouting routing) {
         this.routing = Objects.requireNonNull(routing, "routing");
-        List<Group> old = new ArrayList<>(groups.values());
+        List<Group> old = new ArrayList<>(waiting);
+        old.sort(Comparator.comparingLong(g -> g.began));
         groups.clear();
-        earliest = null;
+        waiting.clear();
+        idle.clear();
         for (Group previous : old) {
             for (AlertEvent event : previous.pending) {
                 for (RouteTarget target : routing.route(event.labels())) {
                     // the new group is not idle (it gets this event), so join() never replaces it here
                     Group group = join(event, target, previous.due, Instant.MIN);
                     if (previous.due.isBefore(group.due)) {
+                        waiting.remove(group);
                         group.due = previous.due;
+                        waiting.add(group);
                     }
-                    earliest = earliest == null || group.due.isBefore(earliest) ? group.due : earliest;
                 }
             }
         }

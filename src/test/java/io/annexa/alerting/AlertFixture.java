@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +143,12 @@ abstract class AlertFixture {
 
     /** One evaluation cycle now: these findings hold (and incidents happened), the evidence of these assets was read. */
     List<Change> cycle(List<Finding> findings, List<Finding> incidents, String... read) {
+        return cycle(AlertFixture::enabled, findings, incidents, read);
+    }
+
+    /** As {@link #cycle(List, List, String...)}, with {@code rules} enabled instead of this fixture's five. */
+    List<Change> cycle(Function<String, Optional<RuleDefinition>> rules, List<Finding> findings, List<Finding> incidents,
+                       String... read) {
         Set<EvidenceScope> scopes = new HashSet<>();
         findings.forEach(f -> scopes.add(new EvidenceScope(SOURCE, f.getAsset())));
         incidents.forEach(f -> scopes.add(new EvidenceScope(SOURCE, f.getAsset())));
@@ -149,7 +156,7 @@ abstract class AlertFixture {
             scopes.add(new EvidenceScope(SOURCE, asset));
         }
         return register.reconcile(new EvaluationResult(clock.instant(), Set.copyOf(findings), scopes, scopes,
-                findings.size() + incidents.size(), incidents), AlertFixture::enabled);
+                findings.size() + incidents.size(), incidents), rules);
     }
 
     static Finding finding(RuleDefinition rule, String asset) {
@@ -177,7 +184,12 @@ abstract class AlertFixture {
     }
 
     AlertDispatcher dispatcher(AlertStore on, Map<String, AlertSender> senders, DispatchSettings dispatch) {
-        AlertDispatcher dispatcher = new AlertDispatcher(on, () -> routing, senders, dispatch, clock, Executors.defaultThreadFactory(),
+        return dispatcher(on, senders, dispatch, clock);
+    }
+
+    /** A dispatcher on its own clock (the system's, for one that runs its own thread in real time). */
+    AlertDispatcher dispatcher(AlertStore on, Map<String, AlertSender> senders, DispatchSettings dispatch, java.time.Clock time) {
+        AlertDispatcher dispatcher = new AlertDispatcher(on, () -> routing, senders, dispatch, time, Executors.defaultThreadFactory(),
                 java.util.random.RandomGenerator.getDefault());
         dispatchers.add(dispatcher);
         return dispatcher;

@@ -6,8 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -267,5 +271,78 @@ class AlertGrouperTest {
         grouper.add(opened("web-1", 1), T0.plusSeconds(60));
 
         assertThat(grouper.due(T0.plus(Duration.ofHours(1)))).isEmpty();
+    }
+
+    @Test
+    void manyGroupsFallDueInTimeOrderAndThoseDueTogetherInTheOrderTheyBegan() {
+        // 2,000 hosts, each with a first event in the first 10 minutes (whole seconds, so many groups are due at once),
+        // half of them a second one while their group is notified and idle, a quarter a third one after it ended
+        record Timed(Instant at, String asset) {
+        }
+        Random random = new Random(20261204);
+        List<String> assets = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            assets.add("host-" + i);
+        }
+        Collections.shuffle(assets, random);
+        List<Timed> events = new ArrayList<>();
+        for (int i = 0; i < assets.size(); i++) {
+            Instant first = T0.plusSeconds(random.nextInt(600));
+            events.add(new Timed(first, assets.get(i)));
+            if (i % 2 == 0) {
+                events.add(new Timed(first.plusSeconds(100), assets.get(i)));
+            }
+            if (i % 4 == 0) {
+                events.add(new Timed(first.plusSeconds(1_000), assets.get(i)));
+            }
+        }
+        events.sort(Comparator.comparing(Timed::at));
+
+        // expected: a new group is sent 30 s (group_wait) after the event that began it; the second event goes
+        // 5 min (group_interval) after that notification, in the same group; the third begins a new group
+        record Expected(Instant at, String asset, int begunBy) {
+        }
+        List<Expected> expected = new ArrayList<>();
+        Map<String, Integer> firstIndex = new java.util.HashMap<>();
+        Map<String, Instant> firstAt = new java.util.HashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            Timed e = events.get(i);
+            Integer begun = firstIndex.putIfAbsent(e.asset(), i);
+            if (begun == null) {
+                firstAt.put(e.asset(), e.at());
+                expected.add(new Expected(e.at().plusSeconds(30), e.asset(), i));
+            } else if (e.at().equals(firstAt.get(e.asset()).plusSeconds(100))) {
+                expected.add(new Expected(firstAt.get(e.asset()).plusSeconds(330), e.asset(), begun));
+            } else {
+                expected.add(new Expected(e.at().plusSeconds(30), e.asset(), i));
+            }
+        }
+        expected.sort(Comparator.comparing(Expected::at).thenComparingInt(Expected::begunBy));
+
+        AlertGrouper grouper = new AlertGrouper(routing);
+        List<Expected> sent = new ArrayList<>();
+        int next = 0;
+        long nonconformity = 0;
+        Instant lastDue = Instant.MIN;
+        while (next < events.size() || grouper.nextDue().isPresent()) {
+            Instant due = grouper.nextDue().orElse(Instant.MAX);
+            if (next < events.size() && events.get(next).at().isBefore(due)) {
+                Timed e = events.get(next++);
+                grouper.add(opened(e.asset(), ++nonconformity), e.at());
+                continue;
+            }
+            assertThat(due).as("nextDue never goes back in time").isAfterOrEqualTo(lastDue);
+            lastDue = due;
+            for (Notification n : grouper.due(due)) {
+                String asset = n.events().get(0).labels().get("asset");
+                sent.add(new Expected(due, asset, 0));
+            }
+        }
+
+        assertThat(sent).hasSize(expected.size());
+        assertThat(sent).extracting(s -> s.at() + " " + s.asset())
+                .containsExactlyElementsOf(expected.stream().map(e -> e.at() + " " + e.asset()).toList());
+        assertThat(grouper.due(T0.plus(Duration.ofDays(1)))).isEmpty();
+        assertThat(grouper.groupCount()).as("every group has ended").isZero();
     }
 }

@@ -52,7 +52,9 @@ import java.util.regex.Pattern;
  * and the register opens one nonconformity per rule and asset). The first four failures of a host are sent, then the
  * fifth, which crosses the threshold, and its send time is stamped; the clock stops when the receiver gets the webhook
  * naming that host. Route: group_by asset, group_wait 0s. Incidents are paced {@code gap} ms apart, so each latency is
- * the pipeline's and not a queue's.
+ * the pipeline's and not a queue's. Besides the three latencies (line to webhook, line to opened, opened to webhook) it
+ * prints how long the register's reconciliation of each evaluation cycle took, which runs on the evaluation thread and
+ * so delays every line behind it.
  *
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
@@ -81,6 +83,8 @@ public final class AlertLatencyBenchmark {
         long[] received = new long[incidents];
         long[] opened = new long[incidents];
         Map<String, Boolean> webhookIds = new ConcurrentHashMap<>();
+        // each evaluation cycle's reconciliation: milliseconds, changes
+        List<double[]> cycles = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.createContext("/hook", exchange -> {
             long now = System.nanoTime();
@@ -143,7 +147,9 @@ public final class AlertLatencyBenchmark {
                     Clock.systemUTC(), Measure.daemonThreads());
                  EvaluationEngine engine = new EvaluationEngine(library,
                          result -> {
+                             long reconciling = System.nanoTime();
                              List<NonconformityRegister.Change> changes = register.reconcile(result, id -> self.get().library().enabledRule(id));
+                             cycles.add(new double[] {(System.nanoTime() - reconciling) / 1e6, changes.size()});
                              stampOpened(changes, opened);
                              if (wake && !changes.isEmpty()) {
                                  woken.get().wakeUp();
@@ -156,8 +162,8 @@ public final class AlertLatencyBenchmark {
                 woken.set(dispatcher);
                 dispatcher.start();
                 routes.start();
-                System.out.printf("%s, %,d incidents %d ms apart, dispatcher %s, %s%n", kind, incidents, gapMillis, dispatch,
-                        wake ? "woken when the register commits changes" : "left to its poll interval");
+                System.out.printf("%s, %,d incidents %d ms apart, dispatcher %s, %s; load average %.1f%n", kind, incidents, gapMillis,
+                        dispatch, wake ? "woken when the register commits changes" : "left to its poll interval", loadAverage());
                 try (Socket socket = new Socket("127.0.0.1", port); OutputStream out = socket.getOutputStream()) {
                     socket.setTcpNoDelay(true);
                     long next = System.nanoTime();
@@ -185,6 +191,8 @@ public final class AlertLatencyBenchmark {
                 report("syslog line to webhook", sent, received, dispatcher.counts());
                 report("syslog line to nonconformity opened (its alert event committed)", sent, opened, null);
                 report("nonconformity opened to webhook", opened, received, null);
+                reportCycles(cycles);
+                System.out.printf("load average at the end %.1f%n", loadAverage());
             }
         } finally {
             server.stop(0);
@@ -239,6 +247,27 @@ public final class AlertLatencyBenchmark {
         System.out.printf("%s, %,d incidents (%d not measured: nothing within 5 minutes): p50 %.0f ms, p90 %.0f ms,"
                         + " p99 %.0f ms, max %.0f ms, min %.0f ms%s%n", what, sent.length, lost, pct(millis, 50), pct(millis, 90),
                 pct(millis, 99), millis[millis.length - 1], millis[0], counts == null ? "" : "; dispatcher " + counts);
+    }
+
+    /** Where line to opened goes: the register's reconciliation of each evaluation cycle, on the evaluation thread. */
+    private static void reportCycles(List<double[]> cycles) {
+        double[] millis;
+        double changes;
+        synchronized (cycles) {
+            millis = cycles.stream().mapToDouble(c -> c[0]).sorted().toArray();
+            changes = cycles.stream().mapToDouble(c -> c[1]).sum();
+        }
+        if (millis.length == 0) {
+            return;
+        }
+        System.out.printf("register reconciliation per evaluation cycle, %,d cycles with %,.0f changes: p50 %.1f ms, p90 %.1f ms,"
+                + " p99 %.1f ms, max %.1f ms, total %.1f s%n", millis.length, changes, pct(millis, 50), pct(millis, 90), pct(millis, 99),
+                millis[millis.length - 1], Arrays.stream(millis).sum() / 1000);
+    }
+
+    /** The machine's one-minute load average: on a shared machine, what the other processes took from this run. */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double pct(double[] sorted, int p) {

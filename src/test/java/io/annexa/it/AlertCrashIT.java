@@ -3,37 +3,32 @@ package io.annexa.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import jakarta.json.Json;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.annexa.testing.WebhookReceiver;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonValue;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
  * then started again on the same data directory with the receiver up: every alert event the service recorded reaches
  * the receiver, each delivery keeps its webhook-id across the crash, no event is in two deliveries, every request is
  * signed as Standard Webhooks say. The receiver checks signatures with its own HMAC code, not Annexa's.
+ *
+ * <p>The same run checks e-mail inside Payara Micro (one start of the bundle less than a test of its own): the root-login
+ * nonconformity of the bundled sample host is also routed ({@code continue: true}) to an e-mail receiver, sent through
+ * the Jakarta Mail that Payara provides to a GreenMail SMTP server the test starts on a free port, configured through
+ * {@code config/annexa.properties} as an operator would.
  */
 class AlertCrashIT {
 
@@ -50,13 +50,17 @@ class AlertCrashIT {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     /** Short waits, and many of them: the receiver stays down across the restart, so a delivery must not die meanwhile. */
     private static final String RETRY_SCHEDULE = String.join(",", java.util.Collections.nCopies(60, "2s"));
+    private static final String PUBLIC_URL = "https://annexa.example.org";
+    private static final String ISMS = "isms@example.org";
+    private static final String SAMPLE_HOST = "web-01.sample";
 
     /** Kept when the test fails: annexa.log and the database tell what happened. */
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path work;
 
     private Process annexa;
-    private Receiver receiver;
+    private WebhookReceiver receiver;
+    private GreenMail smtp;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -68,25 +72,29 @@ class AlertCrashIT {
             }
         }
         if (receiver != null) {
-            receiver.server.stop(0);
+            receiver.close();
+        }
+        if (smtp != null) {
+            smtp.stop();
         }
     }
 
     @Test
     void everyAlertEventReachesTheReceiverAfterAKillDuringRetries() throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        receiver = new Receiver(key);
-        Path home = home("whsec_" + Base64.getEncoder().encodeToString(key), receiver.port());
+        receiver = new WebhookReceiver(false);
+        smtp = new GreenMail(ServerSetup.dynamicPort(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)}));
+        smtp.start();
+        Path home = home(receiver.secret(), receiver.port(), smtp.getSmtp().getPort());
         Path data = work.resolve("data");
 
         AnnexaClient api = startAndWait(home, data);
+        theRootLoginOfTheSampleHostIsMailed(api);
         // the bundled samples raise nonconformities at start; their deliveries fail while the receiver answers 503
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
-                .until(() -> deliveries(api).stream().anyMatch(d -> d.getInt("attempts") > 0));
+                .until(() -> webhookDeliveries(api).stream().anyMatch(d -> d.getInt("attempts") > 0));
         assertThat(receiver.requests).as("attempts reached the receiver while it was down").isNotEmpty()
                 .allSatisfy(r -> assertThat(r.answered()).isEqualTo(503));
-        Set<String> beforeCrash = deliveries(api).stream().map(d -> d.getString("id")).collect(Collectors.toSet());
+        Set<String> beforeCrash = ids(webhookDeliveries(api));
 
         killHard(annexa);
         assertThat(annexa.isAlive()).isFalse();
@@ -98,10 +106,10 @@ class AlertCrashIT {
         await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> {
             List<JsonObject> all = deliveries(again);
             return !all.isEmpty() && all.stream().allMatch(d -> d.getString("state").equals("delivered"))
-                    && receiver.accepted().keySet().equals(ids(all));
+                    && receiver.accepted().keySet().equals(ids(webhooksOf(all)));
         });
 
-        List<JsonObject> recorded = deliveries(again);
+        List<JsonObject> recorded = webhookDeliveries(again);
         assertThat(ids(recorded)).as("the deliveries made before the crash are kept, with their webhook-ids").containsAll(beforeCrash);
         assertThat(receiver.requests).as("every request carries a valid Standard Webhooks signature")
                 .allSatisfy(r -> assertThat(r.signatureValid()).as(r.webhookId()).isTrue());
@@ -148,8 +156,54 @@ class AlertCrashIT {
         return api;
     }
 
-    /** The repository's config/, rules/ and integrations/, with every alert routed to the receiver at once. */
-    private Path home(String secret, int receiverPort) throws IOException {
+    /**
+     * Payara's Jakarta Mail delivers the e-mail of the sample host's root login to the test's SMTP server: to the
+     * receiver's address, its subject naming grade, control, rule and asset, both parts naming the nonconformity and
+     * linking to it under annexa.public-url.
+     */
+    private void theRootLoginOfTheSampleHostIsMailed(AnnexaClient api) throws Exception {
+        JsonObject rootLogin = await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.list("api/nonconformities?asset=" + SAMPLE_HOST + "&limit=500").stream()
+                        .filter(nc -> nc.getString("ruleId").equals("sshd_root_login_disabled")).findFirst(), Optional::isPresent)
+                .orElseThrow();
+        String link = PUBLIC_URL + "/api/nonconformities/" + rootLogin.getJsonNumber("id").longValue();
+        MimeMessage mail = await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).alias("the e-mail for " + SAMPLE_HOST)
+                .until(() -> Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).endsWith(" on " + SAMPLE_HOST)).findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+
+        assertThat(mail.getSubject()).isEqualTo("[Annexa] " + rootLogin.getString("grade").toUpperCase(Locale.ROOT)
+                + " Nonconformity opened: 8.5 " + rootLogin.getString("ruleTitle") + " on " + SAMPLE_HOST);
+        assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly(ISMS);
+        assertThat(mail.getFrom()).extracting(Object::toString).containsExactly("Annexa <annexa@example.org>");
+        MimeMultipart parts = (MimeMultipart) mail.getContent();
+        String text = parts.getBodyPart(0).getContent().toString().replace("\r\n", "\n");
+        String html = parts.getBodyPart(1).getContent().toString();
+        assertThat(text).contains("Open:       " + link + "\n", "sshd_root_login_disabled", "PermitRootLogin yes",
+                "Asset:      " + SAMPLE_HOST, "Control:    8.5");
+        assertThat(html).contains("href=\"" + link + "\"", rootLogin.getString("ruleTitle"), SAMPLE_HOST);
+        String deliveryId = mail.getHeader("X-Annexa-Delivery-Id")[0];
+        AnnexaClient.Reply delivery = api.get("api/alerts/deliveries/" + deliveryId);
+        assertThat(delivery.status()).as(delivery.body()).isEqualTo(200);
+        assertThat(delivery.json().asJsonObject().getString("channel")).isEqualTo("email");
+        assertThat(delivery.json().asJsonObject().getString("receiver")).isEqualTo("isms-mail");
+        await().atMost(DEADLINE).until(() -> api.get("api/alerts/deliveries/" + deliveryId).json().asJsonObject()
+                .getString("state").equals("delivered"));
+    }
+
+    private static String subject(MimeMessage mail) {
+        try {
+            return mail.getSubject();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The repository's config/, rules/ and integrations/, with every alert routed to the webhook receiver at once and
+     * root logins also to an e-mail receiver; the SMTP server and the public URL in config/annexa.properties.
+     */
+    private Path home(String secret, int receiverPort, int smtpPort) throws IOException {
         Path home = work.resolve("home");
         Path project = Path.of(System.getProperty("annexa.projectDir"));
         for (String part : List.of("rules", "config", "integrations")) {
@@ -161,14 +215,31 @@ class AlertCrashIT {
                     webhook:
                       url: http://127.0.0.1:%d/hook
                       secret: %s
+                  - name: isms-mail
+                    email:
+                      to: [%s]
                 route:
                   receiver: crash-receiver
                   group_by: [asset]
                   group_wait: 0s
                   group_interval: 1s
                   repeat_interval: 1h
+                  routes:
+                    - matchers: ['rule = "sshd_root_login_disabled"']
+                      receiver: isms-mail
+                      continue: true
+                    - receiver: crash-receiver
                 allow_private_targets: ["127.0.0.1/32"]
-                """.formatted(receiverPort, secret));
+                """.formatted(receiverPort, secret, ISMS));
+        Files.writeString(home.resolve("config/annexa.properties"), """
+
+                # the test's SMTP server (GreenMail, plain SMTP on the loopback address) and where links point
+                annexa.public-url=%s
+                annexa.alerts.smtp.host=127.0.0.1
+                annexa.alerts.smtp.port=%d
+                annexa.alerts.smtp.security=none
+                annexa.alerts.smtp.from=Annexa <annexa@example.org>
+                """.formatted(PUBLIC_URL, smtpPort), StandardOpenOption.APPEND);
         return home;
     }
 
@@ -218,101 +289,20 @@ class AlertCrashIT {
         return all;
     }
 
+    /** The webhook deliveries, all pages: those the crash and restart are about. */
+    private static List<JsonObject> webhookDeliveries(AnnexaClient api) {
+        return webhooksOf(deliveries(api));
+    }
+
+    private static List<JsonObject> webhooksOf(List<JsonObject> deliveries) {
+        return deliveries.stream().filter(d -> d.getString("channel").equals("webhook")).toList();
+    }
+
     private static Set<String> ids(List<JsonObject> deliveries) {
         return deliveries.stream().map(d -> d.getString("id")).collect(Collectors.toSet());
     }
 
     private String log() {
         return BundleFiles.lastLines(work.resolve("annexa.log"));
-    }
-
-    // ------------------------------------------------------------------ the receiver
-
-    /** One request as the receiver saw it. */
-    record Received(String webhookId, boolean signatureValid, List<String> eventIds, Set<Long> nonconformityIds, int answered) {
-    }
-
-    /** A webhook receiver on an ephemeral port: answers 503 until {@code up}, then 200; keeps every request. */
-    static final class Receiver {
-        final HttpServer server;
-        final List<Received> requests = new CopyOnWriteArrayList<>();
-        private final byte[] key;
-        volatile boolean up;
-
-        Receiver(byte[] key) throws IOException {
-            this.key = key.clone();
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/hook", this::handle);
-            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
-            server.start();
-        }
-
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        /** The first accepted request of each webhook-id: what a receiver keeps after dropping repeats. */
-        Map<String, Received> accepted() {
-            Map<String, Received> first = new HashMap<>();
-            requests.stream().filter(r -> r.answered() == 200).forEach(r -> first.putIfAbsent(r.webhookId(), r));
-            return first;
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            try (exchange; InputStream in = exchange.getRequestBody()) {
-                byte[] body = in.readAllBytes();
-                String id = exchange.getRequestHeaders().getFirst("webhook-id");
-                String timestamp = exchange.getRequestHeaders().getFirst("webhook-timestamp");
-                String signatures = exchange.getRequestHeaders().getFirst("webhook-signature");
-                boolean valid = verify(id, timestamp, signatures, body);
-                List<String> events = new ArrayList<>();
-                Set<Long> nonconformities = new HashSet<>();
-                try (JsonReader reader = Json.createReader(new StringReader(new String(body, StandardCharsets.UTF_8)))) {
-                    JsonObject payload = reader.readObject();
-                    for (JsonObject event : payload.getJsonObject("data").getJsonArray("events").getValuesAs(JsonObject.class)) {
-                        events.add(event.getString("id"));
-                        JsonValue subject = event.get("subject");
-                        if (subject instanceof JsonObject s && s.containsKey("nonconformityId") && !s.isNull("nonconformityId")) {
-                            nonconformities.add(s.getJsonNumber("nonconformityId").longValue());
-                        }
-                    }
-                }
-                int status = up ? 200 : 503;
-                requests.add(new Received(id, valid, List.copyOf(events), Set.copyOf(nonconformities), status));
-                exchange.sendResponseHeaders(status, -1);
-            } catch (RuntimeException e) {
-                exchange.sendResponseHeaders(400, -1);
-                throw e;
-            }
-        }
-
-        /**
-         * Standard Webhooks: HMAC-SHA256 over {@code id.timestamp.body} with the secret's bytes, base64, sent as one or
-         * more space-separated {@code v1,<signature>}; the timestamp within five minutes of now.
-         */
-        private boolean verify(String id, String timestamp, String header, byte[] body) {
-            if (id == null || timestamp == null || header == null) {
-                return false;
-            }
-            long sent = Long.parseLong(timestamp);
-            if (Math.abs(System.currentTimeMillis() / 1000 - sent) > 300) {
-                return false;
-            }
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-                byte[] expected = mac.doFinal(body);
-                for (String candidate : header.split(" ")) {
-                    if (candidate.startsWith("v1,")
-                            && MessageDigest.isEqual(expected, Base64.getDecoder().decode(candidate.substring(3)))) {
-                        return true;
-                    }
-                }
-                return false;
-            } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }
