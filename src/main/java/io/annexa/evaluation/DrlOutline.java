@@ -2,7 +2,10 @@ package io.annexa.evaluation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.drools.drl.ast.descr.AccumulateDescr;
 import org.drools.drl.ast.descr.BaseDescr;
 import org.drools.drl.ast.descr.CollectDescr;
@@ -58,6 +61,9 @@ final class DrlOutline {
     private final List<GlobalDescr> globals;
     private final List<Rule> rules;
     private final int[] lineStarts;
+    /** Worked out once per text: the outline is kept between builds ({@link RuleLint}). */
+    private volatile String withoutComments;
+    private final Map<String, Set<String>> literals = new ConcurrentHashMap<>();
 
     private DrlOutline(String text, PackageDescr parsed) {
         this.text = text;
@@ -120,6 +126,31 @@ final class DrlOutline {
                 .map(GlobalDescr::getIdentifier).toList();
     }
 
+    /**
+     * The values of {@code property} a pattern lets through, as the engine reads them: each constraint narrows what
+     * the others let through ({@link EventInterest#literalsOf}); {@link EventInterest#ALL_KINDS} when the pattern does
+     * not pin the property to string literals.
+     */
+    Set<String> literals(Pattern pattern, String property) {
+        String key = pattern.start() + ":" + property;
+        Set<String> known = literals.get(key);
+        if (known != null) {
+            return known;
+        }
+        Set<String> values = Set.of(EventInterest.ALL_KINDS);
+        for (Constraint constraint : pattern.constraints()) {
+            values = EventInterest.intersection(values, literals(constraint, property));
+        }
+        literals.putIfAbsent(key, values);
+        return values;
+    }
+
+    /** The values of {@code property} one constraint lets through, as {@link #literals(Pattern, String)}. */
+    Set<String> literals(Constraint constraint, String property) {
+        return literals.computeIfAbsent(constraint.start() + "." + property,
+                key -> EventInterest.literalsOf(constraint.expression(), property));
+    }
+
     Position position(int offset) {
         int index = java.util.Arrays.binarySearch(lineStarts, offset);
         int line = index >= 0 ? index : -index - 2;
@@ -141,6 +172,13 @@ final class DrlOutline {
      * in the file and commented-out code is not taken for code.
      */
     String withoutComments() {
+        if (withoutComments == null) {
+            withoutComments = blankComments();
+        }
+        return withoutComments;
+    }
+
+    private String blankComments() {
         StringBuilder out = new StringBuilder(text);
         int i = 0;
         while (i < text.length()) {

@@ -61,12 +61,8 @@ final class DuplicateRuleCheck {
                 if (!drl.isOf(pattern, ConfigEntry.class) || !pattern.fromWorkingMemory() || !pattern.defaultEntryPoint()) {
                     continue;
                 }
-                Set<String> sources = ANY;
-                Set<String> keys = ANY;
-                for (DrlOutline.Constraint constraint : pattern.constraints()) {
-                    sources = EventInterest.intersection(sources, EventInterest.literalsOf(constraint.expression(), "source"));
-                    keys = EventInterest.intersection(keys, EventInterest.literalsOf(constraint.expression(), "key"));
-                }
+                Set<String> sources = drl.literals(pattern, "source");
+                Set<String> keys = drl.literals(pattern, "key");
                 if (sources.equals(ANY) || keys.equals(ANY)) {
                     continue; // reads a whole source, or every source: compares nothing in particular
                 }

@@ -45,9 +45,9 @@ final class EvalCheck {
                         .toList();
                 if (!read.isEmpty()) {
                     problems.add(linted.warning(eval.start(), "eval(...) reads " + String.join(", ", read)
-                            + " from the patterns above it: Drools evaluates it after every join of them. Write it as a "
-                            + "constraint of the last pattern it reads from, e.g. RuleParameter( ..., !WeeklySchedule"
-                            + ".parse($windows).contains($login.getTimestamp(), value) )"));
+                            + " from the patterns above it: Drools evaluates it after every join of them, and only"
+                            + " logs a warning. Write it as a constraint of the last pattern it reads from"
+                            + " (rules/README.md, \"Common mistakes\")"));
                 }
             }
         }

@@ -57,7 +57,7 @@ final class EventVocabularyCheck {
         List<Problem> problems = new ArrayList<>();
         Set<String> kinds = ANY;
         for (DrlOutline.Constraint constraint : pattern.constraints()) {
-            kinds = EventInterest.intersection(kinds, EventInterest.kindsOf(constraint.expression()));
+            kinds = EventInterest.intersection(kinds, linted.drl().literals(constraint, "kind"));
             String text = code.substring(constraint.start(), Math.min(code.length(), constraint.end() + 2));
             for (int[] literal : kindLiterals(text)) {
                 String kind = text.substring(literal[0], literal[1]);

@@ -34,12 +34,8 @@ final class ParameterReferenceCheck {
 
     private static List<Problem> check(RuleLint.Linted linted, DrlOutline.Pattern pattern, Map<String, RuleDefinition> library) {
         List<Problem> problems = new ArrayList<>();
-        Set<String> rules = ANY;
-        Set<String> names = ANY;
-        for (DrlOutline.Constraint constraint : pattern.constraints()) {
-            rules = EventInterest.intersection(rules, EventInterest.literalsOf(constraint.expression(), "rule"));
-            names = EventInterest.intersection(names, EventInterest.literalsOf(constraint.expression(), "name"));
-        }
+        Set<String> rules = linted.drl().literals(pattern, "rule");
+        Set<String> names = linted.drl().literals(pattern, "name");
         if (!rules.equals(ANY)) {
             for (String id : rules) {
                 RuleDefinition named = library.get(id);
@@ -80,7 +76,7 @@ final class ParameterReferenceCheck {
     /** Where the literal is written: in the constraint that pins the property to it. */
     private static int offsetOf(RuleLint.Linted linted, DrlOutline.Pattern pattern, String property, String literal) {
         for (DrlOutline.Constraint constraint : pattern.constraints()) {
-            if (EventInterest.literalsOf(constraint.expression(), property).contains(literal)) {
+            if (linted.drl().literals(constraint, property).contains(literal)) {
                 return linted.drl().literalOffset(constraint, literal);
             }
         }
