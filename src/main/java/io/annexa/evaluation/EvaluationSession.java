@@ -71,7 +71,6 @@ public final class EvaluationSession implements AutoCloseable {
     private final Set<String> refused = new HashSet<>();
     private final AgendaFilter notRefused = match -> refused.isEmpty() || !refused.contains(match.getRule().getPackageName());
     private java.util.function.Consumer<RuleFailure> onRuleFailure;
-    private long fireCall;
     private final List<Finding> incidents = new ArrayList<>();
     private final List<FactHandle> reportedIncidents = new ArrayList<>();
     private final FactHandle tickHandle;
@@ -125,7 +124,7 @@ public final class EvaluationSession implements AutoCloseable {
             @Override
             public void afterMatchFired(AfterMatchFiredEvent event) {
                 firedThisCycle++;
-                firings.computeIfAbsent(event.getMatch().getRule().getPackageName(), p -> new Firings()).count(fireCall);
+                firings.computeIfAbsent(event.getMatch().getRule().getPackageName(), p -> new Firings()).count();
             }
         });
     }
@@ -440,14 +439,17 @@ public final class EvaluationSession implements AutoCloseable {
      * that changes what its own pattern reads) would otherwise hold the evaluation thread and fill the heap.
      * Without a {@link #onRuleFailure failure handler} such a rule, or one whose consequence throws, fails the
      * call (rule tests and drafts want exactly that); with one, the rule is refused from then on and the others
-     * fire on.
+     * fire on. Which rule loops is found by watching a few more firings ({@link LoopDiagnosis}), not by counting.
      */
     private void fireAll() {
         while (true) {
-            fireCall++;
-            int fired;
+            LoopDiagnosis loop;
             try {
-                fired = session.fireAllRules(notRefused, FIRING_LIMIT);
+                if (session.fireAllRules(notRefused, FIRING_LIMIT) < FIRING_LIMIT) {
+                    return;
+                }
+                // the rule with the most firings may be one a looping rule only activates: watch who activates whom
+                loop = LoopDiagnosis.watch(session, notRefused);
             } catch (ConsequenceException e) {
                 if (onRuleFailure == null) {
                     throw e;
@@ -458,23 +460,15 @@ public final class EvaluationSession implements AutoCloseable {
                         "its consequence threw " + cause.getClass().getName() + ": " + cause.getMessage());
                 continue;
             }
-            if (fired < FIRING_LIMIT) {
-                return;
+            if (loop.settled()) {
+                return; // much to do, but it came to rest
             }
-            // counted in this call only: a sound rule may well have fired more since the session started
-            List<Map.Entry<String, Long>> busiest = firings.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), e.getValue().inCall(fireCall)))
-                    .filter(e -> e.getValue() > 0)
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .limit(3).toList();
-            String most = busiest.stream().map(e -> e.getKey() + " (" + e.getValue() + " firings)")
-                    .collect(java.util.stream.Collectors.joining(", "));
-            if (onRuleFailure == null || busiest.isEmpty()) {
-                throw new RuleLoopException("rules fired " + FIRING_LIMIT + " times without settling, most: " + most
-                        + "; a rule probably modifies a fact its own conditions read");
+            if (onRuleFailure == null) {
+                throw new RuleLoopException(loop.explain(FIRING_LIMIT));
             }
-            refuse(busiest.get(0).getKey(), null, "fired " + busiest.get(0).getValue() + " times in one evaluation without settling"
-                    + " (limit " + FIRING_LIMIT + "; most: " + most + "); it probably modifies a fact its own conditions read");
+            for (String drlPackage : loop.drlPackages()) {
+                refuse(drlPackage, null, loop.explain(FIRING_LIMIT));
+            }
         }
     }
 
@@ -504,23 +498,12 @@ public final class EvaluationSession implements AutoCloseable {
     record RuleFailure(String drlPackage, String ruleName, String reason) {
     }
 
-    /** One DRL package's firings: since the session started, and in the latest call of {@link #fireAll}. */
+    /** One DRL package's firings since the session started. */
     private static final class Firings {
         private long total;
-        private long call;
-        private long inCall;
 
-        void count(long currentCall) {
+        void count() {
             total++;
-            if (call != currentCall) {
-                call = currentCall;
-                inCall = 0;
-            }
-            inCall++;
-        }
-
-        long inCall(long currentCall) {
-            return call == currentCall ? inCall : 0;
         }
     }
 

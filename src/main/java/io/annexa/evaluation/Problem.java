@@ -16,6 +16,10 @@ public record Problem(String file, int line, int column, Level level, String mes
         return error(file, 0, 0, message);
     }
 
+    public static Problem warning(String file, int line, int column, String message) {
+        return new Problem(file, line, column, Level.WARNING, message);
+    }
+
     public boolean isError() {
         return level == Level.ERROR;
     }

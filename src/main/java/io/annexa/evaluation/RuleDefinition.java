@@ -20,12 +20,23 @@ import java.util.Map;
  * @param clauses   the ISO/IEC 27001:2022 clauses ({@code 8.1}) rule.yml says a nonconformity of this rule breaches;
  *                  empty when it names none, and the register's configuration then decides
  * @param count     what the engine counts for the rule ({@code count:} in rule.yml), or null
+ * @param overlaps  the rules rule.yml says this one overlaps on purpose ({@code overlaps:}): reading the same
+ *                  configuration for the same control is then no likely duplicate
  */
 public record RuleDefinition(String id, String title, List<String> controls, Severity severity,
                              List<String> sources, String rationale, String remediation,
                              Map<String, String> parameters, Path folder, String drlPackage,
                              Map<String, String> parameterTypes, String requirement, List<String> clauses,
-                             CountDeclaration count) {
+                             CountDeclaration count, List<String> overlaps) {
+
+    public RuleDefinition(String id, String title, List<String> controls, Severity severity,
+                          List<String> sources, String rationale, String remediation,
+                          Map<String, String> parameters, Path folder, String drlPackage,
+                          Map<String, String> parameterTypes, String requirement, List<String> clauses,
+                          CountDeclaration count) {
+        this(id, title, controls, severity, sources, rationale, remediation, parameters, folder, drlPackage,
+                parameterTypes, requirement, clauses, count, List.of());
+    }
 
     public RuleDefinition(String id, String title, List<String> controls, Severity severity,
                           List<String> sources, String rationale, String remediation,
@@ -60,6 +71,7 @@ public record RuleDefinition(String id, String title, List<String> controls, Sev
         parameters = Map.copyOf(parameters);
         parameterTypes = Map.copyOf(parameterTypes);
         clauses = clauses == null ? List.of() : List.copyOf(clauses);
+        overlaps = overlaps == null ? List.of() : List.copyOf(overlaps);
     }
 
     /** A rule whose parameters are all strings. */

@@ -269,6 +269,9 @@ public final class RuleLibrary {
             }
             // compiled even when rule.yml problems were found, so that the author sees the DRL errors as well
             KieBase kieBase = compile();
+            if (problems.stream().noneMatch(Problem::isError)) {
+                problems.addAll(RuleLint.check(rules.values(), settings::isEnabled, this::display));
+            }
             if (problems.stream().anyMatch(Problem::isError)) {
                 throw new RuleLibraryException(problems);
             }

@@ -25,7 +25,7 @@ final class RuleMetadataReader {
 
     static final String EDITION = "iso27002:2022";
     private static final Set<String> FIELDS = Set.of("id", "title", "controls", "severity", "sources", "requirement",
-            "clauses", "rationale", "remediation", "parameters", "count");
+            "clauses", "rationale", "remediation", "parameters", "count", "overlaps");
     private static final Set<String> COUNT_FIELDS = Set.of("events", "where", "by", "distinct", "threshold", "window");
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final Set<String> PARAMETER_TYPES = ParameterTypes.NAMES;
@@ -93,11 +93,36 @@ final class RuleMetadataReader {
             String requirement = requirement(fields.get("requirement"), controls);
             List<String> clauses = clauses(fields.get("clauses"));
             CountDeclaration count = count(fields.get("count"), parameterTypes);
+            List<String> overlaps = overlaps(fields.get("overlaps"), id);
             if (problems.size() > problemsBefore) {
                 return Optional.empty();
             }
             return Optional.of(new RuleDefinition(id, title, controls, severity, sources, rationale, remediation,
-                    parameters, folder, drlPackage, parameterTypes, requirement, clauses, count));
+                    parameters, folder, drlPackage, parameterTypes, requirement, clauses, count, overlaps));
+        }
+
+        /**
+         * Optional: the rules this one overlaps on purpose, one id or a list. That each names a rule of the library is
+         * checked once every rule is read ({@link RuleLint}).
+         */
+        private List<String> overlaps(Node node, String id) {
+            if (node == null) {
+                return List.of();
+            }
+            List<ScalarNode> items = node instanceof ScalarNode one ? List.of(one) : items(node, "overlaps", node);
+            List<String> ids = new ArrayList<>();
+            for (ScalarNode item : items) {
+                String other = item.getValue().strip();
+                if (other.equals(id)) {
+                    problem(item, "a rule does not overlap itself; 'overlaps' names the other rules that read the same "
+                            + "configuration for the same control");
+                } else if (ids.contains(other)) {
+                    problem(item, "rule " + other + " is listed twice in 'overlaps'");
+                } else {
+                    ids.add(other);
+                }
+            }
+            return ids;
         }
 
         /**

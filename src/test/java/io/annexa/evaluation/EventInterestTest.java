@@ -51,9 +51,9 @@ class EventInterestTest {
 
         @Test
         void aKindListedWithInIsRead() throws Exception {
-            rule("reads_listed", "", "$e : LogEvent( kind in (\"auth_success\", \"session_open\") )");
+            rule("reads_listed", "", "$e : LogEvent( kind in (\"auth_success\", \"session_opened\") )");
 
-            assertThat(load().eventInterest().kindsReadBy("reads_listed")).containsExactlyInAnyOrder("auth_success", "session_open");
+            assertThat(load().eventInterest().kindsReadBy("reads_listed")).containsExactlyInAnyOrder("auth_success", "session_opened");
         }
 
         @Test
@@ -89,10 +89,10 @@ class EventInterestTest {
         @Test
         void eventsReadInsideNotAndAccumulateCount() throws Exception {
             rule("reads_nested", "", """
-                    not LogEvent( kind == "session_close" )
+                    not LogEvent( kind == "session_closed" )
                         Number( intValue > 2 ) from accumulate( LogEvent( kind == "auth_failure" ), count(1) )""");
 
-            assertThat(load().eventInterest().kindsReadBy("reads_nested")).containsExactlyInAnyOrder("session_close", "auth_failure");
+            assertThat(load().eventInterest().kindsReadBy("reads_nested")).containsExactlyInAnyOrder("session_closed", "auth_failure");
         }
 
         @Test

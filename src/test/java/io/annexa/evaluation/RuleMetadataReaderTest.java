@@ -89,6 +89,24 @@ class RuleMetadataReaderTest {
     }
 
     @Test
+    void overlapsIsOneRuleOrAList() throws IOException {
+        assertThat(read(RULE_YML).orElseThrow().overlaps()).isEmpty();
+        assertThat(read(RULE_YML + "overlaps: sshd_password_authentication_disabled\n").orElseThrow().overlaps())
+                .containsExactly("sshd_password_authentication_disabled");
+        assertThat(read(RULE_YML + "# why, for the reader\noverlaps: [a_rule, another_rule]\n").orElseThrow().overlaps())
+                .containsExactly("a_rule", "another_rule");
+    }
+
+    @Test
+    void aRuleDoesNotOverlapItselfNorTheSameRuleTwice() throws IOException {
+        assertThat(read(RULE_YML + "overlaps: [a_rule, " + ID + ", a_rule]\n")).isEmpty();
+        assertThat(problems).extracting(p -> p.line() + ":" + p.column() + " " + p.message()).containsExactly(
+                "9:20 a rule does not overlap itself; 'overlaps' names the other rules that read the same configuration"
+                        + " for the same control",
+                "9:46 rule a_rule is listed twice in 'overlaps'");
+    }
+
+    @Test
     void anEmptyListOrASingleValueIsReported() throws IOException {
         assertThat(read(RULE_YML + "clauses: []\n")).isEmpty();
         assertThat(read(RULE_YML + "clauses: \"8.1\"\n")).isEmpty();
