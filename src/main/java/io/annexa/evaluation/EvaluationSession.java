@@ -425,7 +425,8 @@ public final class EvaluationSession implements AutoCloseable {
     Map<List<String>, Boolean> resetRuleState(Set<String> ruleIds) {
         // Hook: per-rule state the engine keeps for these rules itself (declared counting) is reset here as well.
         Map<List<String>, Boolean> reported = new HashMap<>();
-        for (FactHandle handle : session.getFactHandles(o -> o instanceof EventWindow w && ruleIds.contains(w.getRule()))) {
+        // a copy: the handles Drools returns are a view of working memory, which the deletions change
+        for (FactHandle handle : new ArrayList<FactHandle>(session.getFactHandles(o -> o instanceof EventWindow w && ruleIds.contains(w.getRule())))) {
             EventWindow window = (EventWindow) session.getObject(handle);
             reported.put(List.of(window.getRule(), window.getAsset(), window.getKey()), window.isReported());
             session.delete(handle);
@@ -435,7 +436,7 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** Replaces the {@link io.annexa.evidence.RuleParameter} facts of the rules {@code ruleIds} with {@code parameters}. */
     void replaceParameters(Set<String> ruleIds, Collection<io.annexa.evidence.RuleParameter> parameters) {
-        session.getFactHandles(o -> o instanceof io.annexa.evidence.RuleParameter p && ruleIds.contains(p.rule()))
+        new ArrayList<FactHandle>(session.getFactHandles(o -> o instanceof io.annexa.evidence.RuleParameter p && ruleIds.contains(p.rule())))
                 .forEach(session::delete);
         parameters.forEach(session::insert);
     }

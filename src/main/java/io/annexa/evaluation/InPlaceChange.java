@@ -34,6 +34,9 @@ import org.kie.api.definition.rule.Rule;
  * own entry point), a rule that reads another entry point than the default one changed (the session holds its entry
  * points from its start), or a rule's package declares types (their classes cannot be defined again in one KieBase).
  *
+ * <p>State the engine keeps per rule is reset for the rules the change replaces in
+ * {@link EvaluationSession#resetRuleState}, which is where engine-owned counting state of a rule belongs as well.
+ *
  * <p>Everything that can be checked or prepared is, before anything changes: the packages to add are copied for the
  * session's KieBase, the packages to remove are found in it. If the change still fails once begun (a new rule's
  * constraint throws on the facts in working memory, as Drools evaluates it while adding the rule), the session's
@@ -81,10 +84,13 @@ final class InPlaceChange {
         Set<String> ids = new LinkedHashSet<>();
         before.rules().forEach(r -> ids.add(r.id()));
         next.rules().forEach(r -> ids.add(r.id()));
+        Map<String, Set<RuleParameter>> parametersBefore = parametersByRule(before);
+        Map<String, Set<RuleParameter>> parametersNext = parametersByRule(next);
         for (String id : ids) {
             boolean was = before.isEnabled(id);
             boolean is = next.isEnabled(id);
-            if (!was && !is || was && is && !changedBetween(before, next, id)) {
+            if (!was && !is || was && is && before.version(id).equals(next.version(id))
+                    && parametersBefore.getOrDefault(id, Set.of()).equals(parametersNext.getOrDefault(id, Set.of()))) {
                 continue;
             }
             reset.add(id);
@@ -184,6 +190,10 @@ final class InPlaceChange {
 
     private static Set<RuleParameter> parametersOf(RuleLibrary library, String ruleId) {
         return library.parameters().stream().filter(p -> p.rule().equals(ruleId)).collect(Collectors.toSet());
+    }
+
+    private static Map<String, Set<RuleParameter>> parametersByRule(RuleLibrary library) {
+        return library.parameters().stream().collect(Collectors.groupingBy(RuleParameter::rule, Collectors.toSet()));
     }
 
     /** Why a rule package cannot leave or join a KieBase in service; null when it can. */
