@@ -53,10 +53,15 @@ final class InPlaceChange {
     private final List<InternalKnowledgePackage> added;
     private final List<RuleParameter> parameters;
     private final String whyNot;
+    /** What the rules before the change read: taken over for the rules the change keeps. */
+    private final EventInterest eventsBefore;
+    private final ConfigInterest configBefore;
     private Map<List<String>, Boolean> reportedBefore = Map.of();
 
     private InPlaceChange(RuleLibrary before, RuleLibrary next, Set<String> reset, List<String> removedPackages,
                           List<InternalKnowledgePackage> added, List<RuleParameter> parameters, String whyNot) {
+        this.eventsBefore = whyNot == null ? before.eventInterest() : null;
+        this.configBefore = whyNot == null ? before.configInterest() : null;
         this.before = before;
         this.next = next;
         this.reset = reset;
@@ -165,7 +170,9 @@ final class InPlaceChange {
                 // Drools takes the facts in working memory into the new rules here; they fire below
                 base.addPackages(added);
             }
-            next.adopt(base);
+            // what the unchanged rules read is known: only the rules added are analysed
+            next.adopt(base, eventsBefore.changed(reset, added, base, next.enabledRules(), next.parameters()),
+                    configBefore.changed(removedPackages, added, base));
             session.useLibrary(next);
             return session.settleCarriedOver();
         } catch (RuntimeException | LinkageError e) {

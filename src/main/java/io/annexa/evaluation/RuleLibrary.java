@@ -203,12 +203,20 @@ public final class RuleLibrary {
     /**
      * Takes over {@code base}, which a session in service now runs with exactly this library's enabled rules
      * ({@link InPlaceChange}), as this library's KieBase: sessions made from it later (a replay) share it, and the
-     * library's own, if it made one, is left to the collector. What the rules read is worked out again from it.
+     * library's own, if it made one, is left to the collector.
+     *
+     * @param events what the rules in {@code base} read of log events, worked out for the change
+     * @param config what the rules in {@code base} read of configuration entries, worked out for the change
      */
-    synchronized void adopt(KieBase base) {
+    synchronized void adopt(KieBase base, EventInterest events, ConfigInterest config) {
         kieBase = base;
-        eventInterest = EventInterest.analyze(base, enabledRules(), parameters());
-        configInterest = ConfigInterest.analyze(base);
+        eventInterest = events;
+        configInterest = config;
+    }
+
+    /** The enabled rules, in the order of the rules. */
+    List<RuleDefinition> enabledRules() {
+        return rules.values().stream().filter(r -> settings.isEnabled(r.id())).toList();
     }
 
     /**
@@ -233,10 +241,6 @@ public final class RuleLibrary {
     /** The compiled DRL package of the enabled rule {@code ruleId}, not to be changed nor added to a KieBase itself. */
     Optional<org.drools.base.definitions.InternalKnowledgePackage> compiledPackage(String ruleId) {
         return enabledRule(ruleId).map(r -> compiled.get(r.drlPackage())).map(CompiledRuleCache.Compiled::rules);
-    }
-
-    private List<RuleDefinition> enabledRules() {
-        return rules.values().stream().filter(r -> settings.isEnabled(r.id())).toList();
     }
 
     /** SHA-256 over every rule file, to tell which library version produced a result. */

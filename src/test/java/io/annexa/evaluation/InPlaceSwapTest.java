@@ -225,6 +225,7 @@ class InPlaceSwapTest {
             assertThat(k.retention()).isEqualTo(Duration.ofMinutes(10));
             assertThat(k.live()).isEqualTo(6);
         });
+        assertSameInterestAsAFreshLoad();
 
         deleteRule(MONITORING + BRUTE_FORCE);
         swap(load());
@@ -238,6 +239,7 @@ class InPlaceSwapTest {
         });
         assertThat(inspect(EvaluationSession::liveEvents)).isEmpty();
         assertThat(windowsByRule()).isEmpty();
+        assertSameInterestAsAFreshLoad();
     }
 
     @Test
@@ -258,17 +260,32 @@ class InPlaceSwapTest {
             assertThat(f.getEvidence()).contains("PasswordAuthentication yes");
         });
         assertThat(entriesInWorkingMemory()).containsExactlyInAnyOrder("PermitRootLogin", "PasswordAuthentication");
+        assertSameInterestAsAFreshLoad();
 
         deleteRule(AUTHENTICATION + PASSWORDS);
         swap(load());
         assertThat(settle().findings()).isEmpty();
         assertThat(entriesInWorkingMemory()).containsExactly("PermitRootLogin");
+        assertSameInterestAsAFreshLoad();
         // kept beside the session all the same: a later library may read it again
         List<Object> kept = inspect(s -> s.evidence().get(new EvidenceKey("sshd_config", "web1", "test")));
         assertThat(kept).hasSize(3);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** What the library in service reads, worked out for the change from the library before, is what a load works out. */
+    private void assertSameInterestAsAFreshLoad() throws Exception {
+        RuleLibrary inService = engine.library();
+        RuleLibrary fresh = RuleLibrary.load(rules, settings, catalog);
+        assertThat(inService.eventInterest().kindsByRule()).isEqualTo(fresh.eventInterest().kindsByRule());
+        for (String kind : List.of("auth_failure", "auth_success", "invalid_user")) {
+            assertThat(inService.eventInterest().retentionMillis(kind, EventRetention.DEFAULT))
+                    .isEqualTo(fresh.eventInterest().retentionMillis(kind, EventRetention.DEFAULT));
+        }
+        assertThat(java.util.Set.copyOf(inService.configInterest().reads()))
+                .isEqualTo(java.util.Set.copyOf(fresh.configInterest().reads()));
+    }
 
     /** An engine with three rules, a root login finding on web1, and one burst both temporal rules have reported. */
     private RuleLibrary startWithBurst() throws Exception {
