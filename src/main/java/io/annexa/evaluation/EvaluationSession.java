@@ -22,6 +22,7 @@ import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.event.rule.ObjectUpdatedEvent;
 import org.kie.api.event.rule.RuleRuntimeEventListener;
+import org.kie.api.runtime.ClassObjectFilter;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
@@ -425,19 +426,23 @@ public final class EvaluationSession implements AutoCloseable {
     Map<List<String>, Boolean> resetRuleState(Set<String> ruleIds) {
         // Hook: per-rule state the engine keeps for these rules itself (declared counting) is reset here as well.
         Map<List<String>, Boolean> reported = new HashMap<>();
-        // a copy: the handles Drools returns are a view of working memory, which the deletions change
-        for (FactHandle handle : new ArrayList<FactHandle>(session.getFactHandles(o -> o instanceof EventWindow w && ruleIds.contains(w.getRule())))) {
-            EventWindow window = (EventWindow) session.getObject(handle);
-            reported.put(List.of(window.getRule(), window.getAsset(), window.getKey()), window.isReported());
-            session.delete(handle);
+        // by class: Drools then walks the windows only, not all of working memory; a copy, as the deletions change it
+        for (FactHandle handle : new ArrayList<FactHandle>(session.getFactHandles(new ClassObjectFilter(EventWindow.class)))) {
+            if (session.getObject(handle) instanceof EventWindow window && ruleIds.contains(window.getRule())) {
+                reported.put(List.of(window.getRule(), window.getAsset(), window.getKey()), window.isReported());
+                session.delete(handle);
+            }
         }
         return reported;
     }
 
     /** Replaces the {@link io.annexa.evidence.RuleParameter} facts of the rules {@code ruleIds} with {@code parameters}. */
     void replaceParameters(Set<String> ruleIds, Collection<io.annexa.evidence.RuleParameter> parameters) {
-        new ArrayList<FactHandle>(session.getFactHandles(o -> o instanceof io.annexa.evidence.RuleParameter p && ruleIds.contains(p.rule())))
-                .forEach(session::delete);
+        for (FactHandle handle : new ArrayList<FactHandle>(session.getFactHandles(new ClassObjectFilter(io.annexa.evidence.RuleParameter.class)))) {
+            if (session.getObject(handle) instanceof io.annexa.evidence.RuleParameter p && ruleIds.contains(p.rule())) {
+                session.delete(handle);
+            }
+        }
         parameters.forEach(session::insert);
     }
 

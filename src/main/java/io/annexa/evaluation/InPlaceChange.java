@@ -51,7 +51,10 @@ final class InPlaceChange {
     private final Set<String> reset;
     private final List<String> removedPackages;
     private final List<InternalKnowledgePackage> added;
+    /** The parameters of the rules reset, to replace theirs. */
     private final List<RuleParameter> parameters;
+    /** Every enabled rule's parameters after the change. */
+    private final List<RuleParameter> allParameters;
     private final String whyNot;
     /** What the rules before the change read: taken over for the rules the change keeps. */
     private final EventInterest eventsBefore;
@@ -59,7 +62,7 @@ final class InPlaceChange {
     private Map<List<String>, Boolean> reportedBefore = Map.of();
 
     private InPlaceChange(RuleLibrary before, RuleLibrary next, Set<String> reset, List<String> removedPackages,
-                          List<InternalKnowledgePackage> added, List<RuleParameter> parameters, String whyNot) {
+                          List<InternalKnowledgePackage> added, List<RuleParameter> allParameters, String whyNot) {
         this.eventsBefore = whyNot == null ? before.eventInterest() : null;
         this.configBefore = whyNot == null ? before.configInterest() : null;
         this.before = before;
@@ -67,7 +70,8 @@ final class InPlaceChange {
         this.reset = reset;
         this.removedPackages = removedPackages;
         this.added = added;
-        this.parameters = parameters;
+        this.allParameters = allParameters;
+        this.parameters = allParameters.stream().filter(p -> reset.contains(p.rule())).toList();
         this.whyNot = whyNot;
     }
 
@@ -89,8 +93,9 @@ final class InPlaceChange {
         Set<String> ids = new LinkedHashSet<>();
         before.rules().forEach(r -> ids.add(r.id()));
         next.rules().forEach(r -> ids.add(r.id()));
-        Map<String, Set<RuleParameter>> parametersBefore = parametersByRule(before);
-        Map<String, Set<RuleParameter>> parametersNext = parametersByRule(next);
+        List<RuleParameter> allParameters = next.parameters();
+        Map<String, Set<RuleParameter>> parametersBefore = byRule(before.parameters());
+        Map<String, Set<RuleParameter>> parametersNext = byRule(allParameters);
         for (String id : ids) {
             boolean was = before.isEnabled(id);
             boolean is = next.isEnabled(id);
@@ -127,8 +132,8 @@ final class InPlaceChange {
         for (String id : addedRules) {
             added.addAll(next.rulePackages(id, base.getRootClassLoader()));
         }
-        List<RuleParameter> parameters = next.parameters().stream().filter(p -> reset.contains(p.rule())).toList();
-        return new InPlaceChange(before, next, Set.copyOf(reset), List.copyOf(removedPackages), List.copyOf(added), parameters, null);
+        return new InPlaceChange(before, next, Set.copyOf(reset), List.copyOf(removedPackages), List.copyOf(added),
+                List.copyOf(allParameters), null);
     }
 
     private static InPlaceChange notInPlace(RuleLibrary before, RuleLibrary next, String why) {
@@ -171,7 +176,7 @@ final class InPlaceChange {
                 base.addPackages(added);
             }
             // what the unchanged rules read is known: only the rules added are analysed
-            next.adopt(base, eventsBefore.changed(reset, added, base, next.enabledRules(), next.parameters()),
+            next.adopt(base, eventsBefore.changed(reset, added, base, next.enabledRules(), allParameters),
                     configBefore.changed(removedPackages, added, base));
             session.useLibrary(next);
             return session.settleCarriedOver();
@@ -199,8 +204,8 @@ final class InPlaceChange {
         return library.parameters().stream().filter(p -> p.rule().equals(ruleId)).collect(Collectors.toSet());
     }
 
-    private static Map<String, Set<RuleParameter>> parametersByRule(RuleLibrary library) {
-        return library.parameters().stream().collect(Collectors.groupingBy(RuleParameter::rule, Collectors.toSet()));
+    private static Map<String, Set<RuleParameter>> byRule(List<RuleParameter> parameters) {
+        return parameters.stream().collect(Collectors.groupingBy(RuleParameter::rule, Collectors.toSet()));
     }
 
     /** Why a rule package cannot leave or join a KieBase in service; null when it can. */
