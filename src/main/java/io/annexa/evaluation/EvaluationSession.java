@@ -346,8 +346,9 @@ public final class EvaluationSession implements AutoCloseable {
     /** Deletes the events whose retention has passed at {@code now}, and what belonged to assets that are gone since. */
     private void expire(long now) {
         for (Kind kind : kinds.values()) {
-            for (DefaultEventHandle oldest = kind.live.peek();
-                 oldest != null && oldest.getStartTimestamp() + kind.retentionMillis <= now; oldest = kind.live.peek()) {
+            // a kind no rule reads any more (after a change in place) is let go whole
+            for (DefaultEventHandle oldest = kind.live.peek(); oldest != null
+                    && (kind.retentionMillis < 0 || oldest.getStartTimestamp() + kind.retentionMillis <= now); oldest = kind.live.peek()) {
                 kind.live.poll();
                 session.delete(oldest);
             }
@@ -448,21 +449,16 @@ public final class EvaluationSession implements AutoCloseable {
 
     /**
      * From now on this session serves {@code library}, whose rules its KieBase now holds: findings are made for its
-     * rules, and log events and configuration entries are kept as its rules read them. Events of a kind no rule reads
-     * any more leave working memory; a kind newly read is inserted from the next event on (until now its events were
-     * only counted). Configuration entries move in or out of working memory as the rules now read them.
+     * rules, and log events and configuration entries are kept as its rules read them. Events kept longer than the new
+     * rules need (all those of a kind no rule reads any more) leave working memory when the next cycle has fired, not
+     * before: should the change fail until then, a new session of the previous rules takes them over. A kind newly read
+     * is inserted from the next event on (until now its events were only counted). Configuration entries move in or
+     * out of working memory as the rules now read them.
      */
     void useLibrary(RuleLibrary library) {
         session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
         interest = library.eventInterest();
-        kinds.forEach((name, kind) -> {
-            long retentionMillis = interest.retentionMillis(name, retention);
-            if (retentionMillis < 0 && kind.retentionMillis >= 0) {
-                kind.live.forEach(session::delete);
-                kind.live.clear();
-            }
-            kind.retentionMillis = retentionMillis;
-        });
+        kinds.forEach((name, kind) -> kind.retentionMillis = interest.retentionMillis(name, retention));
         ConfigInterest reads = library.configInterest();
         if (!Set.copyOf(reads.reads()).equals(Set.copyOf(configInterest.reads()))) {
             configInterest = reads;
@@ -648,17 +644,35 @@ public final class EvaluationSession implements AutoCloseable {
      * incidents they raised. Evidence carried over was not re-read, so nothing counts as refreshed.
      */
     List<Finding> settleCarriedOver() {
-        settle();
+        settle(true);
+        List<Finding> raised = List.copyOf(incidents);
+        incidents.clear();
+        return raised;
+    }
+
+    /**
+     * Fires the rules a change in place ({@link InPlaceChange}) added over what working memory holds, and returns the
+     * incidents they raised. Nothing expires here: every event live before the change stays until the next cycle, for a
+     * new session of the previous rules should the change fail before it is done.
+     */
+    List<Finding> settleChange() {
+        settle(false);
         List<Finding> raised = List.copyOf(incidents);
         incidents.clear();
         return raised;
     }
 
     private void settle() {
+        settle(true);
+    }
+
+    private void settle(boolean expire) {
         tick();
         fireAll();
         settleInserted();
-        expire(session.getSessionClock().getCurrentTime());
+        if (expire) {
+            expire(session.getSessionClock().getCurrentTime());
+        }
         // Incidents are reported once; keeping them would let working memory grow with every attack.
         reportedIncidents.forEach(session::delete);
         reportedIncidents.clear();

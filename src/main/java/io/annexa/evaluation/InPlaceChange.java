@@ -179,7 +179,7 @@ final class InPlaceChange {
             next.adopt(base, eventsBefore.changed(reset, added, base, next.enabledRules(), allParameters),
                     configBefore.changed(removedPackages, added, base));
             session.useLibrary(next);
-            return session.settleCarriedOver();
+            return session.settleChange();
         } catch (RuntimeException | LinkageError e) {
             next.release(base);
             throw e;
