@@ -3,9 +3,13 @@ package io.annexa.evaluation;
 import io.annexa.evidence.ConfigEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.drools.base.base.ClassObjectType;
 import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.base.rule.EntryPointId;
@@ -45,14 +49,41 @@ final class ConfigInterest {
     }
 
     private final List<Read> reads;
+    /** What each DRL package's rules read; null for {@link #EVERYTHING}, which no package's reads explain. */
+    private final Map<String, List<Read>> byPackage;
 
     ConfigInterest(List<Read> reads) {
+        this(reads, null);
+    }
+
+    private ConfigInterest(List<Read> reads, Map<String, List<Read>> byPackage) {
         this.reads = List.copyOf(reads);
+        this.byPackage = byPackage == null ? null : Map.copyOf(byPackage);
     }
 
     static ConfigInterest analyze(KieBase kieBase) {
-        List<Read> reads = new ArrayList<>();
-        for (KiePackage kiePackage : kieBase.getKiePackages()) {
+        return of(new HashMap<>(), kieBase.getKiePackages());
+    }
+
+    /**
+     * This interest after a change in place ({@link InPlaceChange}): the packages {@code removed} left the KieBase and
+     * {@code added} joined it; the other packages' reads are taken over without analysing them again.
+     *
+     * @param kieBase the KieBase after the change, analysed whole if this interest is {@link #EVERYTHING}
+     */
+    ConfigInterest changed(Collection<String> removed, Collection<? extends KiePackage> added, KieBase kieBase) {
+        if (byPackage == null) {
+            return analyze(kieBase);
+        }
+        Map<String, List<Read>> kept = new HashMap<>(byPackage);
+        kept.keySet().removeAll(removed);
+        return of(kept, added);
+    }
+
+    /** {@code known} with what the rules of {@code packages} read; {@link #EVERYTHING} if one of them cannot be analysed. */
+    private static ConfigInterest of(Map<String, List<Read>> known, Collection<? extends KiePackage> packages) {
+        for (KiePackage kiePackage : packages) {
+            List<Read> reads = new ArrayList<>();
             for (Rule rule : kiePackage.getRules()) {
                 try {
                     reads.addAll(readsOf((RuleImpl) rule));
@@ -60,8 +91,12 @@ final class ConfigInterest {
                     return EVERYTHING; // a condition this analysis does not know: every entry goes in
                 }
             }
+            // a package of the same name added again (the fact types' packages of each rule) merges into the one there
+            known.merge(kiePackage.getName(), reads, (was, more) -> Stream.concat(was.stream(), more.stream()).distinct().toList());
         }
-        return new ConfigInterest(reads.stream().distinct().toList());
+        known.values().removeIf(List::isEmpty);
+        List<Read> all = known.values().stream().flatMap(List::stream).distinct().toList();
+        return new ConfigInterest(all, known);
     }
 
     /** Whether some rule can read {@code entry}. */

@@ -201,7 +201,8 @@ public final class Counting {
      * the others go, with their bursts. The rules that go on do not count the live events again that a re-added rule
      * package is shown, until {@link #carriedOverCounted}.
      */
-    void retarget(Collection<RuleDefinition> enabledRules, List<RuleParameter> parameters, RuleRuntime runtime) {
+    void retarget(Collection<RuleDefinition> enabledRules, List<RuleParameter> parameters,
+                  java.util.function.Predicate<String> changed, RuleRuntime runtime) {
         Map<String, Counted> before = new HashMap<>(byRule);
         configure(enabledRules, parameters);
         Set<String> kept = new HashSet<>();
@@ -214,8 +215,19 @@ public final class Counting {
         while (assets.hasNext()) {
             Map<Slot, Tally> slots = assets.next().getValue();
             slots.entrySet().removeIf(entry -> {
-                if (kept.contains(entry.getKey().rule)) {
-                    reportIfReached(byRule.get(entry.getKey().rule), entry.getValue(), runtime);
+                String rule = entry.getKey().rule;
+                if (kept.contains(rule)) {
+                    Tally tally = entry.getValue();
+                    if (changed.test(rule)) {
+                        // its new version reports the burst in progress again, under its new threshold, as a new
+                        // session's would; a window now below the threshold may report when it reaches it
+                        if (tally.burst != null) {
+                            runtime.delete(tally.burst);
+                            tally.burst = null;
+                        }
+                        tally.window.reportedAs(false);
+                    }
+                    reportIfReached(byRule.get(rule), tally, runtime);
                     return false;
                 }
                 if (entry.getValue().burst != null) {

@@ -295,14 +295,27 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
 
     /**
      * Replaces the rule library without losing anything: the swap is queued behind every input already
-     * handed over; the rules in service fire what those inputs activated, and the new session starts from all
-     * current evidence and live events. Build and check the library before: its rules must compile.
+     * handed over, and the rules in service fire what those inputs activated. Then the session in service is changed
+     * in place where it can be ({@link InPlaceChange}: the rules that changed leave, their new versions join and count
+     * the live events, everything else stays), or a new session starts from all current evidence and live events.
+     * Build and check the library before: its rules must compile ({@link RuleLibrary#loadForSwap}).
      *
      * @return completed on the evaluation thread with {@code next} once it is in service, or exceptionally, with
      *         the reason, when it could not be put in service (the library in service then stays)
      */
     public CompletableFuture<RuleLibrary> swap(RuleLibrary next) {
-        Swap swap = new Swap(next, new CompletableFuture<>());
+        return queue(new Swap(next, new CompletableFuture<>(), true));
+    }
+
+    /**
+     * As {@link #swap}, always with a new session: for measuring what a change in place saves. The library in service
+     * stays usable (its KieBase is not changed).
+     */
+    CompletableFuture<RuleLibrary> swapToNewSession(RuleLibrary next) {
+        return queue(new Swap(next, new CompletableFuture<>(), false));
+    }
+
+    private CompletableFuture<RuleLibrary> queue(Swap swap) {
         inbox.add(swap);
         if (!running) {
             // close() may have drained the inbox before this swap was queued
@@ -312,64 +325,113 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     }
 
     /** A queued library change; applied by the evaluation thread between inputs. */
-    private record Swap(RuleLibrary next, CompletableFuture<RuleLibrary> applied) implements Consumer<EvaluationSession> {
+    private record Swap(RuleLibrary next, CompletableFuture<RuleLibrary> applied, boolean inPlaceAllowed)
+            implements Consumer<EvaluationSession> {
         @Override
         public void accept(EvaluationSession ignored) {
             throw new IllegalStateException("applied by the engine itself");
         }
     }
 
-    private static boolean changedBetween(RuleLibrary before, RuleLibrary after, String ruleId) {
-        return !before.isEnabled(ruleId) || !before.version(ruleId).equals(after.version(ruleId))
-                || !parametersOf(before, ruleId).equals(parametersOf(after, ruleId));
-    }
-
-    private static java.util.Set<io.annexa.evidence.RuleParameter> parametersOf(RuleLibrary library, String ruleId) {
-        return library.parameters().stream().filter(p -> p.rule().equals(ruleId)).collect(java.util.stream.Collectors.toSet());
-    }
-
     private void swapTo(Swap swap) {
         RuleLibrary next = swap.next();
         try {
             // The inputs before the swap were handed to the rules in service: those fire them, and what they raise
-            // is reported with this cycle. The new session then counts the live events again.
+            // is reported with this cycle. The new rules then count the live events again.
             beforeSwap = supersede(beforeSwap, session.fire());
         } catch (RuntimeException | LinkageError e) {
             refuse(swap, e);
             return;
         }
-        List<Quarantine> quarantinesBefore = quarantines;
-        Map<String, Set<Finding>> frozenBefore = new HashMap<>(frozen);
-        Set<String> quarantinedBefore = new HashSet<>(quarantinedThisCycle);
-        EvaluationSession fresh = null;
-        List<Finding> raised = new ArrayList<>();
-        try {
-            fresh = open(next, EvaluationSession.Clock.REALTIME);
-            session.evidence().forEach(fresh::carryOver);
-            fresh.carryOverEventCounts(session);
-            fresh.carryOverCounts(session);
-            for (LogEvent event : session.liveEvents()) {
-                fresh.insertEvent(event, event.getTimestamp());
+        QuarantineState before = new QuarantineState(quarantines, new HashMap<>(frozen), new HashSet<>(quarantinedThisCycle));
+        InPlaceChange change = null;
+        if (swap.inPlaceAllowed()) {
+            try {
+                change = InPlaceChange.between(library, next, session);
+            } catch (RuntimeException | LinkageError e) {
+                // nothing has changed yet: a new session is the way that always works
+                LOG.log(Level.WARNING, "cannot prepare the rule change in place; a new session takes it", e);
             }
+            if (change != null && change.whyNot() != null) {
+                String why = change.whyNot();
+                LOG.info(() -> "rule library " + next.contentHash().substring(0, 12) + " needs a new session: " + why);
+                change = null;
+            }
+        }
+        if (change != null) {
+            swapInPlace(swap, change, before);
+        } else {
+            swapToNewSession(swap, before);
+        }
+    }
+
+    /** The quarantine state before a swap, restored when the swap fails: what the new rules did not happen. */
+    private record QuarantineState(List<Quarantine> quarantines, Map<String, Set<Finding>> frozen, Set<String> thisCycle) {
+    }
+
+    private void restore(QuarantineState before) {
+        quarantines = before.quarantines();
+        frozen = before.frozen();
+        quarantinedThisCycle.clear();
+        quarantinedThisCycle.addAll(before.thisCycle());
+    }
+
+    private void swapInPlace(Swap swap, InPlaceChange change, QuarantineState before) {
+        RuleLibrary next = swap.next();
+        List<Finding> raised;
+        try {
+            session.refuseOnly(refusedIn(next));
+            session.onRuleFailure(failure -> quarantine(next, failure));
+            raised = change.apply(session);
+        } catch (RuntimeException | LinkageError e) {
+            restore(before);
+            reopenAfterFailedChange(change, e);
+            refuse(swap, e);
+            return;
+        }
+        liftQuarantines(next);
+        library = next;
+        replayedIncidents.addAll(raised);
+        LOG.info(() -> "rule library " + next.contentHash().substring(0, 12) + " in service, changed in place: "
+                + change.reset().size() + " of " + next.rules().size() + " rules replaced"
+                + (change.reset().size() <= 10 ? " " + change.reset() : ""));
+        swap.applied().complete(next);
+    }
+
+    /**
+     * After a change in place failed half way, the session's KieBase may hold part of it: a new session of the library
+     * in service, from a fresh KieBase of its rules, takes over this one's evidence and live events. Its rules are
+     * the ones that were in service, so what they find again was reported already; windows whose burst was reported
+     * stay reported, from the windows before the change for the rules it reset.
+     */
+    private void reopenAfterFailedChange(InPlaceChange change, Throwable cause) {
+        try {
+            EvaluationSession fresh = reopen(library, id -> false, id -> !change.reset().contains(id), new ArrayList<>());
+            fresh.carryOverReported(change.reportedBefore(), change.reset()::contains);
+            session.close();
+            session = fresh;
+        } catch (RuntimeException | LinkageError e) {
+            cause.addSuppressed(e);
+            LOG.log(Level.SEVERE, "a failed rule change in place could not be undone by a new session; the session in "
+                    + "service may run part of the new rules", e);
+        }
+    }
+
+    private void swapToNewSession(Swap swap, QuarantineState before) {
+        RuleLibrary next = swap.next();
+        RuleLibrary previous = library;
+        Map<String, Boolean> changed = new HashMap<>();
+        java.util.function.Predicate<String> isChanged =
+                id -> changed.computeIfAbsent(id, r -> InPlaceChange.changedBetween(previous, next, r));
+        List<Finding> raised = new ArrayList<>();
+        EvaluationSession fresh;
+        try {
             // What unchanged rules find in the live events the old session has reported already. Changed or new
             // rules report theirs: they were not looking before.
-            Map<String, Boolean> changed = new HashMap<>();
-            Function<String, Boolean> isChanged = id -> changed.computeIfAbsent(id, r -> changedBetween(library, next, r));
-            for (Finding incident : fresh.settleCarriedOver()) {
-                if (isChanged.apply(incident.getRuleId())) {
-                    raised.add(incident);
-                }
-            }
-            fresh.carryOverReported(session, id -> !isChanged.apply(id));
+            fresh = reopen(next, isChanged, isChanged.negate(), raised);
         } catch (RuntimeException | LinkageError e) {
-            if (fresh != null) {
-                fresh.close();
-            }
             // what the new rules' session quarantined did not happen to the rules that stay in service
-            quarantines = quarantinesBefore;
-            frozen = frozenBefore;
-            quarantinedThisCycle.clear();
-            quarantinedThisCycle.addAll(quarantinedBefore);
+            restore(before);
             refuse(swap, e);
             return;
         }
@@ -383,6 +445,44 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         swap.applied().complete(next);
     }
 
+    /**
+     * A new session of {@code rules} with the evidence and live events of the session in service, fired: the incidents
+     * of the rules {@code reported} accepts go to {@code raised}, the others are dropped; the windows of the rules
+     * {@code unchanged} accepts take over whether the session in service had reported their burst. Closed again if
+     * anything fails.
+     */
+    private EvaluationSession reopen(RuleLibrary rules, java.util.function.Predicate<String> reported,
+                                     java.util.function.Predicate<String> unchanged, List<Finding> raised) {
+        EvaluationSession fresh = null;
+        try {
+            fresh = open(rules, EvaluationSession.Clock.REALTIME);
+            session.evidence().forEach(fresh::carryOver);
+            fresh.carryOverEventCounts(session);
+            fresh.carryOverCounts(session);
+            for (LogEvent event : session.liveEvents()) {
+                fresh.insertEvent(event, event.getTimestamp());
+            }
+            for (Finding incident : fresh.settleCarriedOver()) {
+                if (reported.test(incident.getRuleId())) {
+                    raised.add(incident);
+                }
+            }
+            fresh.carryOverReported(session, unchanged);
+            return fresh;
+        } catch (RuntimeException | LinkageError e) {
+            if (fresh != null) {
+                fresh.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The DRL packages of {@code rules} whose rule is quarantined in the version {@code rules} holds. */
+    private List<String> refusedIn(RuleLibrary rules) {
+        return quarantines.stream().filter(q -> stillQuarantined(q, rules))
+                .flatMap(q -> rules.rule(q.ruleId()).stream()).map(RuleDefinition::drlPackage).toList();
+    }
+
     private static void refuse(Swap swap, Throwable cause) {
         LOG.log(Level.SEVERE, "rule library " + swap.next().contentHash().substring(0, 12)
                 + " cannot be put in service; the previous rules keep running", cause);
@@ -394,8 +494,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     /** A session of {@code rules} that refuses the rules quarantined in their version there and quarantines failing ones. */
     private EvaluationSession open(RuleLibrary rules, EvaluationSession.Clock clock) {
         EvaluationSession opened = rules.newSession(clock, retention);
-        opened.refuse(quarantines.stream().filter(q -> stillQuarantined(q, rules))
-                .flatMap(q -> rules.rule(q.ruleId()).stream()).map(RuleDefinition::drlPackage).toList());
+        opened.refuse(refusedIn(rules));
         opened.onRuleFailure(failure -> quarantine(rules, failure));
         return opened;
     }

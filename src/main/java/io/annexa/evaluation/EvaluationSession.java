@@ -22,6 +22,7 @@ import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.event.rule.ObjectUpdatedEvent;
 import org.kie.api.event.rule.RuleRuntimeEventListener;
+import org.kie.api.runtime.ClassObjectFilter;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
@@ -59,7 +60,8 @@ public final class EvaluationSession implements AutoCloseable {
     private final Map<String, Integer> liveEventsByAsset = new HashMap<>();
     private final Map<String, Set<FactHandle>> windowsByAsset = new HashMap<>();
     private final Set<String> maybeGone = new HashSet<>();
-    private final EventInterest interest;
+    /** Replaced when the library changes in place ({@link #useLibrary}). */
+    private EventInterest interest;
     private final EventRetention retention;
     private final Map<String, Kind> kinds = new HashMap<>();
     // log events inserted by a real-time session since its last firing: kept or dropped once it fired
@@ -87,8 +89,11 @@ public final class EvaluationSession implements AutoCloseable {
     private final EntryPoint baselinedEntries;
     private List<BaselineValue> baselineValues = List.of();
     private final Map<EvidenceKey, List<FactHandle>> baselined = new HashMap<>();
-    /** Which configuration entries the rules can read; the others are kept in {@link #unread}, not inserted. */
-    private final ConfigInterest configInterest;
+    /**
+     * Which configuration entries the rules can read; the others are kept in {@link #unread}, not inserted. Replaced
+     * when the library changes in place ({@link #useLibrary}).
+     */
+    private ConfigInterest configInterest;
     /** Per read, the configuration entries no rule can read: carried over to the next library, which may read them. */
     private final Map<EvidenceKey, List<Object>> unread = new HashMap<>();
     private long tickedAt;
@@ -244,14 +249,7 @@ public final class EvaluationSession implements AutoCloseable {
             EventWindow w = (EventWindow) o;
             reported.put(List.of(w.getRule(), w.getAsset(), w.getKey()), w.isReported());
         }
-        for (FactHandle handle : session.getFactHandles(o -> o instanceof EventWindow w && unchanged.test(w.getRule()))) {
-            EventWindow w = (EventWindow) session.getObject(handle);
-            Boolean before = reported.get(List.of(w.getRule(), w.getAsset(), w.getKey()));
-            if (before != null && before != w.isReported()) {
-                w.reportedAs(before);
-                session.update(handle, w, "reported");
-            }
-        }
+        carryOverReported(reported, unchanged);
     }
 
     /**
@@ -367,8 +365,9 @@ public final class EvaluationSession implements AutoCloseable {
     /** Deletes the events whose retention has passed at {@code now}, and what belonged to assets that are gone since. */
     private void expire(long now) {
         for (Kind kind : kinds.values()) {
-            for (DefaultEventHandle oldest = kind.live.peek();
-                 oldest != null && oldest.getStartTimestamp() + kind.retentionMillis <= now; oldest = kind.live.peek()) {
+            // a kind no rule reads any more (after a change in place) is let go whole
+            for (DefaultEventHandle oldest = kind.live.peek(); oldest != null
+                    && (kind.retentionMillis < 0 || oldest.getStartTimestamp() + kind.retentionMillis <= now); oldest = kind.live.peek()) {
                 kind.live.poll();
                 session.delete(oldest);
             }
@@ -403,8 +402,8 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** Log events of one kind: how long they stay, those in working memory (oldest first), and those not inserted. */
     private static final class Kind {
-        /** -1: no enabled rule reads the kind, and its events are only counted. */
-        private final long retentionMillis;
+        /** -1: no enabled rule reads the kind, and its events are only counted. Changes with the library in place. */
+        private long retentionMillis;
         // ordered by event time, not arrival: events of several senders arrive out of order
         private final java.util.PriorityQueue<DefaultEventHandle> live =
                 new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(DefaultEventHandle::getStartTimestamp));
@@ -423,6 +422,116 @@ public final class EvaluationSession implements AutoCloseable {
                 kind.retentionMillis < 0 ? null : java.time.Duration.ofMillis(kind.retentionMillis), kind.live.size(),
                 kind.notInserted, kind.unmatched)));
         return new EventStats(byKind);
+    }
+
+    // ---------------------------------------------------------------- a library change in place (InPlaceChange)
+
+    /** The KieBase this session runs: changed in place by {@link InPlaceChange}. */
+    org.drools.kiesession.rulebase.InternalKnowledgeBase kieBase() {
+        return (org.drools.kiesession.rulebase.InternalKnowledgeBase) session.getKieBase();
+    }
+
+    /** Whether no other session runs with this one's KieBase: changing it would change theirs too (a replay's). */
+    boolean runsItsKieBaseAlone() {
+        return kieBase().getKieSessions().stream().allMatch(other -> other == session);
+    }
+
+    /**
+     * Forgets what the rules {@code ruleIds} kept of their own, before their new version (or nothing) takes over: their
+     * {@link EventWindow}s, which the new version counts again from the live events. Call it once their DRL packages
+     * are out of the KieBase, so that no rule of theirs sees the deletion.
+     *
+     * @return whether each deleted window had reported its burst, by (rule, asset, key): what the rules had told
+     */
+    Map<List<String>, Boolean> resetRuleState(Set<String> ruleIds) {
+        // the windows the engine keeps for declared counting follow the new library in useLibrary
+        Map<List<String>, Boolean> reported = new HashMap<>();
+        // by class: Drools then walks the windows only, not all of working memory; a copy, as the deletions change it
+        for (FactHandle handle : new ArrayList<FactHandle>(session.getFactHandles(new ClassObjectFilter(EventWindow.class)))) {
+            if (session.getObject(handle) instanceof EventWindow window && ruleIds.contains(window.getRule())) {
+                reported.put(List.of(window.getRule(), window.getAsset(), window.getKey()), window.isReported());
+                session.delete(handle);
+            }
+        }
+        return reported;
+    }
+
+    /** Replaces the {@link io.annexa.evidence.RuleParameter} facts of the rules {@code ruleIds} with {@code parameters}. */
+    void replaceParameters(Set<String> ruleIds, Collection<io.annexa.evidence.RuleParameter> parameters) {
+        for (FactHandle handle : new ArrayList<FactHandle>(session.getFactHandles(new ClassObjectFilter(io.annexa.evidence.RuleParameter.class)))) {
+            if (session.getObject(handle) instanceof io.annexa.evidence.RuleParameter p && ruleIds.contains(p.rule())) {
+                session.delete(handle);
+            }
+        }
+        parameters.forEach(session::insert);
+    }
+
+    /**
+     * From now on this session serves {@code library}, whose rules its KieBase now holds: findings are made for its
+     * rules, and log events and configuration entries are kept as its rules read them. Events kept longer than the new
+     * rules need (all those of a kind no rule reads any more) leave working memory when the next cycle has fired, not
+     * before: should the change fail until then, a new session of the previous rules takes them over. A kind newly read
+     * is inserted from the next event on (until now its events were only counted). Configuration entries move in or
+     * out of working memory as the rules now read them.
+     */
+    void useLibrary(RuleLibrary library, Set<String> changedRules) {
+        session.setGlobal(FindingFactory.GLOBAL, library.findingFactory());
+        // windows of rules that count as before go on; the rules re-added do not count the live events again
+        counting.retarget(library.enabledRules(), library.parameters(), changedRules::contains, session);
+        if (!counting.isEmpty()) {
+            session.setGlobal(Counting.GLOBAL, counting);
+        }
+        interest = library.eventInterest();
+        kinds.forEach((name, kind) -> kind.retentionMillis = interest.retentionMillis(name, retention));
+        ConfigInterest reads = library.configInterest();
+        if (!Set.copyOf(reads.reads()).equals(Set.copyOf(configInterest.reads()))) {
+            configInterest = reads;
+            sortEntriesByInterest();
+        }
+    }
+
+    /** Moves configuration entries into working memory that the rules now read, and out those they no longer read. */
+    private void sortEntriesByInterest() {
+        Map<EvidenceKey, List<Object>> nowRead = new HashMap<>();
+        unread.forEach((key, entries) -> entries.stream().filter(e -> configInterest.reads((ConfigEntry) e))
+                .forEach(e -> nowRead.computeIfAbsent(key, k -> new ArrayList<>()).add(e)));
+        evidence.forEach((key, handles) -> handles.removeIf(handle -> {
+            if (session.getObject(handle) instanceof ConfigEntry entry && !configInterest.reads(entry)) {
+                session.delete(handle);
+                unread.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
+                return true;
+            }
+            return false;
+        }));
+        nowRead.forEach((key, entries) -> {
+            List<Object> left = unread.get(key);
+            left.removeAll(entries);
+            if (left.isEmpty()) {
+                unread.remove(key);
+            }
+            entries.forEach(entry -> evidence.get(key).add(session.insert(entry)));
+        });
+    }
+
+    /** Refuses exactly the rules of these DRL packages from now on: the quarantines in force for a new library. */
+    void refuseOnly(Collection<String> drlPackages) {
+        refused.clear();
+        refused.addAll(drlPackages);
+    }
+
+    /**
+     * As {@link #carryOverReported(EvaluationSession, java.util.function.Predicate)}, from what an earlier session's
+     * windows had reported, by (rule, asset, key), as {@link #resetRuleState} returns it.
+     */
+    void carryOverReported(Map<List<String>, Boolean> reported, java.util.function.Predicate<String> rules) {
+        for (FactHandle handle : session.getFactHandles(o -> o instanceof EventWindow w && rules.test(w.getRule()))) {
+            EventWindow w = (EventWindow) session.getObject(handle);
+            Boolean before = reported.get(List.of(w.getRule(), w.getAsset(), w.getKey()));
+            if (before != null && before != w.isReported()) {
+                w.reportedAs(before);
+                session.update(handle, w, "reported");
+            }
+        }
     }
 
     /** Takes over the counts of events an earlier session did not insert, so that a swap does not reset them. */
@@ -544,7 +653,20 @@ public final class EvaluationSession implements AutoCloseable {
      * incidents they raised. Evidence carried over was not re-read, so nothing counts as refreshed.
      */
     List<Finding> settleCarriedOver() {
-        settle();
+        settle(true);
+        counting.carriedOverCounted();
+        List<Finding> raised = List.copyOf(incidents);
+        incidents.clear();
+        return raised;
+    }
+
+    /**
+     * Fires the rules a change in place ({@link InPlaceChange}) added over what working memory holds, and returns the
+     * incidents they raised. Nothing expires here: every event live before the change stays until the next cycle, for a
+     * new session of the previous rules should the change fail before it is done.
+     */
+    List<Finding> settleChange() {
+        settle(false);
         counting.carriedOverCounted();
         List<Finding> raised = List.copyOf(incidents);
         incidents.clear();
@@ -552,10 +674,16 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     private void settle() {
+        settle(true);
+    }
+
+    private void settle(boolean expire) {
         tick();
         fireAll();
         settleInserted();
-        expire(session.getSessionClock().getCurrentTime());
+        if (expire) {
+            expire(session.getSessionClock().getCurrentTime());
+        }
         // Incidents are reported once; keeping them would let working memory grow with every attack.
         reportedIncidents.forEach(session::delete);
         reportedIncidents.clear();

@@ -82,11 +82,35 @@ public final class EventInterest {
      * @param parameters their parameters as configured ({@link RuleLibrary#parameters()})
      */
     static EventInterest analyze(KieBase kieBase, Collection<RuleDefinition> rules, List<RuleParameter> parameters) {
-        Map<String, String> ruleByPackage = new HashMap<>();
-        rules.forEach(rule -> ruleByPackage.put(rule.drlPackage(), rule.id()));
         Map<String, Set<String>> kinds = new LinkedHashMap<>();
         Map<String, Set<String>> counted = new LinkedHashMap<>();
-        for (KiePackage kiePackage : kieBase.getKiePackages()) {
+        addKindsRead(kieBase.getKiePackages(), rules, kinds, counted);
+        return withWindows(kinds, counted, kieBase, rules, parameters);
+    }
+
+    /**
+     * This interest after a change in place ({@link InPlaceChange}): the rules {@code replaced} read what the packages
+     * {@code added} read now; the other rules' kinds are taken over without analysing them again (they are the same
+     * compiled rules), their windows are worked out again from {@code parameters}.
+     *
+     * @param kieBase    the KieBase after the change, for what Drools infers
+     * @param rules      the enabled rules after the change
+     */
+    EventInterest changed(Set<String> replaced, Collection<? extends KiePackage> added, KieBase kieBase,
+                          Collection<RuleDefinition> rules, List<RuleParameter> parameters) {
+        Map<String, Set<String>> kinds = new LinkedHashMap<>(kindsByRule);
+        Map<String, Set<String>> counted = new LinkedHashMap<>(countedByRule);
+        kinds.keySet().removeAll(replaced);
+        counted.keySet().removeAll(replaced);
+        addKindsRead(added, rules, kinds, counted);
+        return withWindows(kinds, counted, kieBase, rules, parameters);
+    }
+
+    private static void addKindsRead(Collection<? extends KiePackage> packages, Collection<RuleDefinition> rules,
+                                     Map<String, Set<String>> kinds, Map<String, Set<String>> counted) {
+        Map<String, String> ruleByPackage = new HashMap<>();
+        rules.forEach(rule -> ruleByPackage.put(rule.drlPackage(), rule.id()));
+        for (KiePackage kiePackage : packages) {
             String ruleId = ruleByPackage.get(kiePackage.getName());
             for (Rule rule : kiePackage.getRules()) {
                 Optional<Set<String>> read;
@@ -100,6 +124,10 @@ public final class EventInterest {
                 read.ifPresent(k -> (CountingRule.isCountingRule(rule.getName()) ? counted : kinds).merge(owner, k, EventInterest::union));
             }
         }
+    }
+
+    private static EventInterest withWindows(Map<String, Set<String>> kinds, Map<String, Set<String>> counted, KieBase kieBase,
+                                             Collection<RuleDefinition> rules, List<RuleParameter> parameters) {
         Map<String, Long> windows = new HashMap<>();
         Map<String, String> types = new HashMap<>();
         rules.forEach(rule -> rule.parameterTypes().forEach((name, type) -> types.put(rule.id() + "\u0000" + name, type)));

@@ -106,7 +106,7 @@ public final class RuleDeployer implements AutoCloseable {
         fingerprint = fingerprint();
         RuleLibrary next;
         try {
-            next = RuleLibrary.load(rulesDir, settingsFile, catalog);
+            next = RuleLibrary.loadForSwap(rulesDir, settingsFile, catalog);
         } catch (RuleLibraryException e) {
             attempts.incrementAndGet();
             last = new Deployment(Instant.now(), Deployment.Status.FAILED, engine.library().contentHash(), e.getProblems());

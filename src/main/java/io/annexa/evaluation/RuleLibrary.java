@@ -42,6 +42,12 @@ import org.kie.api.conf.EventProcessingOption;
  * The compiled rule library: every rule folder below {@code rules/} (a {@code rule.yml} and a DRL file
  * of the same name), checked and compiled into one KieBase. Loading either yields a library that is
  * wholly usable or throws with every problem found; it never runs with half the rules.
+ *
+ * <p>The library keeps each enabled rule's compiled package ({@link #rulePackages}), so that the engine can put a
+ * changed rule into the session in service ({@link InPlaceChange}) instead of a new session. Its KieBase is made from
+ * those when first needed, or taken over from the session in service ({@link #adopt}): a library loaded
+ * {@link #loadForSwap for a swap} and applied in place never makes a KieBase of its own, so no second copy of the
+ * rules' network is built, nor held beside the one in service.
  */
 public final class RuleLibrary {
 
@@ -56,26 +62,29 @@ public final class RuleLibrary {
 
     private final Map<String, RuleDefinition> rules;
     private final List<Problem> warnings;
-    private final KieBase kieBase;
+    /** Each enabled rule's compiled package, by DRL package, in the order of the rules. */
+    private final Map<String, CompiledRuleCache.Compiled> compiled;
+    /** Made from {@link #compiled} when first needed, or adopted from the session in service; guarded by this. */
+    private KieBase kieBase;
     private final String contentHash;
     private final RuleSettings settings;
     private final Map<String, String> versions;
     private final List<io.annexa.evidence.BaselineValue> baseline;
-    private final EventInterest eventInterest;
-    private final ConfigInterest configInterest;
+    /** Worked out from the KieBase when first needed; guarded by this. */
+    private EventInterest eventInterest;
+    /** Worked out from the KieBase when first needed; guarded by this. */
+    private ConfigInterest configInterest;
 
-    private RuleLibrary(Map<String, RuleDefinition> rules, List<Problem> warnings, KieBase kieBase, String contentHash,
-                        RuleSettings settings, Map<String, String> versions, List<io.annexa.evidence.BaselineValue> baseline) {
+    private RuleLibrary(Map<String, RuleDefinition> rules, List<Problem> warnings, Map<String, CompiledRuleCache.Compiled> compiled,
+                        String contentHash, RuleSettings settings, Map<String, String> versions,
+                        List<io.annexa.evidence.BaselineValue> baseline) {
         this.settings = settings;
         this.baseline = List.copyOf(baseline);
         this.versions = Map.copyOf(versions);
         this.rules = Collections.unmodifiableMap(rules);
         this.warnings = List.copyOf(warnings);
-        this.kieBase = kieBase;
+        this.compiled = Collections.unmodifiableMap(new LinkedHashMap<>(compiled));
         this.contentHash = contentHash;
-        this.eventInterest = EventInterest.analyze(kieBase,
-                rules.values().stream().filter(r -> settings.isEnabled(r.id())).toList(), parameters());
-        this.configInterest = ConfigInterest.analyze(kieBase);
     }
 
     public static RuleLibrary load(Path rulesDir, ControlCatalog catalog) throws RuleLibraryException {
@@ -87,6 +96,17 @@ public final class RuleLibrary {
      *                     The declared configuration baseline is read from {@code baseline.yml} next to it.
      */
     public static RuleLibrary load(Path rulesDir, Path settingsFile, ControlCatalog catalog) throws RuleLibraryException {
+        return new Loader(rulesDir, settingsFile, catalog, true).load().built();
+    }
+
+    /**
+     * As {@link #load(Path, Path, ControlCatalog)}, but the KieBase is left to be made when a session first needs it,
+     * for a library that is to replace the one in service ({@link EvaluationEngine#swap}): applied in place, it adopts
+     * the session's KieBase and never makes one (after one rule changed, making it is most of a build's time). Every
+     * check of a load is made; what the compiled rules can only show when their network is built (none is known)
+     * fails the swap instead, which reports it and keeps the rules in service.
+     */
+    public static RuleLibrary loadForSwap(Path rulesDir, Path settingsFile, ControlCatalog catalog) throws RuleLibraryException {
         return new Loader(rulesDir, settingsFile, catalog, true).load();
     }
 
@@ -108,7 +128,14 @@ public final class RuleLibrary {
      */
     static RuleLibrary loadForBenchmark(Path rulesDir, Path settingsFile, ControlCatalog catalog, boolean sandboxed)
             throws RuleLibraryException {
-        return new Loader(rulesDir, settingsFile, catalog, sandboxed).load();
+        return new Loader(rulesDir, settingsFile, catalog, sandboxed).load().built();
+    }
+
+    /** This library with its KieBase made and what its rules read worked out, as a load has always returned it. */
+    private RuleLibrary built() {
+        eventInterest();
+        configInterest();
+        return this;
     }
 
     public List<RuleDefinition> rules() {
@@ -159,17 +186,74 @@ public final class RuleLibrary {
     }
 
     /** Which log event kinds the enabled rules read, and for how long: worked out from the compiled rules. */
-    public EventInterest eventInterest() {
+    public synchronized EventInterest eventInterest() {
+        if (eventInterest == null) {
+            eventInterest = EventInterest.analyze(kieBase(), enabledRules(), parameters());
+        }
         return eventInterest;
     }
 
     /** Which configuration entries any rule of the library can read: worked out from the compiled rules. */
-    ConfigInterest configInterest() {
+    synchronized ConfigInterest configInterest() {
+        if (configInterest == null) {
+            configInterest = ConfigInterest.analyze(kieBase());
+        }
         return configInterest;
     }
 
-    public KieBase kieBase() {
+    /** The rules' KieBase; made from the compiled rules if the library has none (yet, or any more: {@link #release}). */
+    public synchronized KieBase kieBase() {
+        if (kieBase == null) {
+            KieBaseConfiguration configuration = RuleBaseFactory.newKnowledgeBaseConfiguration(null, RuleLibrary.class.getClassLoader());
+            configuration.setOption(EventProcessingOption.STREAM);
+            RuleBase base = RuleBaseFactory.newRuleBase("annexa-rules-" + BUILDS.incrementAndGet(), configuration);
+            base.addPackages(CompiledRuleCache.SHARED.copies(compiled.values(), base.getRootClassLoader()));
+            kieBase = KnowledgeBaseFactory.newKnowledgeBase(base);
+        }
         return kieBase;
+    }
+
+    /**
+     * Takes over {@code base}, which a session in service now runs with exactly this library's enabled rules
+     * ({@link InPlaceChange}), as this library's KieBase: sessions made from it later (a replay) share it, and the
+     * library's own, if it made one, is left to the collector.
+     *
+     * @param events what the rules in {@code base} read of log events, worked out for the change
+     * @param config what the rules in {@code base} read of configuration entries, worked out for the change
+     */
+    synchronized void adopt(KieBase base, EventInterest events, ConfigInterest config) {
+        kieBase = base;
+        eventInterest = events;
+        configInterest = config;
+    }
+
+    /** The enabled rules, in the order of the rules. */
+    List<RuleDefinition> enabledRules() {
+        return rules.values().stream().filter(r -> settings.isEnabled(r.id())).toList();
+    }
+
+    /**
+     * Forgets {@code base} if it is this library's KieBase, as a session is about to change it in place into another
+     * library's: a session made from this library later gets a KieBase of its own rules again, made when it asks.
+     */
+    synchronized void release(KieBase base) {
+        if (kieBase == base) {
+            kieBase = null;
+        }
+    }
+
+    /**
+     * Fresh copies of the compiled packages of the enabled rule {@code ruleId} (its DRL package and the packages of the
+     * fact types it imports) for a KieBase whose classes {@code classLoader} defines; empty when it is not enabled.
+     */
+    List<org.drools.base.definitions.InternalKnowledgePackage> rulePackages(String ruleId, ClassLoader classLoader) {
+        CompiledRuleCache.Compiled rule = enabledRule(ruleId).map(r -> compiled.get(r.drlPackage())).orElse(null);
+        return rule == null ? List.of() : CompiledRuleCache.SHARED.copies(List.of(rule), classLoader);
+    }
+
+    /** The compiled DRL package of the enabled rule {@code ruleId}, not to be changed nor added to a KieBase itself. */
+    Optional<org.drools.base.definitions.InternalKnowledgePackage> compiledPackage(String ruleId) {
+        return enabledRule(ruleId).map(r -> compiled.get(r.drlPackage())).map(CompiledRuleCache.Compiled::rules);
     }
 
     /** SHA-256 over every rule file, to tell which library version produced a result. */
@@ -268,14 +352,14 @@ public final class RuleLibrary {
                 }
             }
             // compiled even when rule.yml problems were found, so that the author sees the DRL errors as well
-            KieBase kieBase = compile();
+            Map<String, CompiledRuleCache.Compiled> compiled = compile();
             if (problems.stream().noneMatch(Problem::isError)) {
                 problems.addAll(RuleLint.check(rules.values(), settings::isEnabled, this::display));
             }
             if (problems.stream().anyMatch(Problem::isError)) {
                 throw new RuleLibraryException(problems);
             }
-            return new RuleLibrary(rules, problems, kieBase, HexFormat.of().formatHex(digest.digest()), settings, versions, baseline);
+            return new RuleLibrary(rules, problems, compiled, HexFormat.of().formatHex(digest.digest()), settings, versions, baseline);
         }
 
         private void accept(RuleDefinition rule) {
@@ -317,11 +401,13 @@ public final class RuleLibrary {
         }
 
         /**
-         * Compiles the enabled rules the {@link CompiledRuleCache} does not hold yet, in one build, checks them with
-         * the sandbox, and makes the KieBase of every enabled rule from copies of the checked packages: after one
-         * rule changed, only that rule is compiled.
+         * Compiles the enabled rules the {@link CompiledRuleCache} does not hold yet, in one build, and checks them with
+         * the sandbox: after one rule changed, only that rule is compiled. The library's KieBase is made from copies of
+         * the checked packages ({@link #kieBase}).
+         *
+         * @return every enabled rule's compiled package by DRL package, in the order of the rules; null on an error
          */
-        private KieBase compile() {
+        private Map<String, CompiledRuleCache.Compiled> compile() {
             Map<String, RuleSandbox.Source> missing = new LinkedHashMap<>();
             Map<String, String> keys = new LinkedHashMap<>();
             Map<String, CompiledRuleCache.Compiled> compiled = new LinkedHashMap<>();
@@ -347,23 +433,19 @@ public final class RuleLibrary {
             if (fresh != null) {
                 compiled.putAll(fresh);
             }
-            List<CompiledRuleCache.Compiled> used = new ArrayList<>();
+            Map<String, CompiledRuleCache.Compiled> used = new LinkedHashMap<>();
             for (String drlPackage : keys.keySet()) {
                 CompiledRuleCache.Compiled rule = compiled.get(drlPackage);
                 if (rule != null) { // in the order of the rules, so that their warnings are too
-                    used.add(rule);
+                    used.put(drlPackage, rule);
                     problems.addAll(rule.warnings());
                 }
             }
             if (fresh == null || problems.stream().anyMatch(Problem::isError)) {
                 return null;
             }
-            KieBaseConfiguration configuration = RuleBaseFactory.newKnowledgeBaseConfiguration(null, RuleLibrary.class.getClassLoader());
-            configuration.setOption(EventProcessingOption.STREAM);
-            RuleBase base = RuleBaseFactory.newRuleBase("annexa-rules-" + BUILDS.incrementAndGet(), configuration);
-            base.addPackages(cache.copies(used, base.getRootClassLoader()));
             cache.retainOnly(Set.copyOf(keys.values()));
-            return KnowledgeBaseFactory.newKnowledgeBase(base);
+            return used;
         }
 
         /**

@@ -33,20 +33,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * </pre>
  *
  * <p>With {@code change} first, it times what an analyst waits for after editing one rule of the large library:
- * (1) the library build after one DRL file changed ({@link RuleLibrary#load} once the library has been built
- * before, as the deployer does it), and (2) end to end, a {@link RuleDeployer} polling the folder every
- * {@code poll} ms for an engine holding the large library, evidence and the live events: from writing the file
- * until the engine has the rule's new version in service, and until the new library's first result is published.
- * Each round changes the same rule's finding text to a new one (a file of another size, so the deployer's
- * fingerprint sees it).
+ * (1) the library build after one DRL file changed, once the library has been built before: {@link RuleLibrary#load}
+ * (KieBase made) and {@link RuleLibrary#loadForSwap} (what the deployer does: the KieBase is left to the swap), and
+ * (2) end to end, a {@link RuleDeployer} polling the folder every {@code poll} ms for an engine holding the large
+ * library, evidence and the live events: from writing the file until the engine has the rule's new version in
+ * service, and until the new library's first result is published. Each round changes the same rule's finding text
+ * to a new one (a file of another size, so the deployer's fingerprint sees it).
  *
  * <pre>
  * java -Xmx384m -XX:+UseSerialGC -cp ... io.annexa.bench.RuleLibraryBuildBenchmark change \
  *     [copies, 10] [rounds, 5] [live events, 20000] [poll ms, 100] [in-place rounds, as rounds; 0: none]
  * </pre>
  *
- * <p>(3) then compares the swap alone, today's way against replacing the changed rule's package in a live session's
- * KieBase ({@link io.annexa.evaluation.InPlaceSwapPrototype}: a prototype, not what the engine does).
+ * <p>(3) then compares the swap alone in one engine holding the large library, evidence and the live events, until
+ * the swap is in service (the new rules have fired over the live events): the change made in place (what the engine
+ * does) against a new session that counts every live event again ({@link io.annexa.evaluation.NewSessionSwaps},
+ * what the engine did before), alternately.
  */
 public final class RuleLibraryBuildBenchmark {
 
@@ -215,48 +217,75 @@ public final class RuleLibraryBuildBenchmark {
             RuleLibrary library = BenchLibraries.load(rulesDir);
             System.out.printf("%d rules: first build %.0f ms%n", library.rules().size(), Measure.millisSince(start));
             List<Double> builds = new ArrayList<>();
+            List<Double> forSwap = new ArrayList<>();
             for (int round = -1; round < rounds; round++) {
                 change.edit();
                 library = null; // the previous build must not stay reachable while the next one is measured
                 start = System.nanoTime();
                 library = BenchLibraries.load(rulesDir);
                 double millis = Measure.millisSince(start);
+                change.edit();
+                start = System.nanoTime();
+                RuleLibrary unbuilt = RuleLibrary.loadForSwap(rulesDir, BenchLibraries.SETTINGS, BenchLibraries.CATALOG);
+                double unbuiltMillis = Measure.millisSince(start);
                 if (round >= 0) { // the first round warms the rebuild up
                     builds.add((double) Math.round(millis));
+                    forSwap.add((double) Math.round(unbuiltMillis));
+                }
+                if (unbuilt.rules().size() != library.rules().size()) {
+                    throw new IllegalStateException("the two builds differ");
                 }
             }
-            System.out.printf("build after one rule changed, %d rules: %s, median %.0f ms; heap after GC %.0f MB of %.0f MB%n",
-                    library.rules().size(), builds, Measure.median(builds), Measure.usedHeapMbAfterGc(), Measure.maxHeapMb());
+            System.out.printf("build after one rule changed, %d rules: %s, median %.0f ms; for a swap (no KieBase): %s, median %.0f ms;"
+                    + " heap after GC %.0f MB of %.0f MB%n", library.rules().size(), builds, Measure.median(builds), forSwap,
+                    Measure.median(forSwap), Measure.usedHeapMbAfterGc(), Measure.maxHeapMb());
 
             endToEnd(rulesDir, library, real, change, rounds, liveEvents, pollMillis);
-            library = null;
             if (inPlaceRounds > 0) {
-                inPlace(rulesDir, change, inPlaceRounds, liveEvents);
+                swapsAlone(rulesDir, library, real, change, inPlaceRounds, liveEvents);
             }
         }
 
         /**
-         * (3) The swap alone, today's way against replacing the changed rule's package in the live session's KieBase
-         * ({@link io.annexa.evaluation.InPlaceSwapPrototype}, not what the engine does).
+         * (3) The swap alone, one rule changed, in one engine: in place (what the engine does) against a new session
+         * ({@link io.annexa.evaluation.NewSessionSwaps}, what it did before), alternately, each until in service.
          */
-        private static void inPlace(Path rulesDir, OneRuleChanged change, int rounds, int liveEvents) throws Exception {
+        private static void swapsAlone(Path rulesDir, RuleLibrary library, RuleLibrary real, OneRuleChanged change, int rounds,
+                                       int liveEvents) throws Exception {
             List<Double> newSession = new ArrayList<>();
             List<Double> inPlace = new ArrayList<>();
-            for (int round = -1; round < rounds; round++) {
-                RuleLibrary before = BenchLibraries.load(rulesDir);
-                change.edit();
-                RuleLibrary after = BenchLibraries.load(rulesDir);
-                io.annexa.evaluation.InPlaceSwapPrototype.Timing timing = io.annexa.evaluation.InPlaceSwapPrototype.measure(
-                        before, after, rulesDir, RULE, liveEvents(liveEvents));
-                System.out.printf("swap, one rule changed: new session + carry-over %.0f ms (%d live events), in place %.0f ms (%d)%n",
-                        timing.newSessionMillis(), timing.liveEventsAfterNewSession(), timing.inPlaceMillis(), timing.liveEventsAfterInPlace());
-                if (round >= 0) {
-                    newSession.add((double) Math.round(timing.newSessionMillis()));
-                    inPlace.add((double) Math.round(timing.inPlaceMillis()));
+            try (EvaluationEngine engine = new EvaluationEngine(library, result -> { }, Measure.daemonThreads())) {
+                BenchLibraries.handOverScenarioEvidence(real, engine);
+                engine.events(liveEvents(liveEvents));
+                EngineState.settled(engine);
+                for (int round = -1; round < rounds; round++) {
+                    change.edit();
+                    RuleLibrary viaNewSession = RuleLibrary.loadForSwap(rulesDir, BenchLibraries.SETTINGS, BenchLibraries.CATALOG);
+                    long start = System.nanoTime();
+                    io.annexa.evaluation.NewSessionSwaps.swap(engine, viaNewSession).get();
+                    double newMillis = Measure.millisSince(start);
+                    long liveAfterNew = EngineState.settled(engine).liveEvents();
+                    change.edit();
+                    RuleLibrary viaInPlace = RuleLibrary.loadForSwap(rulesDir, BenchLibraries.SETTINGS, BenchLibraries.CATALOG);
+                    start = System.nanoTime();
+                    engine.swap(viaInPlace).get();
+                    double inPlaceMillis = Measure.millisSince(start);
+                    long liveAfterInPlace = EngineState.settled(engine).liveEvents();
+                    System.out.printf("swap alone, one rule changed: new session %.0f ms (%d live events after), in place %.1f ms (%d)%n",
+                            newMillis, liveAfterNew, inPlaceMillis, liveAfterInPlace);
+                    if (liveAfterNew != liveEvents || liveAfterInPlace != liveEvents) {
+                        throw new IllegalStateException("live events before the swaps: " + liveEvents + ", after: "
+                                + liveAfterNew + " / " + liveAfterInPlace);
+                    }
+                    if (round >= 0) {
+                        newSession.add((double) Math.round(newMillis));
+                        inPlace.add(Math.round(inPlaceMillis * 10) / 10.0);
+                    }
                 }
             }
-            System.out.printf("swap, one rule changed, %d live events, until fired: new session %s, median %.0f ms; in place %s, median %.0f ms%n",
-                    liveEvents, newSession, Measure.median(newSession), inPlace, Measure.median(inPlace));
+            System.out.printf("swap alone, one rule changed, %d live events, until in service: new session %s, median %.0f ms;"
+                    + " in place %s, median %.1f ms; heap after GC %.0f MB%n", liveEvents, newSession, Measure.median(newSession),
+                    inPlace, Measure.median(inPlace), Measure.usedHeapMbAfterGc());
         }
 
         /** Writes the rule with a finding text it has not had before. */

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param liveEvents log events in working memory (not yet expired)
  * @param facts      every fact in working memory: events, evidence, windows, parameters, ...
- * @param firings    rule firings since the session started (a swap starts a new session)
+ * @param firings    rule firings since the session started (a swap that cannot be made in place starts a new one)
  * @param notInserted log events counted but not inserted, as no enabled rule reads their kind
  * @param unmatched   log events inserted and deleted at once, as every pattern reading their kind refused them
  */
