@@ -55,16 +55,6 @@ public final class SshCollection implements Processor, AutoCloseable {
     public static final int DEFAULT_POOL_SIZE = 8;
     public static final Duration DEFAULT_RETRY = Duration.ofMinutes(5);
 
-    /** What is known of one host between collections. */
-    private static final class State {
-        Instant lastAttempt;
-        Instant lastSuccess;
-        /** The first failure since the last success; null while collections succeed. */
-        Instant failingSince;
-        /** What the engine was last told: null nothing yet, TRUE a failure, FALSE no failure. */
-        Boolean reportedFailing;
-    }
-
     private final EvidenceSink sink;
     private final Path inbox;
     private final Path staging;
@@ -74,7 +64,7 @@ public final class SshCollection implements Processor, AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final ThreadPoolExecutor pool;
     private final HostCollector collector;
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Map<String, HostRecord> states = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private volatile Supplier<HostInventory> inventory = HostInventory::empty;
     private volatile Set<String> known = Set.of();
@@ -136,11 +126,9 @@ public final class SshCollection implements Processor, AutoCloseable {
         Set<String> assets = new HashSet<>();
         for (Host host : current.hosts()) {
             assets.add(host.asset());
-            State state = states.computeIfAbsent(host.asset(), asset -> firstState(asset));
-            if (isDue(host, state, now) && running.add(host.asset())) {
-                synchronized (state) {
-                    state.lastAttempt = now;
-                }
+            HostRecord state = states.computeIfAbsent(host.asset(), this::firstState);
+            if (state.isDue(host.period(), retry, now) && running.add(host.asset())) {
+                state.attempted(now);
                 pool.execute(() -> {
                     try {
                         collect(host);
@@ -153,16 +141,6 @@ public final class SshCollection implements Processor, AutoCloseable {
         forgetRemoved(assets);
     }
 
-    private boolean isDue(Host host, State state, Instant now) {
-        synchronized (state) {
-            if (state.lastAttempt == null) {
-                return true;
-            }
-            Duration wait = state.failingSince != null && retry.compareTo(host.period()) < 0 ? retry : host.period();
-            return !now.isBefore(state.lastAttempt.plus(wait));
-        }
-    }
-
     /** A host taken out of the inventory is no longer a gap; its last snapshot stays until someone deletes it. */
     private void forgetRemoved(Set<String> assets) {
         if (assets.equals(known)) {
@@ -170,8 +148,8 @@ public final class SshCollection implements Processor, AutoCloseable {
         }
         for (String asset : known) {
             if (!assets.contains(asset)) {
-                State state = states.remove(asset);
-                if (state != null && state.reportedFailing != null) {
+                HostRecord state = states.remove(asset);
+                if (state != null && state.reported()) {
                     sink.withdraw(key(asset));
                 }
             }
@@ -180,15 +158,13 @@ public final class SshCollection implements Processor, AutoCloseable {
     }
 
     /** After a restart the last success is the published snapshot's, so a gap is measured from real evidence. */
-    private State firstState(String asset) {
-        State state = new State();
-        state.lastSuccess = HostCollector.collectedAt(inbox.resolve(asset)).orElse(null);
-        return state;
+    private HostRecord firstState(String asset) {
+        return new HostRecord(asset, HostCollector.collectedAt(inbox.resolve(asset)).orElse(null));
     }
 
     /** Collects one host now, on the calling thread; publishes its snapshot or reports the failure. */
     public void collect(Host host) {
-        State state = states.computeIfAbsent(host.asset(), this::firstState);
+        HostRecord state = states.computeIfAbsent(host.asset(), this::firstState);
         Path staged = staging.resolve(host.asset() + "-" + UUID.randomUUID());
         try {
             HostCollector.Collected collected = collector.collect(host, staged);
@@ -205,32 +181,13 @@ public final class SshCollection implements Processor, AutoCloseable {
         }
     }
 
-    private void succeeded(Host host, State state, Instant at) {
-        boolean tell;
-        synchronized (state) {
-            state.lastSuccess = at;
-            state.failingSince = null;
-            // the first report after a start is made even for a success: a gap recorded before the restart is resolved
-            tell = !Boolean.FALSE.equals(state.reportedFailing);
-            state.reportedFailing = false;
-        }
-        if (tell) {
-            sink.replace(key(host.asset()), List.of());
-        }
+    private void succeeded(Host host, HostRecord state, Instant at) {
+        state.succeeded(at).ifPresent(facts -> sink.replace(key(host.asset()), facts));
     }
 
-    private void failed(Host host, State state, String reason) {
-        Instant now = clock.instant();
-        CollectionFailed fact;
-        synchronized (state) {
-            if (state.failingSince == null) {
-                state.failingSince = now;
-            }
-            state.reportedFailing = true;
-            fact = new CollectionFailed(host.asset(), reason, state.failingSince, state.lastSuccess, host.expectedInterval(), now);
-        }
+    private void failed(Host host, HostRecord state, String reason) {
         LOG.warning(() -> "collection of " + host.asset() + " failed: " + reason);
-        sink.replace(key(host.asset()), List.of(fact));
+        sink.replace(key(host.asset()), state.failed(reason, host.expectedInterval(), clock.instant()));
     }
 
     static EvidenceKey key(String asset) {
@@ -302,10 +259,9 @@ public final class SshCollection implements Processor, AutoCloseable {
     public Map<String, Instant> lastSuccesses() {
         Map<String, Instant> last = new HashMap<>();
         states.forEach((asset, state) -> {
-            synchronized (state) {
-                if (state.lastSuccess != null) {
-                    last.put(asset, state.lastSuccess);
-                }
+            Instant at = state.lastSuccess();
+            if (at != null) {
+                last.put(asset, at);
             }
         });
         return last;
