@@ -265,7 +265,8 @@ public final class HostInventoryReader {
             if (merged.user() == null) {
                 problem(item, path, "has no user (give user: on the host, its group or defaults)");
             }
-            if (merged.auth() == null) {
+            // an auth given but wrong has been reported where it is
+            if (merged.auth() == null && !fields.containsKey("auth")) {
                 problem(item, path, "has no auth (a key file or agent: true, on the host, its group or defaults)");
             }
             if (merged.knownHosts() == null) {
