@@ -306,6 +306,35 @@ class SshCollectionTest {
         assertThat(failure("unset-01").getReason()).contains("the passphrase variable NOT_SET is not set");
     }
 
+    /** The real OpenSSH agent (openssh-client, which .ci/run installs with the server). */
+    @Test
+    void theKeysOfARealSshAgentAreUsedForAHostThatSaysAgent() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh-agent")), "no ssh-agent here");
+        EmbeddedSshHost server = serve("debian12");
+        pin(server.knownHostsLine("127.0.0.1"));
+        Path socket = temp.resolve("agent.sock");
+        Process agent = new ProcessBuilder("/usr/bin/ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        closing.add(() -> {
+            agent.destroy();
+            agent.waitFor();
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+        Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ProcessBuilder add = new ProcessBuilder("ssh-add", keyFile.toString()).redirectErrorStream(true);
+        add.environment().put("SSH_AUTH_SOCK", socket.toString());
+        Process adding = add.start();
+        assertThat(adding.waitFor()).as(new String(adding.getInputStream().readAllBytes())).isZero();
+
+        collection.collect(withAuth("named-socket", server.port(), new HostInventory.Agent(socket)));
+        collection(1, Map.of("SSH_AUTH_SOCK", socket.toString()))
+                .collect(withAuth("from-environment", server.port(), new HostInventory.Agent(null)));
+        collection.collect(withAuth("no-agent-socket", server.port(), new HostInventory.Agent(null)));
+
+        assertThat(inbox.resolve("named-socket/etc/ssh/sshd_config")).exists();
+        assertThat(inbox.resolve("from-environment/etc/ssh/sshd_config")).exists();
+        assertThat(failure("no-agent-socket").getReason()).contains("SSH_AUTH_SOCK is not set");
+    }
+
     @Test
     void aHostBehindAJumpHostIsCheckedUnderItsOwnNameAndPort() throws Exception {
         EmbeddedSshHost server = serve("debian12");
