@@ -33,12 +33,6 @@ import java.util.stream.Stream;
  */
 final class SnapshotFetcher {
 
-    /** Bounds on one host's snapshot; reaching one fails the collection and leaves the previous snapshot in place. */
-    record Limits(int maxFiles, int maxListed, long maxFileBytes, long maxTotalBytes, int maxRounds) {
-        /** A glob takes two rounds (list, then fetch) per level of includes; parsers stop at 16 levels. */
-        static final Limits DEFAULT = new Limits(2_000, 20_000, 1_048_576, 64L * 1024 * 1024, 40);
-    }
-
     /** What a fetch did, for the snapshot's description. */
     record Result(int files, long bytes, List<String> absent, List<String> denied, List<String> refused, List<String> unparsed) {
     }
@@ -64,7 +58,7 @@ final class SnapshotFetcher {
     private final RemoteFiles remote;
     private final String asset;
     private final Path root;
-    private final Limits limits;
+    private final SnapshotLimits limits;
     /** Local paths looked up on the host already, with what they were there. */
     private final Map<Path, RemoteFiles.Type> lookedUp = new HashMap<>();
     /** Placeholders for files seen in a listing and not fetched (yet). */
@@ -80,7 +74,7 @@ final class SnapshotFetcher {
     private long bytes;
 
     /** @param asset the host's asset name: sudoers expands {@code %h} in include paths with it */
-    SnapshotFetcher(RemoteFiles remote, String asset, Path root, Limits limits) {
+    SnapshotFetcher(RemoteFiles remote, String asset, Path root, SnapshotLimits limits) {
         this.remote = remote;
         this.asset = asset;
         this.root = root.toAbsolutePath().normalize();

@@ -73,7 +73,7 @@ public final class SshCollection implements Processor, AutoCloseable {
      * @param inbox   where snapshots are published, one folder per asset ({@code <data>/inbox/hosts})
      * @param staging where collections are assembled; on the same file system as the inbox ({@code <data>/staging/hosts})
      */
-    public SshCollection(EvidenceSink sink, Path inbox, Path staging, int poolSize, Duration retry, SnapshotFetcher.Limits limits,
+    public SshCollection(EvidenceSink sink, Path inbox, Path staging, int poolSize, Duration retry, SnapshotLimits limits,
                          Function<String, String> environment, Clock clock) {
         this.sink = sink;
         this.inbox = inbox.toAbsolutePath().normalize();
@@ -99,11 +99,11 @@ public final class SshCollection implements Processor, AutoCloseable {
         }
         Duration retry = context.setting("annexa.collection.retry-ms").map(Long::parseLong).map(Duration::ofMillis)
                 .orElse(DEFAULT_RETRY);
-        SnapshotFetcher.Limits limits = new SnapshotFetcher.Limits(SnapshotFetcher.Limits.DEFAULT.maxFiles(),
-                SnapshotFetcher.Limits.DEFAULT.maxListed(), context.maxFileBytes(),
+        SnapshotLimits limits = new SnapshotLimits(SnapshotLimits.DEFAULT.maxFiles(),
+                SnapshotLimits.DEFAULT.maxListed(), context.maxFileBytes(),
                 context.setting("annexa.collection.max-snapshot-bytes").map(Long::parseLong)
-                        .orElse(SnapshotFetcher.Limits.DEFAULT.maxTotalBytes()),
-                SnapshotFetcher.Limits.DEFAULT.maxRounds());
+                        .orElse(SnapshotLimits.DEFAULT.maxTotalBytes()),
+                SnapshotLimits.DEFAULT.maxRounds());
         return new SshCollection(context.sink(), context.dataDirectory().resolve("inbox").resolve("hosts"),
                 context.dataDirectory().resolve("staging").resolve("hosts"), pool, retry, limits, System::getenv, Clock.systemUTC());
     }

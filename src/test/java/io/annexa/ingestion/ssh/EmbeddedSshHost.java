@@ -33,7 +33,7 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * 127, and every command and every SFTP request that would change something is recorded, so tests can show that a
  * collection only reads.
  */
-final class EmbeddedSshHost implements AutoCloseable {
+public final class EmbeddedSshHost implements AutoCloseable {
 
     private final SshServer server;
     final KeyPair hostKey;
@@ -46,7 +46,7 @@ final class EmbeddedSshHost implements AutoCloseable {
      * @param outputs  command line to the file holding its output (absent file: the command fails as not found)
      * @param userKey  the only key a user may log in with
      */
-    EmbeddedSshHost(Path root, Map<String, Path> outputs, KeyPair hostKey, PublicKey userKey) throws IOException {
+    public EmbeddedSshHost(Path root, Map<String, Path> outputs, KeyPair hostKey, PublicKey userKey) throws IOException {
         this.hostKey = hostKey;
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
@@ -104,16 +104,16 @@ final class EmbeddedSshHost implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
     /** The known_hosts line pinning this server's key for {@code name} on its port. */
-    String knownHostsLine(String name) {
+    public String knownHostsLine(String name) {
         return "[" + name + "]:" + port() + " " + PublicKeyEntry.toString(hostKey.getPublic());
     }
 
-    void stop() throws IOException {
+    public void stop() throws IOException {
         server.stop(true);
     }
 

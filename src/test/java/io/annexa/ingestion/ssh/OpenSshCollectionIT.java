@@ -78,7 +78,7 @@ class OpenSshCollectionIT {
         knownHosts = Files.writeString(temp.resolve("known_hosts"),
                 "[127.0.0.1]:" + port + " " + Files.readString(hostKey.resolveSibling("host_ed25519.pub")));
         collection = new SshCollection(sink, temp.resolve("data/inbox/hosts"), temp.resolve("data/staging/hosts"), 2,
-                Duration.ofMinutes(5), SnapshotFetcher.Limits.DEFAULT, System::getenv, Clock.systemUTC());
+                Duration.ofMinutes(5), SnapshotLimits.DEFAULT, System::getenv, Clock.systemUTC());
     }
 
     @AfterEach

@@ -73,7 +73,7 @@ class SshCollectionTest {
 
     SshCollection collection(int pool, Map<String, String> environment) {
         SshCollection made = new SshCollection(sink, inbox, temp.resolve("data/staging/hosts"), pool, Duration.ofMinutes(5),
-                SnapshotFetcher.Limits.DEFAULT, environment::get, Clock.systemUTC());
+                SnapshotLimits.DEFAULT, environment::get, Clock.systemUTC());
         closing.add(made);
         return made;
     }
@@ -281,7 +281,7 @@ class SshCollectionTest {
         collection.collect(host("big-01", server.port()));
         Map<String, byte[]> before = files(inbox.resolve("big-01"));
 
-        Files.write(root.resolve("etc/logrotate.d/huge"), new byte[(int) SnapshotFetcher.Limits.DEFAULT.maxFileBytes() + 1]);
+        Files.write(root.resolve("etc/logrotate.d/huge"), new byte[(int) SnapshotLimits.DEFAULT.maxFileBytes() + 1]);
         collection.collect(host("big-01", server.port()));
 
         assertThat(failure("big-01").getReason()).startsWith("snapshot refused: /etc/logrotate.d/huge is larger than 1048576 bytes");

@@ -13,12 +13,12 @@ import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceW
  * Keys made for one test: Ed25519, as OpenSSH makes by default, from the security provider MINA SSHD registered (the
  * tests' class path has BouncyCastle, which MINA then prefers over the JDK's own EdDSA).
  */
-final class TestKeys {
+public final class TestKeys {
 
     private TestKeys() {
     }
 
-    static KeyPair ed25519() {
+    public static KeyPair ed25519() {
         try {
             return org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair(org.apache.sshd.common.keyprovider.KeyPairProvider.SSH_ED25519, 256);
         } catch (GeneralSecurityException e) {
@@ -27,7 +27,7 @@ final class TestKeys {
     }
 
     /** The private key in OpenSSH's own format, encrypted when a passphrase is given. */
-    static Path write(KeyPair pair, Path file, String passphrase) throws IOException, GeneralSecurityException {
+    public static Path write(KeyPair pair, Path file, String passphrase) throws IOException, GeneralSecurityException {
         OpenSSHKeyEncryptionContext encryption = null;
         if (passphrase != null) {
             encryption = new OpenSSHKeyEncryptionContext();
