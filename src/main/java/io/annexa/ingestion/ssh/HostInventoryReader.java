@@ -151,10 +151,13 @@ public final class HostInventoryReader {
         return new HostInventory(hosts);
     }
 
-    /** The fields a host may take from its group or the defaults, each null when not given. */
+    /**
+     * The fields a host may take from its group or the defaults, each null when not given (or given wrong: then
+     * {@code given} still names it, so that its absence is not reported besides its problem).
+     */
     private record Settings(Integer port, String user, Auth auth, Path knownHosts, Jump jump, Set<Collector> collectors,
-                            Duration period, Duration timeout, Duration expectedInterval) {
-        static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null);
+                            Duration period, Duration timeout, Duration expectedInterval, Set<String> given) {
+        static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null, Set.of());
 
         /** This one's fields, the other's where this one has none. */
         Settings over(Settings other) {
@@ -162,7 +165,7 @@ public final class HostInventoryReader {
                     auth != null ? auth : other.auth, knownHosts != null ? knownHosts : other.knownHosts,
                     jump != null ? jump : other.jump, collectors != null ? collectors : other.collectors,
                     period != null ? period : other.period, timeout != null ? timeout : other.timeout,
-                    expectedInterval != null ? expectedInterval : other.expectedInterval);
+                    expectedInterval != null ? expectedInterval : other.expectedInterval, union(given, other.given));
         }
     }
 
@@ -213,7 +216,8 @@ public final class HostInventoryReader {
                 collectors(value(fields, "collectors"), at(path, "collectors")),
                 duration(value(fields, "period"), at(path, "period"), MIN_PERIOD),
                 duration(value(fields, "timeout"), at(path, "timeout"), Duration.ofSeconds(1)),
-                duration(value(fields, "expected_interval"), at(path, "expected_interval"), MIN_PERIOD));
+                duration(value(fields, "expected_interval"), at(path, "expected_interval"), MIN_PERIOD),
+                Set.copyOf(fields.keySet()));
     }
 
     private List<Host> hosts(Node node, Settings defaults, Map<String, Settings> groups) {
@@ -262,14 +266,14 @@ public final class HostInventoryReader {
             if (asset != null) {
                 seen.put(asset, value(fields, "name"));
             }
-            if (merged.user() == null) {
+            // a field given but wrong has been reported where it is written
+            if (merged.user() == null && !merged.given().contains("user")) {
                 problem(item, path, "has no user (give user: on the host, its group or defaults)");
             }
-            // an auth given but wrong has been reported where it is
-            if (merged.auth() == null && !fields.containsKey("auth")) {
+            if (merged.auth() == null && !merged.given().contains("auth")) {
                 problem(item, path, "has no auth (a key file or agent: true, on the host, its group or defaults)");
             }
-            if (merged.knownHosts() == null) {
+            if (merged.knownHosts() == null && !merged.given().contains("known_hosts")) {
                 problem(item, path, "has no known_hosts: the host key must be pinned, Annexa never accepts an unknown key");
             }
             if (problems.size() > before || asset == null || address == null) {
@@ -366,7 +370,7 @@ public final class HostInventoryReader {
             }
         }
         Map<String, NodeTuple> fields = fields(mapping, field, union(AUTH, SECRET_KEYS));
-        fields.keySet().removeAll(SECRET_KEYS);
+        boolean secretGiven = fields.keySet().removeAll(SECRET_KEYS);
         Node key = value(fields, "key");
         Node agent = value(fields, "agent");
         Node passphrase = value(fields, "passphrase");
@@ -382,7 +386,9 @@ public final class HostInventoryReader {
             return agent(agent, at(field, "agent"));
         }
         if (key == null) {
-            problem(node, field, "names no key file (key:) and no agent (agent: true)");
+            if (!secretGiven) {
+                problem(node, field, "names no key file (key:) and no agent (agent: true)");
+            }
             return null;
         }
         Path keyFile = path(key, at(field, "key"));
