@@ -6,6 +6,7 @@ import java.util.List;
 /** A host's file system as a collection sees it: read-only, absolute paths, symbolic links followed. */
 interface RemoteFiles {
 
+    /** DENIED: the path exists (or may) but cannot be read by the collecting user: forbidden, a link loop. */
     enum Type { FILE, DIRECTORY, OTHER, ABSENT, DENIED }
 
     /** One name in a folder, with what it is once links are followed. */

@@ -76,11 +76,11 @@ final class SftpRemoteFiles implements RemoteFiles {
         return attributes.isDirectory() ? Type.DIRECTORY : Type.OTHER;
     }
 
-    private static Type missing(SftpException e) throws SftpException {
+    private static Type missing(SftpException e) {
         return switch (e.getStatus()) {
             case SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH -> Type.ABSENT;
-            case SftpConstants.SSH_FX_PERMISSION_DENIED -> Type.DENIED;
-            default -> throw e;
+            // a link loop or a name the server cannot stat is as unreadable as a forbidden one: noted, the rest goes on
+            default -> Type.DENIED;
         };
     }
 }

@@ -273,6 +273,27 @@ class SshCollectionTest {
     }
 
     @Test
+    void aLinkThatLeadsNowhereIsNotedAndTheRestIsCollected() throws Exception {
+        Path root = temp.resolve("hosts/links");
+        copy(LAYOUTS.resolve("debian12"), root);
+        Files.createSymbolicLink(root.resolve("etc/pam.d/loop"), Path.of("loop"));
+        Files.createSymbolicLink(root.resolve("etc/pam.d/dangling"), Path.of("/nowhere"));
+        Files.createSymbolicLink(root.resolve("etc/pam.d/su"), Path.of("login"));
+        EmbeddedSshHost server = serve(root, LAYOUTS.resolve("debian12"));
+        pin(server.knownHostsLine("127.0.0.1"));
+
+        collection.collect(host("links-01", server.port()));
+
+        Path snapshot = inbox.resolve("links-01");
+        // a link to a file is collected as the file the host's programs read
+        assertThat(snapshot.resolve("etc/pam.d/su")).hasSameBinaryContentAs(root.resolve("etc/pam.d/login"));
+        assertThat(Files.isSymbolicLink(snapshot.resolve("etc/pam.d/su"))).isFalse();
+        assertThat(snapshot.resolve("etc/pam.d/loop")).doesNotExist();
+        assertThat(snapshot.resolve("etc/pam.d/dangling")).doesNotExist();
+        assertThat(snapshot.resolve("etc/ssh/sshd_config")).exists();
+    }
+
+    @Test
     void aFileLargerThanTheLimitRefusesTheSnapshotAndKeepsThePreviousOne() throws Exception {
         Path root = temp.resolve("hosts/big");
         copy(LAYOUTS.resolve("debian12"), root);
