@@ -8,6 +8,9 @@ import org.apache.camel.spi.Registry;
  */
 final class SourceBindings {
 
+    /** The collection over SSH: the ssh-collection route's tick, and what the service gives the inventory to. */
+    static final String SSH_COLLECTION = "sshCollection";
+
     private SourceBindings() {
     }
 
@@ -29,6 +32,7 @@ final class SourceBindings {
         registry.bind("logFileIngest", new io.annexa.ingestion.log.LogFileIngest(context));
         registry.bind("logFollowIngest", new io.annexa.ingestion.log.LogFollowIngest(context));
         registry.bind("logsInboxRead", io.annexa.ingestion.log.LogFileIngest.readFiles(context));
+        registry.bind(SSH_COLLECTION, io.annexa.ingestion.ssh.SshCollection.of(context));
         registry.bind("syslogFrameDecoder", new io.annexa.ingestion.log.SyslogFrameDecoderFactory(context));
         registry.bind("syslogIngest", new io.annexa.ingestion.log.SyslogIngest(context));
         registry.bind("tlsProbeIngest", new io.annexa.ingestion.tls.TlsProbeIngest(context));

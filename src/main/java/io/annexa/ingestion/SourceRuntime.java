@@ -185,6 +185,11 @@ public final class SourceRuntime implements AutoCloseable {
         return monitor;
     }
 
+    /** The collection over SSH, to be given the host inventory ({@code config/hosts.yml}). */
+    public io.annexa.ingestion.ssh.SshCollection sshCollection() {
+        return camel.getRegistry().lookupByNameAndType(SourceBindings.SSH_COLLECTION, io.annexa.ingestion.ssh.SshCollection.class);
+    }
+
     public CamelContext camel() {
         return camel;
     }
@@ -194,7 +199,11 @@ public final class SourceRuntime implements AutoCloseable {
         if (checks != null) {
             checks.shutdownNow();
         }
+        io.annexa.ingestion.ssh.SshCollection ssh = sshCollection();
         camel.stop();
+        if (ssh != null) {
+            ssh.close();
+        }
         folderEvents.close();
         // after the routes: nothing is recorded any more, and the next start begins from all that was
         ledger.close();

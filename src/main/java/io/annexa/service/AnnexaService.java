@@ -102,6 +102,8 @@ public class AnnexaService {
     private volatile ScheduledExecutorService alertTimer;
     private volatile QuarantineAlerts quarantineAlerts;
     private volatile ScheduledExecutorService quarantineTimer;
+    private volatile HostsConfiguration hostsConfig;
+    private volatile ScheduledExecutorService hostsTimer;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         Instant started = Instant.now();
@@ -140,6 +142,7 @@ public class AnnexaService {
             }
             sources = new SourceRuntime(home.integrations(), fixedProperties(), new SourceContext(engine, new SourceMonitor(),
                     home.data(), this::setting, catalog, setting("annexa.sources.max-file-bytes").map(Long::parseLong).orElse(1_048_576L)));
+            startHostInventory();
             sources.start();
             deployer = new RuleDeployer(home.rules(), home.config().resolve("rules.yml"), catalog, engine, threads,
                     setting("annexa.rules.reload-ms").map(Long::parseLong).orElse(5_000L),
@@ -233,6 +236,24 @@ public class AnnexaService {
         } catch (RuntimeException | java.io.IOException e) {
             LOG.log(Level.SEVERE, "alerting cannot start; nonconformities are recorded and their events kept for when it can", e);
         }
+    }
+
+    /**
+     * config/hosts.yml for the collection over SSH, taken in again every annexa.collection.reload-ms when it changed; the
+     * collection reads the inventory in service at each tick.
+     */
+    private void startHostInventory() {
+        hostsConfig = new HostsConfiguration(home.config());
+        sources.sshCollection().useInventory(hostsConfig::inventory);
+        long reload = setting("annexa.collection.reload-ms").map(Long::parseLong).orElse(5_000L);
+        hostsTimer = Executors.newSingleThreadScheduledExecutor(threads);
+        hostsTimer.scheduleWithFixedDelay(() -> {
+            try {
+                hostsConfig.reloadIfChanged();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "config/hosts.yml could not be checked; checked again shortly", e);
+            }
+        }, reload, reload, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -411,6 +432,10 @@ public class AnnexaService {
             quarantineTimer.shutdownNow();
             quarantineTimer = null;
         }
+        if (hostsTimer != null) {
+            hostsTimer.shutdownNow();
+            hostsTimer = null;
+        }
         if (alertDispatcher != null) {
             alertDispatcher.close();
             alertDispatcher = null;
@@ -496,6 +521,11 @@ public class AnnexaService {
     /** The standalone events' entry (the engine's rule.quarantined). */
     public Optional<AlertOutbox> alertOutbox() {
         return Optional.ofNullable(alertOutbox);
+    }
+
+    /** config/hosts.yml: the inventory in service and why a newer file was refused. */
+    public Optional<HostsConfiguration> hostsConfiguration() {
+        return Optional.ofNullable(hostsConfig);
     }
 
     public Optional<AlertConfiguration> alertConfiguration() {

@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * The scenario readers by source name, which is also the scenario file's extension
  * ({@code root_login.fail.sshd_config}, {@code burst.fail.log}, {@code high.fail.xccdf}, {@code uid0.fail.accounts},
- * {@code expired.fail.tls}, {@code quiet_route.fail.source_silent}).
+ * {@code expired.fail.tls}, {@code quiet_route.fail.source_silent}, {@code down_for_hours.fail.collection_failed}).
  */
 public final class ScenarioInputs {
 
@@ -53,6 +53,7 @@ public final class ScenarioInputs {
         inputs.put(AccountQueryIngest.SOURCE, AccountScenario::read);
         inputs.put(TlsProbe.SOURCE, TlsScenario::read);
         inputs.put(SilenceWatch.SOURCE, SilenceScenario::read);
+        inputs.put(io.annexa.evidence.CollectionFailed.SOURCE, io.annexa.ingestion.ssh.CollectionScenario::read);
     }
 
     public Optional<ScenarioInput> forSource(String source) {

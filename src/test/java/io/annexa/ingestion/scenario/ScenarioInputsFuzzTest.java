@@ -57,6 +57,16 @@ class ScenarioInputsFuzzTest {
         readsOrRefuses("source_silent", content);
     }
 
+    @Property
+    void hostCollections(@ForAll("collection_failed") byte[] content) {
+        readsOrRefuses("collection_failed", content);
+    }
+
+    @Provide("collection_failed")
+    Arbitrary<byte[]> collectionFiles() {
+        return FuzzInputs.bytes(FuzzInputs.scenarios("collection_failed"));
+    }
+
     @Provide("log")
     Arbitrary<byte[]> logFiles() {
         List<String> samples = new ArrayList<>(FuzzInputs.scenarios("log"));
