@@ -45,7 +45,7 @@ final class HostPaths {
         ConfigFile named = new ConfigFile(file.getAsset(), file.getSource(), name(file.getFile()), file.getObservedAt());
         List<ConfigEntry> entries = read.entries().stream().map(e -> new ConfigEntry(e.getAsset(), e.getSource(), name(e.getFile()),
                 e.getLine(), e.getKey(), e.getValue(), e.getScope(), e.getObservedAt())).toList();
-        return new ConfigSnapshot(named, entries);
+        return new ConfigSnapshot(named, entries, read.unresolved().stream().map(u -> u.inFile(name(u.getFile()))).toList());
     }
 
     /** The same problem, its file named as on the host. */

@@ -116,7 +116,7 @@ public final class HostSnapshotReader {
             if (read != null) {
                 read.entries().stream().filter(entry -> !entry.isGlobal()).forEach(entries::add);
             }
-            read = new ConfigSnapshot(inForce.file(), entries);
+            read = new ConfigSnapshot(inForce.file(), entries, read == null ? List.of() : read.unresolved());
         }
         if (read != null) {
             put(evidence, new EvidenceKey(ConfigSources.SSHD_CONFIG, asset, origin), read);
@@ -126,9 +126,19 @@ public final class HostSnapshotReader {
     private static void readPam(Path base, String asset, String origin, Instant observed, HostPaths paths,
                                 Map<EvidenceKey, List<Object>> evidence) throws InvalidInputException, IOException {
         ConfigParser parser = ConfigParsers.forSource(ConfigSources.PAM_D).orElseThrow();
-        for (Path service : IncludeRoot.filesIn(base.resolve(PAM_FOLDER), name -> !NOT_A_SERVICE.matcher(name).matches())) {
+        List<Path> services = IncludeRoot.filesIn(base.resolve(PAM_FOLDER), name -> !NOT_A_SERVICE.matcher(name).matches());
+        java.util.Set<String> held = new java.util.HashSet<>();
+        services.forEach(service -> held.add(service.getFileName().toString()));
+        for (Path service : services) {
+            ConfigSnapshot read = paths.relabel(parser.parse(service, asset, observed));
+            List<io.annexa.evidence.UnresolvedInclude> unresolved = new ArrayList<>();
+            for (ConfigEntry entry : read.entries()) {
+                included(entry).filter(target -> !held.contains(target)).ifPresent(target -> unresolved.add(
+                        new io.annexa.evidence.UnresolvedInclude(asset, ConfigSources.PAM_D, entry.getFile(), entry.getLine(), target,
+                                "/" + PAM_FOLDER + "/" + target + " is not in the snapshot", observed)));
+            }
             put(evidence, new EvidenceKey(ConfigSources.PAM_D, asset, origin + "/" + service.getFileName()),
-                    paths.relabel(parser.parse(service, asset, observed)));
+                    new ConfigSnapshot(read.file(), read.entries(), unresolved));
         }
     }
 
@@ -157,6 +167,16 @@ public final class HostSnapshotReader {
                     : paths.relabel(parser.parse(loaded, asset, observed));
             put(evidence, new EvidenceKey(ConfigSources.AUDIT_RULES, asset, origin + "/" + AUDIT_LOADED_PART), read);
         }
+    }
+
+    /** The service a PAM line includes: {@code @include common-auth}, {@code auth include system-auth}, {@code ... substack ...}. */
+    private static Optional<String> included(ConfigEntry entry) {
+        if (entry.getKey().equals("@include")) {
+            return Optional.of(entry.getValue());
+        }
+        String[] words = entry.getValue().split(" ");
+        return !entry.getKey().contains(":") && words.length == 2 && (words[0].equals("include") || words[0].equals("substack"))
+                ? Optional.of(words[1]) : Optional.empty();
     }
 
     private static void put(Map<EvidenceKey, List<Object>> evidence, EvidenceKey key, ConfigSnapshot snapshot) {

@@ -114,7 +114,7 @@ public final class SshdConfigParser implements ConfigParser {
         ConfigFile configFile = new ConfigFile(asset, SOURCE, file.toString(), observed);
         Reading reading = new Reading(asset, observed);
         reading.read(file, "", 0);
-        return new ConfigSnapshot(configFile, reading.entries);
+        return new ConfigSnapshot(configFile, reading.entries, reading.unresolved);
     }
 
     /**
@@ -152,6 +152,7 @@ public final class SshdConfigParser implements ConfigParser {
         private final String asset;
         private final Instant observed;
         private final List<ConfigEntry> entries = new ArrayList<>();
+        private final List<io.annexa.evidence.UnresolvedInclude> unresolved = new ArrayList<>();
         private final Set<String> taken = new HashSet<>();
 
         Reading(String asset, Instant observed) {
@@ -186,7 +187,11 @@ public final class SshdConfigParser implements ConfigParser {
                 if (ACCUMULATING.contains(key) || taken.add(slot)) {
                     entries.add(new ConfigEntry(asset, SOURCE, file, line, key, value, scope, observed));
                 }
-                if (key.equals("Include") && includeRoot != null) {
+                if (key.equals("Include") && includeRoot == null) {
+                    for (String pattern : args) {
+                        unresolved.add(io.annexa.ingestion.Includes.notFollowed(asset, SOURCE, file, line, pattern, observed));
+                    }
+                } else if (key.equals("Include")) {
                     for (String pattern : args) {
                         for (Path included : expand(pattern, file, line)) {
                             if (depth + 1 > MAX_INCLUDE_DEPTH) {
