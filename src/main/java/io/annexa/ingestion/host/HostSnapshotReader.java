@@ -56,6 +56,7 @@ public final class HostSnapshotReader {
     static final List<Place> PLACES = List.of(
             new Place(ConfigSources.AUDITD_CONF, List.of("etc/audit/auditd.conf")),
             new Place(ConfigSources.CHRONY_CONF, List.of("etc/chrony/chrony.conf", "etc/chrony.conf")),
+            new Place(ConfigSources.FAILLOCK_CONF, List.of("etc/security/faillock.conf")),
             new Place(ConfigSources.LOGIN_DEFS, List.of("etc/login.defs")),
             new Place(ConfigSources.LOGROTATE_CONF, List.of("etc/logrotate.conf")),
             new Place(ConfigSources.PWQUALITY_CONF, List.of("etc/security/pwquality.conf")),
