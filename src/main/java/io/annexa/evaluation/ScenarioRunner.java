@@ -179,35 +179,12 @@ public final class ScenarioRunner {
         return "stopped after the wall-clock limit of " + wallClockLimit.toMillis() + " ms (a rule that loops?)";
     }
 
+    /** What a scenario is evaluated on, read once for both paths. */
+    private record Inputs(ScenarioFacts facts, List<io.annexa.evidence.BaselineValue> baseline, List<String> expected) {
+    }
+
     /** Runs the scenario through both paths and requires the same verdict and the same state findings of both. */
     private Result runHere(Scenario scenario) {
-        Result replay = runHere(scenario, Delivery.REPLAY);
-        if (replay.problem() != null) {
-            return replay;
-        }
-        Result live = runHere(scenario, Delivery.LIVE);
-        if (live.problem() != null) {
-            return new Result(scenario, false, live.findings(), "live path: " + live.problem());
-        }
-        if (replay.passed() != live.passed() || !stateEvidence(replay).equals(stateEvidence(live))) {
-            return new Result(scenario, false, replay.findings(), "the replay path raised " + describe(replay) + ", the live path "
-                    + describe(live));
-        }
-        return replay;
-    }
-
-    private static String describe(Result result) {
-        return result.findings().isEmpty() ? "no finding" : result.findings().toString()
-                + (result.missing().isEmpty() ? "" : " without " + result.missing());
-    }
-
-    /** The evidence of the findings that are states, not incidents: incidents name event times, which the live path moves. */
-    private static Set<String> stateEvidence(Result result) {
-        return result.findings().stream().filter(f -> !f.isIncident()).map(Finding::getEvidence)
-                .collect(java.util.stream.Collectors.toSet());
-    }
-
-    private Result runHere(Scenario scenario, Delivery path) {
         Optional<ScenarioInput> parser = parsers.apply(scenario.source());
         if (parser.isEmpty()) {
             return new Result(scenario, false, List.of(), "no scenario reader for source '" + scenario.source() + "'");
@@ -231,11 +208,39 @@ public final class ScenarioRunner {
         } catch (IOException e) {
             return new Result(scenario, false, List.of(), "cannot read " + expectFile(scenario.file()) + ": " + e.getMessage());
         }
+        Inputs inputs = new Inputs(facts, baseline, expected);
+        Result replay = evaluate(scenario, inputs, Delivery.REPLAY);
+        if (replay.problem() != null) {
+            return replay;
+        }
+        Result live = evaluate(scenario, inputs, Delivery.LIVE);
+        if (live.problem() != null) {
+            return new Result(scenario, false, live.findings(), "live path: " + live.problem());
+        }
+        if (replay.passed() != live.passed() || !stateEvidence(replay).equals(stateEvidence(live))) {
+            return new Result(scenario, false, replay.findings(), "the replay path raised " + describe(replay) + ", the live path "
+                    + describe(live));
+        }
+        return replay;
+    }
+
+    private static String describe(Result result) {
+        return result.findings().isEmpty() ? "no finding" : result.findings().toString()
+                + (result.missing().isEmpty() ? "" : " without " + result.missing());
+    }
+
+    /** The evidence of the findings that are states, not incidents: incidents name event times, which the live path moves. */
+    private static Set<String> stateEvidence(Result result) {
+        return result.findings().stream().filter(f -> !f.isIncident()).map(Finding::getEvidence)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private Result evaluate(Scenario scenario, Inputs inputs, Delivery path) {
         try (EvaluationSession session = library.newSession(path == Delivery.REPLAY ? EvaluationSession.Clock.PSEUDO
                 : EvaluationSession.Clock.REALTIME)) {
-            session.declareBaseline(baseline);
-            facts.evidence().forEach(session::replace);
-            List<LogEvent> events = path == Delivery.REPLAY ? facts.events() : recent(facts.events());
+            session.declareBaseline(inputs.baseline());
+            inputs.facts().evidence().forEach(session::replace);
+            List<LogEvent> events = path == Delivery.REPLAY ? inputs.facts().events() : recent(inputs.facts().events());
             for (LogEvent event : events) {
                 session.insertEvent(event, event.getTimestamp());
             }
@@ -243,7 +248,7 @@ public final class ScenarioRunner {
             List<Finding> findings = new ArrayList<>(result.incidents());
             findings.addAll(result.findings());
             findings.removeIf(f -> !f.getRuleId().equals(scenario.rule().id()));
-            List<String> missing = expected.stream()
+            List<String> missing = inputs.expected().stream()
                     .filter(text -> findings.stream().noneMatch(f -> f.getEvidence().contains(text))).toList();
             boolean passed = scenario.expected() == Scenario.Outcome.FAIL ? !findings.isEmpty() && missing.isEmpty() : findings.isEmpty();
             return new Result(scenario, passed, findings, null, scenario.expected() == Scenario.Outcome.FAIL ? missing : List.of());
@@ -277,6 +282,28 @@ public final class ScenarioRunner {
                 e.getAttributes(), e.getRaw(), e.getRepeat())).toList();
     }
 
+    private static final java.util.regex.Pattern INSTANT = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z");
+
+    /**
+     * Lines for a fail scenario's {@code .expect} file, proposed from what its rule raised: each finding's evidence,
+     * without the scenario's own folder (which differs from checkout to checkout) and, for incidents, without the event
+     * times the live path moves. To review before they are kept: they pin what the rule says today.
+     */
+    public static List<String> proposedExpectations(Result result) {
+        String folder = result.scenario().rule().testsFolder().toAbsolutePath().normalize() + "/";
+        java.util.Set<String> lines = new java.util.LinkedHashSet<>();
+        for (Finding finding : result.findings().stream().sorted(java.util.Comparator.comparing(Finding::getEvidence)).toList()) {
+            for (String part : finding.getEvidence().split(java.util.regex.Pattern.quote(folder))) {
+                for (String piece : finding.isIncident() ? INSTANT.split(part) : new String[] {part}) {
+                    if (piece.strip().length() >= 12) {
+                        lines.add(piece.strip());
+                    }
+                }
+            }
+        }
+        return List.copyOf(lines);
+    }
+
     /** What a fail scenario's {@code .expect} file lists; none when it has none. */
     static List<String> expectations(Scenario scenario) throws IOException {
         Path file = expectFile(scenario.file());
@@ -287,7 +314,8 @@ public final class ScenarioRunner {
                 .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
     }
 
-    private static Path expectFile(Path scenario) {
+    /** Where a scenario's expectations are: {@code <scenario file name>.expect} beside it. */
+    public static Path expectFile(Path scenario) {
         return scenario.resolveSibling(scenario.getFileName() + EXPECT_SUFFIX);
     }
 
