@@ -142,6 +142,20 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
                 s -> s.replace(key, copy)));
     }
 
+    /**
+     * One host snapshot as one input: applied by the evaluation thread in one step, so no cycle fires between its
+     * kinds, and waiting for room like {@link #replace} (by all its facts).
+     */
+    @Override
+    public void replaceSnapshot(String asset, String origin, Map<EvidenceKey, List<Object>> evidence) {
+        io.annexa.evidence.SnapshotKeys.check(asset, origin, evidence.keySet());
+        Map<EvidenceKey, List<Object>> copy = new java.util.LinkedHashMap<>();
+        evidence.forEach((key, facts) -> copy.put(key, List.copyOf(facts)));
+        int facts = copy.values().stream().mapToInt(List::size).sum();
+        inbox.add(new Counted(factRoom, awaitRoom(factRoom, maxPendingFacts, facts, "evidence facts"),
+                s -> s.replaceSnapshot(asset, origin, copy)));
+    }
+
     /** Retracted on the evaluation thread like a replaced read; the next result reports the scope as removed. */
     @Override
     public void withdraw(EvidenceKey key) {

@@ -57,6 +57,8 @@ public final class EvaluationSession implements AutoCloseable {
     // the Asset fact of each asset that has evidence; dropped with the asset's windows once it has neither evidence nor live events
     private final Map<String, FactHandle> assets = new HashMap<>();
     private final Map<String, Integer> keysByAsset = new HashMap<>();
+    /** The keys held per asset, so that a snapshot finds the keys of its asset without walking the fleet's. */
+    private final Map<String, Set<EvidenceKey>> heldByAsset = new HashMap<>();
     private final Map<String, Integer> liveEventsByAsset = new HashMap<>();
     private final Map<String, Set<FactHandle>> windowsByAsset = new HashMap<>();
     private final Set<String> maybeGone = new HashSet<>();
@@ -179,6 +181,7 @@ public final class EvaluationSession implements AutoCloseable {
         retract(key);
         ensureAsset(key.asset());
         keysByAsset.merge(key.asset(), 1, Integer::sum);
+        heldByAsset.computeIfAbsent(key.asset(), a -> new HashSet<>()).add(key);
         List<FactHandle> handles = new ArrayList<>(facts.size());
         List<Object> notRead = null;
         for (Object fact : facts) {
@@ -198,6 +201,21 @@ public final class EvaluationSession implements AutoCloseable {
         insertBaselined(key, facts);
         observed.merge(key.scope(), 1, Integer::sum);
         refreshed.add(key.scope());
+    }
+
+    /**
+     * Replaces one host snapshot with the next (see {@link io.annexa.evidence.EvidenceSink#replaceSnapshot}): the keys of
+     * {@code asset} from {@code origin} (or below it) that {@code snapshot} lacks are withdrawn, the others replaced.
+     * Nothing fires in between, so the next {@link #fire} sees the new snapshot whole.
+     */
+    public void replaceSnapshot(String asset, String origin, Map<EvidenceKey, ? extends Collection<?>> snapshot) {
+        io.annexa.evidence.SnapshotKeys.check(asset, origin, snapshot.keySet());
+        List<EvidenceKey> gone = heldByAsset.getOrDefault(io.annexa.evidence.AssetNames.normalize(asset), Set.of()).stream()
+                .filter(key -> io.annexa.evidence.SnapshotKeys.belongs(key, asset, origin) && !snapshot.containsKey(key))
+                .toList();
+        // the new snapshot first: the asset keeps evidence throughout, so its Asset fact is not dropped and made again
+        snapshot.forEach(this::replace);
+        gone.forEach(this::withdraw);
     }
 
     /**
@@ -223,6 +241,10 @@ public final class EvaluationSession implements AutoCloseable {
             observed.computeIfPresent(key.scope(), (scope, count) -> count == 1 ? null : count - 1);
             if (keysByAsset.computeIfPresent(key.asset(), (asset, count) -> count == 1 ? null : count - 1) == null) {
                 maybeGone.add(key.asset());
+            }
+            Set<EvidenceKey> held = heldByAsset.get(key.asset());
+            if (held != null && held.remove(key) && held.isEmpty()) {
+                heldByAsset.remove(key.asset());
             }
         }
     }

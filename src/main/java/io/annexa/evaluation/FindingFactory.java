@@ -26,6 +26,29 @@ public final class FindingFactory {
         return new Finding(rule.id(), rule.controls(), asset, rule.severity(), evidence);
     }
 
+    /** How an ISO/IEC 27002:2022 control id looks (5.1 ... 8.34): what a source's own citation may name. */
+    private static final java.util.regex.Pattern CONTROL_ID = java.util.regex.Pattern.compile("[5-8]\\.[1-9][0-9]?");
+
+    /**
+     * A finding whose evidence cites its own controls and severity, as a scanner's check does (an OpenSCAP check
+     * mapped to 8.8 and 8.32, severity medium): the nonconformity is raised against those, not the rule.yml's. Ids
+     * that are not ISO/IEC 27002:2022 control ids are left out; with none left, or a severity that is not
+     * low, medium, high or critical, the rule.yml's stand.
+     *
+     * @param controls ISO/IEC 27002:2022 control ids, the main one first
+     * @param severity {@code low}, {@code medium}, {@code high} or {@code critical}, any case
+     */
+    public Finding of(RuleContext drools, String asset, String evidence, java.util.List<String> controls, String severity) {
+        RuleDefinition rule = ruleOf(drools);
+        java.util.List<String> cited = controls == null ? java.util.List.of()
+                : controls.stream().filter(id -> id != null && CONTROL_ID.matcher(id).matches()).distinct().toList();
+        Severity level = rule.severity();
+        if (severity != null && java.util.Set.of("low", "medium", "high", "critical").contains(severity.strip().toLowerCase(java.util.Locale.ROOT))) {
+            level = Severity.parse(severity);
+        }
+        return new Finding(rule.id(), cited.isEmpty() ? rule.controls() : cited, asset, level, evidence);
+    }
+
     /**
      * Something that happened and stays a nonconformity after the events behind it have expired: raise it
      * with plain {@code insert}. The session reports it once and then removes it from working memory.

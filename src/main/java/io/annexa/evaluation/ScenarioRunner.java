@@ -41,12 +41,24 @@ public final class ScenarioRunner {
     public static final Instant OBSERVED_AT = Instant.parse("2026-06-01T00:00:00Z");
 
     /**
-     * What a scenario did; {@link #problem} is set when it could not be evaluated at all. {@link #facts} are what
-     * its input was read into (none when it could not be read), so that a failed scenario can show them.
+     * What a scenario did; {@link #problem} is set when it could not be evaluated at all, or when it passed on one path
+     * and not on the other. {@link #facts} are what its input was read into (none when it could not be read), so that a
+     * failed scenario can show them.
+     *
+     * @param missing the expected evidence ({@code <scenario>.expect}) no finding of the rule contains
      */
-    public record Result(Scenario scenario, boolean passed, List<Finding> findings, String problem, ScenarioFacts facts) {
+    public record Result(Scenario scenario, boolean passed, List<Finding> findings, String problem, ScenarioFacts facts,
+                         List<String> missing) {
 
         private static final ScenarioFacts NONE = new ScenarioFacts(Map.of(), List.of());
+
+        public Result(Scenario scenario, boolean passed, List<Finding> findings, String problem, ScenarioFacts facts) {
+            this(scenario, passed, findings, problem, facts, List.of());
+        }
+
+        public Result(Scenario scenario, boolean passed, List<Finding> findings, String problem) {
+            this(scenario, passed, findings, problem, NONE, List.of());
+        }
 
         static Result unusable(Scenario scenario, String problem, ScenarioFacts facts) {
             return new Result(scenario, false, List.of(), problem, facts);
@@ -61,9 +73,26 @@ public final class ScenarioRunner {
                 return scenario + ": " + problem;
             }
             return scenario + ": expected " + scenario.expected().label() + ", rule raised "
-                    + (findings.isEmpty() ? "no finding" : findings.size() + " finding(s): " + findings);
+                    + (findings.isEmpty() ? "no finding" : findings.size() + " finding(s): " + findings)
+                    + (missing.isEmpty() ? "" : "; no finding's evidence contains " + missing.stream()
+                    .map(m -> "'" + m + "'").collect(java.util.stream.Collectors.joining(", ")) + " (from " + EXPECT_SUFFIX + ")");
         }
     }
+
+    /**
+     * Beside a fail scenario {@code x.fail.sshd_config}, the file {@code x.fail.sshd_config.expect} lists, one per line,
+     * text the rule's findings must hold between them (each line in some finding's evidence): a rule that fires for the
+     * wrong reason then fails its scenario. Blank lines and lines starting with {@code #} are not expectations.
+     */
+    public static final String EXPECT_SUFFIX = ".expect";
+
+    /**
+     * The two ways evidence reaches a session in service. {@link #REPLAY}: a session with a pseudo clock, events one by one,
+     * the rules firing after each (a log file dropped into the inbox). {@link #LIVE}: a real-time session, all evidence and
+     * events handed over as one batch, fired once (the engine's cycle); events are moved forward by whole weeks to lie
+     * to lie within the week from now, keeping their weekday and time of day, as live events are recent.
+     */
+    public enum Delivery { REPLAY, LIVE }
 
     /** Far above what a scenario of sound rules takes (tens of milliseconds); reached by a rule that loops. */
     public static final Duration DEFAULT_WALL_CLOCK_LIMIT = Duration.ofSeconds(10);
@@ -83,6 +112,28 @@ public final class ScenarioRunner {
         this.library = library;
         this.parsers = parsers;
         this.wallClockLimit = wallClockLimit;
+    }
+
+    /**
+     * Fail scenarios without the {@code .expect} file stating the evidence they expect, and expectations beside no fail
+     * scenario; the shipped library must have none.
+     */
+    public List<String> expectationProblems(RuleDefinition rule) {
+        List<String> problems = new ArrayList<>();
+        for (Scenario scenario : scenarios(rule)) {
+            if (scenario.expected() == Scenario.Outcome.FAIL && !Files.isRegularFile(expectFile(scenario.file()))) {
+                problems.add(scenario + ": no " + scenario.file().getFileName() + EXPECT_SUFFIX + " stating the evidence the rule"
+                        + " must raise (one piece of its text per line)");
+            }
+        }
+        for (Path expect : expectFiles(rule)) {
+            String name = expect.getFileName().toString();
+            Path scenario = expect.resolveSibling(name.substring(0, name.length() - EXPECT_SUFFIX.length()));
+            if (Scenario.of(rule, scenario).filter(s -> s.expected() == Scenario.Outcome.FAIL && Files.exists(scenario)).isEmpty()) {
+                problems.add(rule.id() + "/tests/" + name + ": beside no fail scenario");
+            }
+        }
+        return problems;
     }
 
     /** Every file in the rule's tests/ folder; files not named by the convention are reported by {@link #problems}. */
@@ -145,6 +196,11 @@ public final class ScenarioRunner {
         return "stopped after the wall-clock limit of " + wallClockLimit.toMillis() + " ms (a rule that loops?)";
     }
 
+    /** What a scenario is evaluated on, read once for both paths. */
+    private record Inputs(ScenarioFacts facts, List<io.annexa.evidence.BaselineValue> baseline, List<String> expected) {
+    }
+
+    /** Runs the scenario through both paths and requires the same verdict and the same state findings of both. */
     private Result runHere(Scenario scenario) {
         Optional<ScenarioInput> parser = parsers.apply(scenario.source());
         if (parser.isEmpty()) {
@@ -163,20 +219,59 @@ public final class ScenarioRunner {
         if (!baselineProblems.isEmpty()) {
             return Result.unusable(scenario, "baseline cannot be read: " + baselineProblems, facts);
         }
-        try (EvaluationSession session = library.newSession(EvaluationSession.Clock.PSEUDO)) {
-            session.declareBaseline(baseline);
-            facts.evidence().forEach(session::replace);
-            for (LogEvent event : facts.events()) {
+        List<String> expected;
+        try {
+            expected = expectations(scenario);
+        } catch (IOException e) {
+            return new Result(scenario, false, List.of(), "cannot read " + expectFile(scenario.file()) + ": " + e.getMessage());
+        }
+        Inputs inputs = new Inputs(facts, baseline, expected);
+        Result replay = evaluate(scenario, inputs, Delivery.REPLAY);
+        if (replay.problem() != null) {
+            return replay;
+        }
+        Result live = evaluate(scenario, inputs, Delivery.LIVE);
+        if (live.problem() != null) {
+            return new Result(scenario, false, live.findings(), "live path: " + live.problem());
+        }
+        if (replay.passed() != live.passed() || !stateEvidence(replay).equals(stateEvidence(live))) {
+            return new Result(scenario, false, replay.findings(), "the replay path raised " + describe(replay) + ", the live path "
+                    + describe(live));
+        }
+        return replay;
+    }
+
+    private static String describe(Result result) {
+        return result.findings().isEmpty() ? "no finding" : result.findings().toString()
+                + (result.missing().isEmpty() ? "" : " without " + result.missing());
+    }
+
+    /** The evidence of the findings that are states, not incidents: incidents name event times, which the live path moves. */
+    private static Set<String> stateEvidence(Result result) {
+        return result.findings().stream().filter(f -> !f.isIncident()).map(Finding::getEvidence)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private Result evaluate(Scenario scenario, Inputs inputs, Delivery path) {
+        try (EvaluationSession session = library.newSession(path == Delivery.REPLAY ? EvaluationSession.Clock.PSEUDO
+                : EvaluationSession.Clock.REALTIME)) {
+            session.declareBaseline(inputs.baseline());
+            inputs.facts().evidence().forEach(session::replace);
+            List<LogEvent> events = path == Delivery.REPLAY ? inputs.facts().events() : recent(inputs.facts().events());
+            for (LogEvent event : events) {
                 session.insertEvent(event, event.getTimestamp());
             }
             EvaluationResult result = session.fire();
             List<Finding> findings = new ArrayList<>(result.incidents());
             findings.addAll(result.findings());
             findings.removeIf(f -> !f.getRuleId().equals(scenario.rule().id()));
-            boolean passed = scenario.expected() == Scenario.Outcome.FAIL ? !findings.isEmpty() : findings.isEmpty();
-            return new Result(scenario, passed, findings, null, facts);
+            List<String> missing = inputs.expected().stream()
+                    .filter(text -> findings.stream().noneMatch(f -> f.getEvidence().contains(text))).toList();
+            boolean passed = scenario.expected() == Scenario.Outcome.FAIL ? !findings.isEmpty() && missing.isEmpty() : findings.isEmpty();
+            return new Result(scenario, passed, findings, null, inputs.facts(),
+                    scenario.expected() == Scenario.Outcome.FAIL ? missing : List.of());
         } catch (EvaluationSession.RuleLoopException e) {
-            return Result.unusable(scenario, e.getMessage(), facts);
+            return Result.unusable(scenario, e.getMessage(), inputs.facts());
         } catch (RuntimeException | Error e) {
             // Drools wraps what rule code throws; the deadline is what matters here
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -188,17 +283,83 @@ public final class ScenarioRunner {
         }
     }
 
+    /**
+     * The events as the live engine would see them: none older than the session's clock, or a window would count them
+     * as long over. They are moved forward by whole weeks, so that the first lies within the week from now: weekday, time
+     * of day (a maintenance window is weekly) and spacing stay.
+     */
+    private static List<LogEvent> recent(List<LogEvent> events) {
+        if (events.isEmpty()) {
+            return events;
+        }
+        Instant first = events.stream().map(LogEvent::getTimestamp).min(Instant::compareTo).orElseThrow();
+        long week = Duration.ofDays(7).toMillis();
+        long behind = Instant.now().toEpochMilli() - first.toEpochMilli();
+        Duration shift = Duration.ofMillis(behind <= 0 ? 0 : Math.floorDiv(behind + week - 1, week) * week);
+        return events.stream().map(e -> new LogEvent(e.getAsset(), e.getTimestamp().plus(shift), e.getProgram(), e.getKind(),
+                e.getAttributes(), e.getRaw(), e.getRepeat())).toList();
+    }
+
+    private static final java.util.regex.Pattern INSTANT = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z");
+
+    /**
+     * Lines for a fail scenario's {@code .expect} file, proposed from what its rule raised: each finding's evidence,
+     * without the scenario's own folder (which differs from checkout to checkout) and, for incidents, without the event
+     * times the live path moves. To review before they are kept: they pin what the rule says today.
+     */
+    public static List<String> proposedExpectations(Result result) {
+        String folder = result.scenario().rule().testsFolder().toAbsolutePath().normalize() + "/";
+        java.util.Set<String> lines = new java.util.LinkedHashSet<>();
+        for (Finding finding : result.findings().stream().sorted(java.util.Comparator.comparing(Finding::getEvidence)).toList()) {
+            for (String part : finding.getEvidence().split(java.util.regex.Pattern.quote(folder))) {
+                for (String piece : finding.isIncident() ? INSTANT.split(part) : new String[] {part}) {
+                    if (piece.strip().length() >= 12) {
+                        lines.add(piece.strip());
+                    }
+                }
+            }
+        }
+        return List.copyOf(lines);
+    }
+
+    /** What a fail scenario's {@code .expect} file lists; none when it has none. */
+    static List<String> expectations(Scenario scenario) throws IOException {
+        Path file = expectFile(scenario.file());
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8).stream()
+                .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+    }
+
+    /** Where a scenario's expectations are: {@code <scenario file name>.expect} beside it. */
+    public static Path expectFile(Path scenario) {
+        return scenario.resolveSibling(scenario.getFileName() + EXPECT_SUFFIX);
+    }
+
+    private static List<Path> expectFiles(RuleDefinition rule) {
+        return listTests(rule).stream().filter(f -> f.getFileName().toString().endsWith(EXPECT_SUFFIX)).toList();
+    }
+
+    /**
+     * The scenarios' inputs: files, and folders for host snapshot scenarios ({@code <name>.<outcome>.host/}), without
+     * READMEs, the baseline and expectations.
+     */
     private static List<Path> testFiles(RuleDefinition rule) {
+        return listTests(rule).stream()
+                .filter(f -> !f.getFileName().toString().startsWith("README"))
+                .filter(f -> !f.getFileName().toString().equals(BaselineReader.FILE_NAME))
+                .filter(f -> !f.getFileName().toString().endsWith(EXPECT_SUFFIX))
+                .toList();
+    }
+
+    private static List<Path> listTests(RuleDefinition rule) {
         Path tests = rule.testsFolder();
         if (!Files.isDirectory(tests)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(tests)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> !f.getFileName().toString().startsWith("README"))
-                    .filter(f -> !f.getFileName().toString().equals(BaselineReader.FILE_NAME))
-                    .sorted()
-                    .toList();
+            return files.filter(f -> Files.isRegularFile(f) || Files.isDirectory(f)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + tests, e);
         }

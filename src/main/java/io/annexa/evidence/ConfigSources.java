@@ -11,6 +11,7 @@ public final class ConfigSources {
     public static final String AUDIT_RULES = "audit.rules";
     public static final String AUDITD_CONF = "auditd.conf";
     public static final String CHRONY_CONF = "chrony.conf";
+    public static final String FAILLOCK_CONF = "faillock.conf";
     public static final String LOGIN_DEFS = "login.defs";
     public static final String LOGROTATE_CONF = "logrotate.conf";
     public static final String PAM_D = "pam.d";
@@ -19,7 +20,7 @@ public final class ConfigSources {
     public static final String SSHD_CONFIG = "sshd_config";
     public static final String SUDOERS = "sudoers";
 
-    public static final Set<String> ALL = Set.of(AUDIT_RULES, AUDITD_CONF, CHRONY_CONF, LOGIN_DEFS, LOGROTATE_CONF,
+    public static final Set<String> ALL = Set.of(AUDIT_RULES, AUDITD_CONF, CHRONY_CONF, FAILLOCK_CONF, LOGIN_DEFS, LOGROTATE_CONF,
             PAM_D, PWQUALITY_CONF, RSYSLOG_CONF, SSHD_CONFIG, SUDOERS);
 
     private ConfigSources() {

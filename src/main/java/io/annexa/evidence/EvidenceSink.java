@@ -1,12 +1,29 @@
 package io.annexa.evidence;
 
 import java.util.List;
+import java.util.Map;
 
 /** Where sources hand their facts over. Implementations must accept calls from any thread. */
 public interface EvidenceSink {
 
     /** The facts of one fresh read, replacing those of the previous read under the same key. */
     void replace(EvidenceKey key, List<Object> facts);
+
+    /**
+     * One collection of one host (a snapshot: its files as they lie on the host, every kind at once) replacing the
+     * previous one in a single evaluation: every key of {@code asset} whose origin is {@code origin}, or below it
+     * ({@code origin/part}), that {@code evidence} does not have is withdrawn, and the others are replaced, so that no
+     * cycle sees half of one snapshot and half of the other. A kind the new snapshot lacks is reported removed.
+     *
+     * <p>The default hands the keys over one by one and cannot withdraw the keys it was not given: a sink that holds
+     * evidence overrides it.
+     *
+     * @param evidence every key must be of {@code asset} and of {@code origin} or below it
+     */
+    default void replaceSnapshot(String asset, String origin, Map<EvidenceKey, List<Object>> evidence) {
+        SnapshotKeys.check(asset, origin, evidence.keySet());
+        evidence.forEach(this::replace);
+    }
 
     /**
      * The evidence under this key no longer exists (its file was deleted, its host left the scan): its facts are

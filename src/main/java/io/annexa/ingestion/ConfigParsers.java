@@ -3,6 +3,7 @@ package io.annexa.ingestion;
 import io.annexa.ingestion.auditd.AuditdConfigParser;
 import io.annexa.ingestion.auditrules.AuditRulesParser;
 import io.annexa.ingestion.chrony.ChronyConfigParser;
+import io.annexa.ingestion.faillock.FaillockConfParser;
 import io.annexa.ingestion.logindefs.LoginDefsParser;
 import io.annexa.ingestion.logrotate.LogrotateConfigParser;
 import io.annexa.ingestion.pam.PamConfigParser;
@@ -32,6 +33,7 @@ public final class ConfigParsers {
             new Kind(AuditRulesParser.SOURCE, "auditRulesIngest", root -> new AuditRulesParser()),
             new Kind(AuditdConfigParser.SOURCE, "auditdConfIngest", root -> new AuditdConfigParser()),
             new Kind(ChronyConfigParser.SOURCE, "chronyConfIngest", ChronyConfigParser::new),
+            new Kind(FaillockConfParser.SOURCE, "faillockConfIngest", root -> new FaillockConfParser()),
             new Kind(LoginDefsParser.SOURCE, "loginDefsIngest", root -> new LoginDefsParser()),
             new Kind(LogrotateConfigParser.SOURCE, "logrotateConfIngest", LogrotateConfigParser::new),
             new Kind(PamConfigParser.SOURCE, "pamDIngest", root -> new PamConfigParser()),

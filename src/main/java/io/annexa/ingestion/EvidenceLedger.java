@@ -60,6 +60,8 @@ public final class EvidenceLedger implements AutoCloseable {
     /** Each route folder's modification time at its last sweep. */
     private final Map<String, FileTime> sweptFolders = new ConcurrentHashMap<>();
     private volatile java.util.function.Function<String, Optional<Path>> folders = routeId -> Optional.empty();
+    /** Folders that routes not reading through a file endpoint (host snapshot folders) said they read. */
+    private final Map<String, Path> declaredFolders = new ConcurrentHashMap<>();
 
     public EvidenceLedger(Path folder, EvidenceSink sink, SourceMonitor monitor, int maxEntries) {
         if (maxEntries < 1) {
@@ -100,9 +102,22 @@ public final class EvidenceLedger implements AutoCloseable {
         this.folders = routeFolders;
     }
 
+    /**
+     * Says which folder a route reads when its endpoint does not (a timer route listing host snapshot folders), so that
+     * what it reads is recorded relative to it, like a file route's files.
+     */
+    public void routeFolder(String routeId, Path folder) {
+        declaredFolders.put(routeId, folder.toAbsolutePath().normalize());
+    }
+
+    private Optional<Path> folderOf(String routeId) {
+        Path declared = declaredFolders.get(routeId);
+        return declared != null ? Optional.of(declared) : folders.apply(routeId);
+    }
+
     private String recorded(String routeId, Path file) {
         Path absolute = file.toAbsolutePath().normalize();
-        return folders.apply(routeId).map(folder -> folder.toAbsolutePath().normalize())
+        return folderOf(routeId).map(folder -> folder.toAbsolutePath().normalize())
                 .filter(absolute::startsWith)
                 .map(folder -> folder.relativize(absolute).toString())
                 .orElse(absolute.toString());
@@ -115,7 +130,7 @@ public final class EvidenceLedger implements AutoCloseable {
             if (path.isAbsolute()) {
                 return path;
             }
-            return folders.apply(routeId).map(folder -> folder.resolve(path)).orElse(null);
+            return folderOf(routeId).map(folder -> folder.resolve(path)).orElse(null);
         };
     }
 
@@ -138,6 +153,32 @@ public final class EvidenceLedger implements AutoCloseable {
     }
 
     /**
+     * Hands over one host snapshot read from {@code file} (a folder or an archive) as one input
+     * ({@link EvidenceSink#replaceSnapshot}), which withdraws what the asset's previous snapshot from {@code origin} had
+     * and this one has not, and records the snapshot's keys, so that deleting {@code file} withdraws them.
+     *
+     * @param readAgain makes the route read {@code file} again at its next poll, though it did not change
+     */
+    public void handOverSnapshot(String routeId, Path file, String asset, String origin, Map<EvidenceKey, List<Object>> evidence,
+                                 Runnable readAgain) {
+        String path = recorded(routeId, file);
+        RouteLedger ledger = route(routeId);
+        synchronized (ledger) {
+            sink.replaceSnapshot(asset, origin, evidence);
+            Set<EvidenceKey> before = ledger.keysOf(path);
+            if (!ledger.record(path, evidence.keySet(), readAgain)) {
+                full(routeId, path);
+            }
+            long dropped = before.stream().filter(key -> !evidence.containsKey(key)).count();
+            if (dropped > 0) {
+                monitor.flag(routeId, SourceMonitor.EVIDENCE_WITHDRAWN, dropped);
+                LOG.info(() -> "route " + routeId + ": the snapshot " + path + " no longer has " + describe(before.stream()
+                        .filter(key -> !evidence.containsKey(key)).collect(Collectors.toCollection(LinkedHashSet::new))));
+            }
+        }
+    }
+
+    /**
      * Withdraws the evidence of every recorded file of these routes that no longer exists, then saves the ledgers
      * that changed. Run at start and every poll period.
      */
@@ -146,7 +187,7 @@ public final class EvidenceLedger implements AutoCloseable {
             RouteLedger ledger = route(routeId);
             synchronized (ledger) {
                 // Read before the files are checked: a deletion after this changes it again and is seen next time.
-                Optional<FileTime> folderTime = folders.apply(routeId).flatMap(EvidenceLedger::modified);
+                Optional<FileTime> folderTime = folderOf(routeId).flatMap(EvidenceLedger::modified);
                 boolean folderUnchanged = folderTime.isPresent() && folderTime.equals(Optional.ofNullable(sweptFolders.get(routeId)));
                 // Deleting or renaming a file changes its folder's time, so the files in an unchanged folder are all still
                 // there: checking 30,000 of them every poll period cost a few percent of a core while nothing happened.

@@ -28,6 +28,10 @@ final class SourceBindings {
         }
         // other sources: one line each, below this comment, in alphabetical order
         registry.bind("accountQueryIngest", new io.annexa.ingestion.accounts.AccountQueryIngest(context));
+        io.annexa.ingestion.host.HostSnapshotIngest hosts = new io.annexa.ingestion.host.HostSnapshotIngest(context, ledger);
+        registry.bind("hostArchiveIngest", hosts.archive());
+        registry.bind("hostFolderIngest", hosts.folder());
+        registry.bind("hostFoldersChanged", hosts.changedFolders());
         registry.bind("jsonInventoryIngest", new io.annexa.ingestion.http.JsonInventoryIngest(context));
         registry.bind("logFileIngest", new io.annexa.ingestion.log.LogFileIngest(context));
         registry.bind("logFollowIngest", new io.annexa.ingestion.log.LogFollowIngest(context));

@@ -96,6 +96,9 @@ public final class SourceMonitor {
     /** A file read but not recorded in the route's full evidence ledger: its deletion will withdraw nothing. */
     public static final String EVIDENCE_LEDGER_FULL = "evidence_ledger_full";
 
+    /** A host snapshot refused as unsafe or too large (a link, a path outside it, a device, a size limit); dead-lettered. */
+    public static final String SNAPSHOT_REFUSED = "snapshot_refused";
+
     /** Counts {@code n} doubtful inputs of one kind ({@link #CLOCK_SKEW}, ...) for a route. */
     public void flag(String routeId, String name, long n) {
         counters(routeId).flags.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(n);

@@ -164,6 +164,8 @@ public final class NonconformityRegister {
         Work work = new Work();
         Map<FindingKey, List<String>> findings = evidenceByKey(result.findings());
         Map<FindingKey, List<String>> incidents = evidenceByKey(result.incidents());
+        Map<FindingKey, Citation> citations = Citation.byKey(result.findings());
+        Citation.byKey(result.incidents()).forEach(citations::putIfAbsent);
         List<Long> seen = new ArrayList<>();
         Set<FindingKey> opening = new HashSet<>(findings.keySet());
         opening.addAll(incidents.keySet());
@@ -181,7 +183,7 @@ public final class NonconformityRegister {
                 return;
             }
             if (nc == null) {
-                work.add(open(rule, key.asset(), false, at, evidence, restsOn, Optional.ofNullable(ended.get(key))));
+                work.add(open(rule, citations.get(key), key.asset(), false, at, evidence, restsOn, Optional.ofNullable(ended.get(key))));
                 return;
             }
             Unit unit = new Unit(nc);
@@ -213,7 +215,8 @@ public final class NonconformityRegister {
             }
             Nonconformity nc = active.get(key);
             if (nc == null) {
-                work.add(open(rule, key.asset(), true, at, evidence, Set.copyOf(rule.sources()), Optional.ofNullable(ended.get(key))));
+                work.add(open(rule, citations.get(key), key.asset(), true, at, evidence, Set.copyOf(rule.sources()),
+                        Optional.ofNullable(ended.get(key))));
                 return;
             }
             Unit unit = new Unit(nc);
@@ -450,16 +453,39 @@ public final class NonconformityRegister {
 
     // ------------------------------------------------------------------ steps
 
-    /** @param previous the last closed or withdrawn nonconformity of the same (rule, asset) */
-    private Unit open(RuleDefinition rule, String asset, boolean incident, Instant at, List<String> evidence, Set<String> restsOn,
-                      Optional<Nonconformity> previous) {
+    /**
+     * The controls and severity a nonconformity is raised with: those its findings cite, which are the rule.yml's unless
+     * a finding cites its own (a scanner's check): the most severe finding's controls first, then the others', and the
+     * highest severity.
+     */
+    private record Citation(List<String> controls, io.annexa.evaluation.Severity severity) {
+
+        static Map<FindingKey, Citation> byKey(java.util.Collection<Finding> findings) {
+            Map<FindingKey, Citation> byKey = new HashMap<>();
+            findings.stream().collect(Collectors.groupingBy(Finding::key)).forEach((key, list) -> {
+                List<Finding> ordered = list.stream().sorted(java.util.Comparator.comparing(Finding::getSeverity).reversed()
+                        .thenComparing(Finding::getEvidence)).toList();
+                List<String> controls = ordered.stream().flatMap(f -> f.getControls().stream()).distinct().toList();
+                byKey.put(key, new Citation(controls, ordered.get(0).getSeverity()));
+            });
+            return byKey;
+        }
+    }
+
+    /**
+     * @param cited    the controls and severity the findings cite; null: the rule's
+     * @param previous the last closed or withdrawn nonconformity of the same (rule, asset)
+     */
+    private Unit open(RuleDefinition rule, Citation cited, String asset, boolean incident, Instant at, List<String> evidence,
+                      Set<String> restsOn, Optional<Nonconformity> previous) {
+        Citation citation = cited != null ? cited : new Citation(rule.controls(), rule.severity());
         Optional<AssetRecord> record = inventory.find(asset);
         Criticality criticality = record.map(AssetRecord::criticality).orElse(policy.defaultCriticality());
-        Grade grade = policy.grade(rule.severity(), criticality);
+        Grade grade = policy.grade(citation.severity(), criticality);
         List<String> clauses = !rule.clauses().isEmpty() ? rule.clauses()
                 : rule.requirement().startsWith("A.") ? policy.controlNotOperatingClauses() : policy.monitoringGapClauses();
-        Nonconformity nc = new Nonconformity(new Nonconformity.Raised(rule.id(), rule.title(), rule.controls(), clauses, asset,
-                rule.severity().label(), grade.label(), record.map(AssetRecord::owner).orElse(null), incident), at);
+        Nonconformity nc = new Nonconformity(new Nonconformity.Raised(rule.id(), rule.title(), citation.controls(), clauses, asset,
+                citation.severity().label(), grade.label(), record.map(AssetRecord::owner).orElse(null), incident), at);
         nc.restsOn(restsOn);
         Unit unit = new Unit(nc);
         unit.kind = ChangeKind.OPENED;

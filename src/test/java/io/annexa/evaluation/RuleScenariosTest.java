@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import io.annexa.ProjectFiles;
 import io.annexa.control.ControlCatalog;
 import io.annexa.ingestion.scenario.ScenarioInputs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,11 +19,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The rule author's safety net: every rule folder under rules/ is loaded, validated and its scenarios run.
- * Adding a rule adds its tests here without any Java. The run prints the report {@code annexa.jar test-rules}
- * prints: a line per scenario (what a failed one expected, found and read), then the summary.
+ * The rule author's safety net: every rule folder under rules/ is loaded, validated and its scenarios run, each through
+ * both ways evidence reaches the engine (replayed event by event, and handed over live as one batch fired once), which
+ * must agree; a fail scenario must raise the evidence its {@code .expect} file states. Adding a rule adds its tests
+ * here without any Java. The run prints the report {@code annexa.jar test-rules} prints: a line per scenario (what a
+ * failed one expected, found and read), then the summary.
+ *
+ * <p>With {@code -Dannexa.regenerate=true}, a fail scenario without an {@code .expect} file gets one, proposed from what
+ * its rule raises ({@link ScenarioRunner#proposedExpectations}): review it before committing, it pins today's text.
  */
 class RuleScenariosTest {
+
+    private static final boolean WRITE_EXPECTATIONS = Boolean.getBoolean("annexa.regenerate");
 
     private static RuleLibrary library;
     private static ScenarioRunner runner;
@@ -59,10 +68,18 @@ class RuleScenariosTest {
             for (Scenario scenario : runner.scenarios(rule)) {
                 tests.add(dynamicTest(scenario.file().getFileName().toString(), scenario.file().toUri(), () -> {
                     ScenarioRunner.Result result = runner.run(scenario);
+                    if (WRITE_EXPECTATIONS && scenario.expected() == Scenario.Outcome.FAIL && result.problem() == null
+                            && !result.findings().isEmpty() && !Files.exists(ScenarioRunner.expectFile(scenario.file()))) {
+                        Files.write(ScenarioRunner.expectFile(scenario.file()), ScenarioRunner.proposedExpectations(result),
+                                StandardCharsets.UTF_8);
+                        result = runner.run(scenario);
+                    }
                     report.scenario(result);
                     assertThat(result.passed()).as(result.explain()).isTrue();
                 }));
             }
+            tests.add(dynamicTest("every fail scenario states the evidence it expects",
+                    () -> assertThat(runner.expectationProblems(rule)).isEmpty()));
             return dynamicContainer(rule.id(), rule.folder().toUri(), tests.stream());
         });
     }

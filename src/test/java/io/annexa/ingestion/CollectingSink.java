@@ -2,7 +2,9 @@ package io.annexa.ingestion;
 
 import io.annexa.evidence.EvidenceSink;
 import io.annexa.evidence.EvidenceKey;
+import io.annexa.evidence.SnapshotKeys;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -24,6 +26,31 @@ public final class CollectingSink implements EvidenceSink {
         Call call = new Call(key, List.copyOf(facts));
         calls.add(call);
         sequence.add(call);
+    }
+
+    /** One replaceSnapshot call, whole. */
+    public record Snapshot(String asset, String origin, Map<EvidenceKey, List<Object>> evidence) {
+    }
+
+    private final List<Snapshot> snapshots = new CopyOnWriteArrayList<>();
+
+    /**
+     * Recorded whole, and as the engine applies it: each key replaced, and each key of the asset and origin held before
+     * and missing now withdrawn.
+     */
+    @Override
+    public synchronized void replaceSnapshot(String asset, String origin, Map<EvidenceKey, List<Object>> evidence) {
+        SnapshotKeys.check(asset, origin, evidence.keySet());
+        snapshots.add(new Snapshot(asset, origin, Map.copyOf(evidence)));
+        List<EvidenceKey> gone = calls.stream().map(Call::key).distinct()
+                .filter(key -> SnapshotKeys.belongs(key, asset, origin) && !evidence.containsKey(key) && holds(key)).toList();
+        evidence.forEach(this::replace);
+        gone.forEach(this::withdraw);
+    }
+
+    /** Every replaceSnapshot call, in the order they came. */
+    public List<Snapshot> snapshots() {
+        return List.copyOf(snapshots);
     }
 
     @Override

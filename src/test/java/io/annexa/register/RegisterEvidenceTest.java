@@ -76,6 +76,23 @@ class RegisterEvidenceTest {
         }
 
         @Test
+        void aFindingCitingItsOwnControlsAndSeverityIsRaisedWithThem() {
+            io.annexa.evaluation.Finding medium = new io.annexa.evaluation.Finding(RegisterRules.OPENSCAP.id(), List.of("8.8", "8.32"), "vm",
+                    io.annexa.evaluation.Severity.MEDIUM, "OpenSCAP rule a, severity medium: fail on vm");
+            io.annexa.evaluation.Finding high = new io.annexa.evaluation.Finding(RegisterRules.OPENSCAP.id(), List.of("8.9", "8.8"), "vm",
+                    io.annexa.evaluation.Severity.HIGH, "OpenSCAP rule b, severity high: fail on vm");
+
+            List<Change> changes = cycle().finding(medium).finding(high).read(RegisterRules.OPENSCAP, "vm").reconcile();
+
+            Nonconformity nc = changes.stream().filter(c -> c.kind() == ChangeKind.OPENED).findFirst().orElseThrow().nonconformity();
+            assertThat(nc.getControls()).containsExactly("8.9", "8.8", "8.32");
+            assertThat(nc.getControl()).isEqualTo("8.9");
+            assertThat(nc.getSeverity()).isEqualTo("high");
+            // graded by the check's severity: the rule.yml's medium would make it minor
+            assertThat(nc.getGrade()).isEqualTo("major");
+        }
+
+        @Test
         void aFindingBackWhileResolvedReopensTheSameNonconformityWithANewOccurrence() {
             long id = raise(ROOT_LOGIN, "web1", ROOT_YES);
             later(Duration.ofHours(1));

@@ -155,6 +155,12 @@ abstract class RegisterFixture {
             return this;
         }
 
+        /** A finding as a rule made it, with the controls and severity it cites. */
+        Cycle finding(Finding finding) {
+            findings.add(finding);
+            return this;
+        }
+
         Cycle incident(RuleDefinition rule, String asset, String evidence) {
             incidents.add(new Finding(rule.id(), rule.controls(), asset, rule.severity(), evidence, true));
             return this;

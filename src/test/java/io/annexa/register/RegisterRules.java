@@ -24,6 +24,8 @@ final class RegisterRules {
     static final RuleDefinition SOURCE_SILENT = RuleMetadata.of("technological/c8_16_monitoring_activities/source_reporting_on_schedule");
     /** medium, 8.16 and 8.5, reads the log: its findings are incidents. */
     static final RuleDefinition BRUTE_FORCE = RuleMetadata.of("technological/c8_16_monitoring_activities/ssh_brute_force_detected");
+    /** medium, 8.8, reads xccdf: its findings cite each failed check's own controls and severity. */
+    static final RuleDefinition OPENSCAP = RuleMetadata.of("technological/c8_08_management_of_technical_vulnerabilities/openscap_failed_checks_absent");
     /** low, 5.17: the organizational theme. */
     static final RuleDefinition LOGIN_DEFS = RuleMetadata.of("organizational/c5_17_authentication_information/login_defs_password_max_age_limited");
 
@@ -40,7 +42,7 @@ final class RegisterRules {
             "technological.c8_05_secure_authentication.sshd_overlong_title");
 
     private static final Map<String, RuleDefinition> ALL = Stream.of(ROOT_LOGIN, PASSWORDS, BASELINE, SOURCE_SILENT,
-            BRUTE_FORCE, LOGIN_DEFS, FIREWALL, OVERLONG).collect(Collectors.toMap(RuleDefinition::id, rule -> rule));
+            BRUTE_FORCE, LOGIN_DEFS, FIREWALL, OVERLONG, OPENSCAP).collect(Collectors.toMap(RuleDefinition::id, rule -> rule));
 
     private RegisterRules() {
     }

@@ -80,7 +80,7 @@ public final class ChronyConfigParser implements ConfigParser {
         Reading reading = new Reading(asset, observed);
         reading.read(file, 0, false);
         reading.readSourceDirectories();
-        return new ConfigSnapshot(configFile, reading.entries);
+        return new ConfigSnapshot(configFile, reading.entries, reading.unresolved);
     }
 
     /** A sourcedir line, read once the configuration is complete. */
@@ -91,6 +91,7 @@ public final class ChronyConfigParser implements ConfigParser {
         private final String asset;
         private final Instant observed;
         private final List<ConfigEntry> entries = new ArrayList<>();
+        private final java.util.List<io.annexa.evidence.UnresolvedInclude> unresolved = new ArrayList<>();
         private final List<SourceDirectories> sourceDirectories = new ArrayList<>();
 
         Reading(String asset, Instant observed) {
@@ -114,6 +115,10 @@ public final class ChronyConfigParser implements ConfigParser {
                 entries.add(new ConfigEntry(asset, SOURCE, file, line, key, String.join(" ", args), "", observed));
                 if (includeRoot != null) {
                     follow(key, args, depth, file, line);
+                } else if (FILE_DIRECTIVES.contains(key)) {
+                    for (String pattern : args) {
+                        unresolved.add(io.annexa.ingestion.Includes.notFollowed(asset, SOURCE, file, line, pattern, observed));
+                    }
                 }
             }
         }

@@ -95,7 +95,7 @@ public final class LogrotateConfigParser implements ConfigParser {
     public ConfigSnapshot parse(Path file, String asset, Instant observed) throws InvalidInputException, IOException {
         Reading reading = new Reading(asset, observed);
         reading.read(file, 0);
-        return new ConfigSnapshot(new ConfigFile(asset, SOURCE, file.toString(), observed), reading.entries);
+        return new ConfigSnapshot(new ConfigFile(asset, SOURCE, file.toString(), observed), reading.entries, reading.unresolved);
     }
 
     /** One parse: the global settings, taboo list and logged files are shared by every file read. */
@@ -103,6 +103,7 @@ public final class LogrotateConfigParser implements ConfigParser {
         private final String asset;
         private final Instant observed;
         private final List<ConfigEntry> entries = new ArrayList<>();
+        private final java.util.List<io.annexa.evidence.UnresolvedInclude> unresolved = new ArrayList<>();
         private final RetentionSettings global = new RetentionSettings();
         private final List<String> tabooPatterns = new ArrayList<>(DEFAULT_TABOO.stream().map(ext -> "*" + ext).toList());
         private final Map<String, String> loggedAt = new HashMap<>();
@@ -333,6 +334,7 @@ public final class LogrotateConfigParser implements ConfigParser {
 
         private void include(String value, int line) throws InvalidInputException, IOException {
             if (includeRoot == null) {
+                reading.unresolved.add(io.annexa.ingestion.Includes.notFollowed(reading.asset, SOURCE, file, line, value, reading.observed));
                 return;
             }
             if (depth + 1 > MAX_INCLUDE_DEPTH) {

@@ -70,6 +70,6 @@ public final class RsyslogConfigParser implements ConfigParser {
     public ConfigSnapshot parse(Path file, String asset, Instant observed) throws InvalidInputException, IOException {
         RsyslogReading reading = new RsyslogReading(asset, observed, includeRoot);
         reading.read(file, null, 0);
-        return new ConfigSnapshot(new ConfigFile(asset, SOURCE, file.toString(), observed), reading.entries());
+        return new ConfigSnapshot(new ConfigFile(asset, SOURCE, file.toString(), observed), reading.entries(), reading.unresolved());
     }
 }

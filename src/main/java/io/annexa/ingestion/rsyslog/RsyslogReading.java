@@ -21,6 +21,7 @@ final class RsyslogReading {
     private final Instant observed;
     private final IncludeRoot includeRoot;
     private final List<ConfigEntry> entries = new ArrayList<>();
+    private final java.util.List<io.annexa.evidence.UnresolvedInclude> unresolved = new ArrayList<>();
     /** Set by legacy {@code $RuleSet}: the ruleset of every top-level statement that follows, included files too. */
     private String legacyRuleset = "";
 
@@ -32,6 +33,10 @@ final class RsyslogReading {
 
     List<ConfigEntry> entries() {
         return entries;
+    }
+
+    List<io.annexa.evidence.UnresolvedInclude> unresolved() {
+        return unresolved;
     }
 
     /** @param scope the statement's scope, null at the top level */
@@ -62,6 +67,7 @@ final class RsyslogReading {
     void include(String pattern, boolean mustExist, String scope, int depth, String file, int line)
             throws InvalidInputException, IOException {
         if (includeRoot == null) {
+            unresolved.add(io.annexa.ingestion.Includes.notFollowed(asset, RsyslogConfigParser.SOURCE, file, line, pattern, observed));
             return;
         }
         if (depth + 1 > MAX_INCLUDE_DEPTH) {

@@ -15,6 +15,11 @@ import io.annexa.ingestion.tls.TlsProbe;
 import io.annexa.ingestion.tls.TlsScenario;
 import io.annexa.ingestion.xccdf.XccdfResultParser;
 import io.annexa.ingestion.xccdf.XccdfReport;
+import io.annexa.ingestion.host.HostSnapshotReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,14 +36,23 @@ public final class ScenarioInputs {
     /** The source name of log scenarios: syslog lines, as in /var/log/auth.log. */
     public static final String LOG = "log";
 
+    /** The source name of host snapshot scenarios: a folder laid out as the host's {@code /}, read as the hosts routes do. */
+    public static final String HOST = "host";
+
     private final Map<String, ScenarioInput> inputs = new LinkedHashMap<>();
 
     public ScenarioInputs(ControlCatalog catalog) {
+        // A single-file scenario is a host whose only file of its kind is this one: its includes are followed into an
+        // empty folder, where they find nothing, as on a host whose drop-in folders are empty. A host whose includes
+        // hold something is a host scenario.
+        Path empty = emptyRoot();
         for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
-            ConfigParser parser = kind.parser().apply(null);
+            ConfigParser parser = kind.parser().apply(empty);
             inputs.put(kind.source(), (file, asset, observedAt) -> ScenarioFacts.of(
                     new EvidenceKey(kind.source(), asset, "scenario"), parser.parse(file, asset, observedAt).facts()));
         }
+        HostSnapshotReader hosts = new HostSnapshotReader();
+        inputs.put(HOST, (folder, asset, observedAt) -> new ScenarioFacts(hosts.read(folder, asset, "scenario", observedAt), List.of()));
         inputs.put(LOG, LogScenario::read);
         XccdfResultParser xccdf = new XccdfResultParser(catalog, XccdfResultParser.DEFAULT_MAX_BYTES);
         inputs.put(XccdfResultParser.SOURCE, (file, asset, observedAt) -> {
@@ -54,6 +68,16 @@ public final class ScenarioInputs {
         inputs.put(TlsProbe.SOURCE, TlsScenario::read);
         inputs.put(SilenceWatch.SOURCE, SilenceScenario::read);
         inputs.put(io.annexa.evidence.CollectionFailed.SOURCE, io.annexa.ingestion.ssh.CollectionScenario::read);
+    }
+
+    private static Path emptyRoot() {
+        try {
+            Path empty = Files.createTempDirectory("annexa-scenario-root");
+            empty.toFile().deleteOnExit();
+            return empty;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the empty folder single-file scenarios resolve their includes in", e);
+        }
     }
 
     public Optional<ScenarioInput> forSource(String source) {

@@ -114,7 +114,37 @@ public final class SshdConfigParser implements ConfigParser {
         ConfigFile configFile = new ConfigFile(asset, SOURCE, file.toString(), observed);
         Reading reading = new Reading(asset, observed);
         reading.read(file, "", 0);
-        return new ConfigSnapshot(configFile, reading.entries);
+        return new ConfigSnapshot(configFile, reading.entries, reading.unresolved);
+    }
+
+    /**
+     * Reads the output of {@code sshd -T}: the configuration sshd actually runs with, every keyword once (list-valued
+     * ones once per value), defaults, includes and the distribution's patches applied, keywords in lower case. Each
+     * line is a global entry of {@code label}, so that the evidence says where it came from
+     * ({@code PermitRootLogin no (sshd -T:15)}). Match blocks are not in it: {@code sshd -T} without {@code -C}
+     * applies none.
+     */
+    public ConfigSnapshot parseEffective(Path output, String label, String asset, Instant observed)
+            throws InvalidInputException, IOException {
+        List<String> lines = lines(output);
+        List<ConfigEntry> entries = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            List<String> words = words(lines.get(i), label, i + 1);
+            // a keyword without value ("banner" on some builds) says nothing a rule could read
+            if (words.size() < 2) {
+                continue;
+            }
+            String key = CANONICAL.getOrDefault(words.get(0).toLowerCase(Locale.ROOT), words.get(0));
+            if (ACCUMULATING.contains(key) || key.equals("Subsystem") || taken.add(key)) {
+                entries.add(new ConfigEntry(asset, SOURCE, label, i + 1, key, String.join(" ", words.subList(1, words.size())),
+                        "", observed));
+            }
+        }
+        if (entries.isEmpty()) {
+            throw new InvalidInputException(label, 0, "holds no setting: not the output of sshd -T");
+        }
+        return new ConfigSnapshot(new ConfigFile(asset, SOURCE, label, observed), entries);
     }
 
     /** One parse: the first-value-wins memory is shared by the main file and everything it includes. */
@@ -122,6 +152,7 @@ public final class SshdConfigParser implements ConfigParser {
         private final String asset;
         private final Instant observed;
         private final List<ConfigEntry> entries = new ArrayList<>();
+        private final List<io.annexa.evidence.UnresolvedInclude> unresolved = new ArrayList<>();
         private final Set<String> taken = new HashSet<>();
 
         Reading(String asset, Instant observed) {
@@ -156,7 +187,11 @@ public final class SshdConfigParser implements ConfigParser {
                 if (ACCUMULATING.contains(key) || taken.add(slot)) {
                     entries.add(new ConfigEntry(asset, SOURCE, file, line, key, value, scope, observed));
                 }
-                if (key.equals("Include") && includeRoot != null) {
+                if (key.equals("Include") && includeRoot == null) {
+                    for (String pattern : args) {
+                        unresolved.add(io.annexa.ingestion.Includes.notFollowed(asset, SOURCE, file, line, pattern, observed));
+                    }
+                } else if (key.equals("Include")) {
                     for (String pattern : args) {
                         for (Path included : expand(pattern, file, line)) {
                             if (depth + 1 > MAX_INCLUDE_DEPTH) {

@@ -87,7 +87,7 @@ public final class SudoersParser implements ConfigParser {
     public ConfigSnapshot parse(Path file, String asset, Instant observed) throws InvalidInputException, IOException {
         Reading reading = new Reading(asset, observed);
         reading.read(file, directoryOfMainFile(file), 0);
-        return new ConfigSnapshot(new ConfigFile(asset, SOURCE, file.toString(), observed), reading.entries);
+        return new ConfigSnapshot(new ConfigFile(asset, SOURCE, file.toString(), observed), reading.entries, reading.unresolved);
     }
 
     /** One parse, the main file and everything it includes. */
@@ -95,6 +95,7 @@ public final class SudoersParser implements ConfigParser {
         private final String asset;
         private final Instant observed;
         private final List<ConfigEntry> entries = new ArrayList<>();
+        private final java.util.List<io.annexa.evidence.UnresolvedInclude> unresolved = new ArrayList<>();
 
         Reading(String asset, Instant observed) {
             this.asset = asset;
@@ -113,6 +114,8 @@ public final class SudoersParser implements ConfigParser {
                     add(file, statement.line(), include.group(), target, "");
                     if (includeRoot != null) {
                         follow(include.group().equals("@includedir"), target, directory, c, depth);
+                    } else {
+                        unresolved.add(io.annexa.ingestion.Includes.notFollowed(asset, SOURCE, file, statement.line(), target, observed));
                     }
                 } else if (DefaultsLine.START.matcher(statement.text()).lookingAt()) {
                     DefaultsLine.Parsed defaults = DefaultsLine.parse(c);

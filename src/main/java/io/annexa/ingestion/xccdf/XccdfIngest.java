@@ -15,7 +15,8 @@ import org.apache.camel.Processor;
 /**
  * The step of the {@code xccdf-inbox} route: reads an OpenSCAP result file and hands each scanned asset's
  * check results over as that asset's current scan evidence, replacing what its previous result file said.
- * A file that cannot be read throws, the shared error handler dead-letters it, and the previous results stay.
+ * A file that cannot be read throws, the shared error handler dead-letters it, and the previous results stay. A
+ * failed check the new scan did not evaluate stays among the host's results ({@link UnevaluatedFailures}).
  * A host the previous read of the same file had and this one has not is withdrawn, as is every host of a deleted
  * file ({@link EvidenceLedger}), unless another result file still there has it.
  *
@@ -26,10 +27,17 @@ public final class XccdfIngest implements Processor {
 
     private final SourceContext context;
     private final EvidenceLedger ledger;
+    private final Map<String, UnevaluatedFailures> unevaluated = new java.util.concurrent.ConcurrentHashMap<>();
 
     public XccdfIngest(SourceContext context, EvidenceLedger ledger) {
         this.context = context;
         this.ledger = ledger;
+    }
+
+    /** The failures each route's later scans did not evaluate, kept under the data directory. */
+    private UnevaluatedFailures unevaluated(String routeId) {
+        return unevaluated.computeIfAbsent(routeId, id -> UnevaluatedFailures.at(context.dataDirectory().resolve("state")
+                .resolve("xccdf-failures").resolve(id.replaceAll("[^A-Za-z0-9._-]", "_") + ".tsv")));
     }
 
     @Override
@@ -39,7 +47,9 @@ public final class XccdfIngest implements Processor {
         String routeId = exchange.getFromRouteId();
         Map<EvidenceKey, List<Object>> evidence = new LinkedHashMap<>();
         for (String asset : report.assets()) {
-            evidence.put(new EvidenceKey(XccdfResultParser.SOURCE, asset, routeId), new ArrayList<>(report.checksOf(asset)));
+            // a failure an earlier scan found stays evidence until a scan evaluates that check again
+            evidence.put(new EvidenceKey(XccdfResultParser.SOURCE, asset, routeId),
+                    new ArrayList<>(unevaluated(routeId).withUnevaluated(asset, report.checksOf(asset))));
         }
         // a host the previous read of this file had and this one has not is withdrawn
         ledger.handOver(exchange, file.toPath(), evidence);

@@ -58,7 +58,12 @@ class SshdConfigParserTest {
                 assertThat(e.getObservedAt()).isEqualTo(OBSERVED);
             });
             assertThat(snapshot.entries()).extracting(ConfigEntry::getKey).doesNotContain("PermitRootLogin");
-            assertThat(snapshot.facts()).hasSize(8).first().isEqualTo(snapshot.file());
+            // not followed, so said: what the drop-ins set is unknown
+            assertThat(snapshot.unresolved()).singleElement().satisfies(u -> {
+                assertThat(u.describe()).startsWith(file + ":12 includes '/etc/ssh/sshd_config.d/*.conf', not read: ");
+                assertThat(u.getSource()).isEqualTo(SshdConfigParser.SOURCE);
+            });
+            assertThat(snapshot.facts()).hasSize(9).first().isEqualTo(snapshot.file());
         }
 
         @Test

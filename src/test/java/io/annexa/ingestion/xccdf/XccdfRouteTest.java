@@ -162,6 +162,42 @@ class XccdfRouteTest {
         assertThat(sink.keys()).isEmpty();
     }
 
+    @Test
+    void aFailureTheNextScanDoesNotEvaluateStaysEvidenceAcrossARestartUntilAScanEvaluatesIt() throws Exception {
+        String systemMap = "xccdf_org.ssgproject.content_rule_file_permissions_systemmap";
+        String real = Files.readString(XccdfResultParserTest.corpus(), StandardCharsets.UTF_8);
+        // a week later, with a tailored profile that leaves the System.map check out
+        String later = real.replace("2026-11-27T23:54", "2026-12-04T08:12");
+        String withoutSystemMap = later.replaceFirst("(?s)<rule-result idref=\"" + systemMap + "\".*?</rule-result>", "");
+        String systemMapPasses = later.replaceFirst("(?s)(<rule-result idref=\"" + systemMap + "\".*?<result>)fail(</result>)", "$1pass$2");
+        sources.start(sink);
+        Path folder = inbox.resolve("xccdf");
+        drop(real.getBytes(StandardCharsets.UTF_8), folder.resolve("scan.xml"));
+        await().atMost(DEADLINE).until(() -> failures().contains(systemMap + " fail 2026-11-27T23:54:33Z"));
+
+        drop(withoutSystemMap.getBytes(StandardCharsets.UTF_8), folder.resolve("scan.xml"));
+        await().atMost(DEADLINE).until(() -> sink.latest(VM).orElseThrow().stream().map(CheckResult.class::cast)
+                .anyMatch(c -> c.checkedAt().toString().startsWith("2026-12-04")));
+        assertThat(failures()).as("the earlier failure, with its own time and file").containsExactly(systemMap + " fail 2026-11-27T23:54:33Z");
+
+        sources.close();
+        CollectingSink afterRestart = new CollectingSink();
+        sources = IsolatedSources.in(temp);
+        sources.start(afterRestart);
+        await().atMost(DEADLINE).until(() -> afterRestart.latest(VM).isPresent());
+        assertThat(afterRestart.latest(VM).orElseThrow()).map(CheckResult.class::cast).filteredOn(c -> c.result().equals("fail"))
+                .extracting(c -> c.ruleId() + " " + c.checkedAt()).containsExactly(systemMap + " 2026-11-27T23:54:33Z");
+
+        drop(systemMapPasses.getBytes(StandardCharsets.UTF_8), folder.resolve("scan.xml"));
+        await().atMost(DEADLINE).until(() -> afterRestart.latest(VM).orElseThrow().stream().map(CheckResult.class::cast)
+                .noneMatch(c -> c.result().equals("fail")));
+    }
+
+    private List<String> failures() {
+        return sink.latest(VM).orElse(List.of()).stream().map(CheckResult.class::cast).filter(c -> c.result().equals("fail"))
+                .map(c -> c.ruleId() + " " + c.result() + " " + c.checkedAt()).toList();
+    }
+
     private SourceRuntime.RouteStatus route() {
         return sources.route(ROUTE);
     }
