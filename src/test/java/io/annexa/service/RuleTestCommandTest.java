@@ -59,6 +59,7 @@ class RuleTestCommandTest {
         // an author's mistake both ways: a failing input named as passing, a passing one named as failing
         Files.copy(tests.resolve("root_login_yes.fail.sshd_config"), tests.resolve("said_to_pass.pass.sshd_config"));
         Files.copy(tests.resolve("root_login_no.pass.sshd_config"), tests.resolve("said_to_fail.fail.sshd_config"));
+        Files.writeString(tests.resolve("said_to_fail.fail.sshd_config" + io.annexa.evaluation.ScenarioRunner.EXPECT_SUFFIX), "root may log in\n");
 
         int exit = run(temp, Optional.empty(), "rules/" + ROOT_LOGIN);
 
@@ -84,7 +85,7 @@ class RuleTestCommandTest {
         Path rules = ProjectFiles.rulesSubset(temp.resolve("rules"), ROOT_LOGIN);
         try (var files = Files.list(rules.resolve(ROOT_LOGIN).resolve("tests"))) {
             for (Path file : files.filter(f -> f.getFileName().toString().contains(".fail.")).toList()) {
-                Files.delete(file);
+                deleteTree(file);
             }
         }
 
@@ -206,10 +207,19 @@ class RuleTestCommandTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
+    /** A scenario may be a file or a host snapshot folder. */
+    private static void deleteTree(Path path) throws IOException {
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private static List<String> scenarioFiles(Path rule) throws IOException {
         try (var files = Files.list(rule.resolve("tests"))) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("[a-z0-9_]+\\.(pass|fail|notapplicable)\\..+"))
-                    .sorted().toList();
+                    .filter(n -> !n.endsWith(io.annexa.evaluation.ScenarioRunner.EXPECT_SUFFIX)).sorted().toList();
         }
     }
 }
