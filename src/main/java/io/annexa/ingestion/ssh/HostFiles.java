@@ -33,7 +33,7 @@ public final class HostFiles {
             folder(ConfigSources.PAM_D, "/etc/pam.d"),
             file(ConfigSources.PWQUALITY_CONF, "/etc/security/pwquality.conf"),
             // pam_faillock's settings: read beside the PAM stack
-            new Start(Optional.empty(), "/etc/security/faillock.conf", false),
+            file(ConfigSources.FAILLOCK_CONF, "/etc/security/faillock.conf"),
             file(ConfigSources.RSYSLOG_CONF, "/etc/rsyslog.conf"),
             file(ConfigSources.SSHD_CONFIG, "/etc/ssh/sshd_config"),
             file(ConfigSources.SUDOERS, "/etc/sudoers"));
