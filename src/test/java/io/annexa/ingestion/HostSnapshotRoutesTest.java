@@ -79,7 +79,8 @@ class HostSnapshotRoutesTest {
 
     @Test
     void aChangedSnapshotReplacesThePreviousOneAndWhatItNoLongerHoldsIsWithdrawn() throws Exception {
-        sources.start(sink);
+        // files changed in place, deep inside: seen when the snapshot is listed again, at the latest after rescan-ms
+        sources.with("annexa.sources.inbox.rescan-ms", "300").start(sink);
         Path web1 = ubuntuCloudImage(hosts.resolve("web1"));
         EvidenceKey sshd = new EvidenceKey("sshd_config", "web1", FOLDERS);
         EvidenceKey loginDefs = new EvidenceKey("login.defs", "web1", FOLDERS);
