@@ -266,7 +266,7 @@ public final class FleetBenchmark {
     /** A realistic file of the kind, a few settings varied by host so that some hosts have findings. */
     private static String content(String kind, int host) throws IOException {
         return switch (kind) {
-            case "sshd_config" -> sample("integrations/samples/sshd_config/bastion-01")
+            case "sshd_config" -> sample("integrations/samples/hosts/bastion-01/etc/ssh/sshd_config")
                     .replace("PermitRootLogin no", host % ROOT_LOGIN_FINDING_EVERY == 0 ? "PermitRootLogin yes" : "PermitRootLogin no")
                     .replace("MaxAuthTries 3", "MaxAuthTries " + (host % 7 == 0 ? 10 : 3))
                     .replace("LoginGraceTime 30", "LoginGraceTime " + (20 + host % 40));

@@ -70,7 +70,7 @@ class BundleRestartIT {
 
         // the bundled samples are unpacked to a new folder at each start: still the same files, not deleted ones
         await().atMost(DEADLINE).until(() -> again.list("api/sources").stream()
-                .filter(o -> o.getString("routeId").equals("sshd-config-samples"))
+                .filter(o -> o.getString("routeId").equals("hosts-samples"))
                 .allMatch(o -> o.getJsonNumber("itemsRead").longValue() >= 2));
         List<JsonObject> sampleAfter = sampleRootLogin(again);
         assertThat(sampleAfter).singleElement().satisfies(nc -> {

@@ -152,9 +152,9 @@ class NonconformityLifecycleIT {
                 .until(() -> ofSshdRules("api/nonconformities?asset=web-01.sample&status=open"), list -> list.size() == 2);
         assertThat(sample).extracting(o -> o.getString("ruleId"))
                 .containsExactlyInAnyOrder("sshd_root_login_disabled", "sshd_password_authentication_disabled");
-        // both sample files read and evaluated: the hardened host has nothing open, under any rule
+        // both sample hosts read and evaluated: the hardened host has nothing open, under any rule
         await().atMost(DEADLINE).until(() -> api.list("api/sources").stream()
-                .filter(o -> o.getString("routeId").equals("sshd-config-samples"))
+                .filter(o -> o.getString("routeId").equals("hosts-samples"))
                 .allMatch(o -> o.getJsonNumber("itemsRead").longValue() >= 2));
         await().atMost(DEADLINE).until(() -> !api.list("api/nonconformities?asset=web-01.sample").isEmpty());
         assertThat(api.list("api/nonconformities?asset=bastion-01.sample")).isEmpty();
@@ -171,7 +171,7 @@ class NonconformityLifecycleIT {
                 .filteredOn(c -> c.getString("id").equals("5.1")).first()
                 .satisfies(c -> assertThat(c.getString("monitoring")).isEqualTo("manual"));
         assertThat(api.list("api/sources")).extracting(o -> o.getString("routeId"))
-                .contains("sshd-config-inbox", "sshd-config-local", "sshd-config-samples");
+                .contains("sshd-config-inbox", "sshd-config-local", "hosts-samples");
     }
 
     @Test

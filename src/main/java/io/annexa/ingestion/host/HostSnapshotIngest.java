@@ -30,6 +30,9 @@ import org.apache.camel.spi.IdempotentRepository;
  * replaces the asset's previous snapshot from the same route, every kind at once
  * ({@link io.annexa.evidence.EvidenceSink#replaceSnapshot}). Deleting the folder or archive withdraws the evidence.
  *
+ * <p>A folder is read once it has stayed unchanged for one poll; a snapshot moved in anew is seen at once, a file
+ * edited in place inside one within {@code annexa.sources.inbox.rescan-ms} ({@link SnapshotFolders}).
+ *
  * <p>A snapshot that is unsafe or too large (see {@link SnapshotArchive}, {@link SnapshotFolder}) is refused with the
  * reason, counted {@value SourceMonitor#SNAPSHOT_REFUSED}, and dead-lettered by the shared error handler like a file
  * that does not parse; the route goes on, and the asset's previous snapshot stays in force.
@@ -50,11 +53,14 @@ public final class HostSnapshotIngest {
     private final SourceContext context;
     private final EvidenceLedger ledger;
     private final HostSnapshotReader reader = new HostSnapshotReader();
-    private final SnapshotFolders folders = new SnapshotFolders();
+    private final SnapshotFolders folders;
 
     public HostSnapshotIngest(SourceContext context, EvidenceLedger ledger) {
         this.context = context;
         this.ledger = ledger;
+        long rescan = context.setting(io.annexa.ingestion.FolderEvents.RESCAN_SETTING).map(Long::parseLong)
+                .orElse(io.annexa.ingestion.FolderEvents.DEFAULT_RESCAN_MS);
+        this.folders = new SnapshotFolders(rescan, System::currentTimeMillis);
     }
 
     /** The folder route's first step: the body becomes the list of snapshot folders to read now ({@link SnapshotFolders}). */
@@ -107,7 +113,8 @@ public final class HostSnapshotIngest {
 
     private void handOver(String routeId, Path snapshot, String asset, Map<EvidenceKey, List<Object>> evidence, Runnable readAgain) {
         ledger.handOverSnapshot(routeId, snapshot, asset, routeId, evidence, readAgain);
-        context.monitor().read(routeId, evidence.size());
+        // one item per host read, whatever number of kinds it held
+        context.monitor().read(routeId, 1);
     }
 
     @FunctionalInterface
