@@ -329,8 +329,9 @@ public final class RuleLibraryBuildBenchmark {
                     }
                 }
                 System.out.printf("end to end, one rule changed in %d rules, %d live events: in service %s, median %.0f ms; "
-                                + "first result %s, median %.0f ms%n", library.rules().size(), liveEvents, inService,
-                        Measure.median(inService), fired, Measure.median(fired));
+                                + "first result %s, median %.0f ms; heap after GC, engine in service: %.0f MB%n",
+                        library.rules().size(), liveEvents, inService, Measure.median(inService), fired, Measure.median(fired),
+                        Measure.usedHeapMbAfterGc());
                 EngineState end = EngineState.settled(engine);
                 if (end.liveEvents() != liveEvents) {
                     throw new IllegalStateException("live events before the changes: " + liveEvents + ", after: " + end.liveEvents());
