@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link BenchLibraries#multiplied}), then swapping it into a running engine that holds evidence and live
  * events ({@link EvaluationEngine#swap}).
  *
- * <p>A swap is timed twice: until the engine has the new library in service (new session built, evidence and
- * live events inserted into it) and until the first result of the new rules is published. Drools evaluates
- * lazily, so the second is the one that counts: the new rules do their work (count every live event into
- * their windows again, judge every piece of evidence) in that first firing, while inputs wait.
+ * <p>A swap is timed twice: until the engine has the new library in service (the rules that changed replaced in the
+ * session in service, or a new session built where that cannot be done, and fired over evidence and live events) and
+ * until the first result of the new rules is published. Swapping the small library for the large one and back
+ * replaces most rules, so it shows what a change in place costs when almost everything changed.
  * The first build of each library runs in a cold JVM, so it is shown apart from the warm median; the first
  * swap round warms the swap up and is not in the medians.
  *
@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * java -Xmx384m -XX:+UseSerialGC -cp ... io.annexa.bench.RuleLibraryBuildBenchmark change \
- *     [copies, 10] [rounds, 5] [live events, 20000] [poll ms, 100] [in-place rounds, as rounds; 0: none]
+ *     [copies, 10] [rounds, 5] [live events, 20000] [poll ms, 100] [rounds of (3), as rounds; 0: none]
  * </pre>
  *
  * <p>(3) then compares the swap alone in one engine holding the large library, evidence and the live events, until

@@ -26,10 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * (sshd failures, accepted logins, invalid users, ... stamped with the current time, so none expires) to
  * {@link EvaluationEngine#events} at a steady rate, each corpus pass as another host, while the main thread
  * swaps between the real library and a copy with one rule changed. At the end the feeder stops, the engine
- * drains, and the events in the session are counted: every event sent must be there.
+ * drains, and the events the session was handed are counted: every event sent must be there (live, or counted as of a
+ * kind no rule reads or as refused by every pattern).
  *
  * <p>Also timed per swap: until the new library is in service, and until its first result is published (the
- * new session has counted every live event again). Incidents reported per 1,000 events show what the
+ * changed rule has counted the live events again). Incidents reported per 1,000 events show what the
  * swaps add to what the events alone raise (run with 0 swaps and a long pause for the latter).
  *
  * <p>Then the burst check: the same hand-overs of events are fed twice, each applied in a cycle of its own, once
