@@ -20,17 +20,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link BenchLibraries#multiplied}), then swapping it into a running engine that holds evidence and live
  * events ({@link EvaluationEngine#swap}).
  *
- * <p>A swap is timed twice: until the engine has the new library in service (new session built, evidence and
- * live events inserted into it) and until the first result of the new rules is published. Drools evaluates
- * lazily, so the second is the one that counts: the new rules do their work (count every live event into
- * their windows again, judge every piece of evidence) in that first firing, while inputs wait.
+ * <p>A swap is timed twice: until the engine has the new library in service (the rules that changed replaced in the
+ * session in service, or a new session built where that cannot be done, and fired over evidence and live events) and
+ * until the first result of the new rules is published. Swapping the small library for the large one and back
+ * replaces most rules, so it shows what a change in place costs when almost everything changed.
  * The first build of each library runs in a cold JVM, so it is shown apart from the warm median; the first
  * swap round warms the swap up and is not in the medians.
  *
  * <pre>
  * java -Xmx384m -XX:+UseSerialGC -cp target/test-classes:target/classes:$(cat target/bench.classpath) \
- *     io.annexa.bench.RuleLibraryBuildBenchmark [copies, default 10] [warm rounds, 5] [live events, 20000]
+ *     io.annexa.bench.RuleLibraryBuildBenchmark [copies, default 10] [warm rounds, 5] [live events, 20000] [new-session]
  * </pre>
+ *
+ * <p>With {@code new-session} the swaps always take a new session ({@link io.annexa.evaluation.NewSessionSwaps}), as
+ * the engine did before it made changes in place.
  *
  * <p>With {@code change} first, it times what an analyst waits for after editing one rule of the large library:
  * (1) the library build after one DRL file changed, once the library has been built before: {@link RuleLibrary#load}
@@ -42,7 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * java -Xmx384m -XX:+UseSerialGC -cp ... io.annexa.bench.RuleLibraryBuildBenchmark change \
- *     [copies, 10] [rounds, 5] [live events, 20000] [poll ms, 100] [in-place rounds, as rounds; 0: none]
+ *     [copies, 10] [rounds, 5] [live events, 20000] [poll ms, 100] [rounds of (3), as rounds; 0: none]
  * </pre>
  *
  * <p>(3) then compares the swap alone in one engine holding the large library, evidence and the live events, until
@@ -63,6 +66,7 @@ public final class RuleLibraryBuildBenchmark {
         int copies = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int liveEvents = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        boolean newSession = args.length > 3 && args[3].equals("new-session");
         Measure.quietLogs();
         Path real = ProjectFiles.rules();
         Path large = BenchLibraries.multiplied(Files.createTempDirectory("annexa-rules-x" + copies), copies);
@@ -80,11 +84,11 @@ public final class RuleLibraryBuildBenchmark {
         System.out.printf("build %d rules: warm %s, median %.0f ms%n", small.rules, small.warm(), Measure.median(small.warm()));
         System.out.printf("build %d rules: warm %s, median %.0f ms%n", big.rules, big.warm(), Measure.median(big.warm()));
 
-        swaps(small.library, big.library, rounds, liveEvents);
+        swaps(small.library, big.library, rounds, liveEvents, newSession);
     }
 
     /** Swaps back and forth between the two libraries in an engine holding evidence and live events. */
-    private static void swaps(RuleLibrary small, RuleLibrary big, int rounds, int liveEvents) throws Exception {
+    private static void swaps(RuleLibrary small, RuleLibrary big, int rounds, int liveEvents, boolean newSession) throws Exception {
         AtomicReference<EvaluationEngine> engineRef = new AtomicReference<>();
         AtomicReference<RuleLibrary> published = new AtomicReference<>();
         // called on the evaluation thread after each cycle; the library it sees is the one that fired
@@ -101,10 +105,10 @@ public final class RuleLibraryBuildBenchmark {
             List<Double> toSmallInService = new ArrayList<>();
             List<Double> toSmallFired = new ArrayList<>();
             for (int round = -1; round < rounds; round++) {
-                double[] toBig = swap(engine, big, published);
+                double[] toBig = swap(engine, big, published, newSession);
                 System.out.printf("swap to %d rules: in service after %.0f ms, fired and published after %.0f ms, %d facts%n",
                         big.rules().size(), toBig[0], toBig[1], EngineState.settled(engine).facts());
-                double[] toSmall = swap(engine, small, published);
+                double[] toSmall = swap(engine, small, published, newSession);
                 System.out.printf("swap to %d rules: in service after %.0f ms, fired and published after %.0f ms%n",
                         small.rules().size(), toSmall[0], toSmall[1]);
                 if (round >= 0) { // the first round warms the swap path up
@@ -125,9 +129,14 @@ public final class RuleLibraryBuildBenchmark {
     }
 
     /** @return milliseconds until the new library is in service, and until its first result is published */
-    private static double[] swap(EvaluationEngine engine, RuleLibrary next, AtomicReference<RuleLibrary> published) {
+    private static double[] swap(EvaluationEngine engine, RuleLibrary next, AtomicReference<RuleLibrary> published,
+                                 boolean newSession) {
         long start = System.nanoTime();
-        engine.swap(next);
+        if (newSession) {
+            io.annexa.evaluation.NewSessionSwaps.swap(engine, next);
+        } else {
+            engine.swap(next);
+        }
         Measure.await("the swap is in service", () -> engine.library() == next, engine);
         double inService = Measure.millisSince(start);
         Measure.await("the swap has fired", () -> published.get() == next, engine);
@@ -329,8 +338,9 @@ public final class RuleLibraryBuildBenchmark {
                     }
                 }
                 System.out.printf("end to end, one rule changed in %d rules, %d live events: in service %s, median %.0f ms; "
-                                + "first result %s, median %.0f ms%n", library.rules().size(), liveEvents, inService,
-                        Measure.median(inService), fired, Measure.median(fired));
+                                + "first result %s, median %.0f ms; heap after GC, engine in service: %.0f MB%n",
+                        library.rules().size(), liveEvents, inService, Measure.median(inService), fired, Measure.median(fired),
+                        Measure.usedHeapMbAfterGc());
                 EngineState end = EngineState.settled(engine);
                 if (end.liveEvents() != liveEvents) {
                     throw new IllegalStateException("live events before the changes: " + liveEvents + ", after: " + end.liveEvents());
