@@ -3,13 +3,10 @@ package io.annexa.service;
 import io.annexa.alerting.AlertConfigException;
 import io.annexa.alerting.AlertRouting;
 import io.annexa.alerting.ConfigProblem;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * {@code config/alerts.yml} (receivers, routing tree), read at start and again whenever it changes. A file that is
@@ -18,68 +15,41 @@ import java.util.logging.Logger;
  */
 public final class AlertConfiguration {
 
-    private static final Logger LOG = Logger.getLogger(AlertConfiguration.class.getName());
     static final String DISPLAY = "config/alerts.yml";
 
     /** What {@code GET /api/alerts/config} shows: which routing is in service and why a newer file was refused. */
     public record Status(String file, boolean present, Instant loadedAt, Instant refusedAt, List<ConfigProblem> problems) {
     }
 
-    private final Path file;
-    private volatile AlertRouting routing = AlertRouting.empty();
-    private volatile Instant loadedAt;
-    private volatile Instant refusedAt;
-    private volatile List<ConfigProblem> problems = List.of();
-    private FileTime stamp;
+    private final WatchedConfigFile<AlertRouting, ConfigProblem> watched;
 
     AlertConfiguration(Path configDirectory) {
-        this.file = configDirectory.resolve("alerts.yml");
-        this.stamp = stamp();
-        load();
+        this.watched = new WatchedConfigFile<>(configDirectory.resolve("alerts.yml"), DISPLAY, AlertRouting.empty(),
+                AlertConfiguration::read, routing -> routing.receivers().size() + " receivers");
+    }
+
+    private static WatchedConfigFile.Read<AlertRouting, ConfigProblem> read(Path file) {
+        if (!Files.exists(file)) {
+            return WatchedConfigFile.Read.accepted(AlertRouting.empty()); // alerting is optional: nothing is routed
+        }
+        try {
+            return WatchedConfigFile.Read.accepted(AlertRouting.read(file, DISPLAY));
+        } catch (AlertConfigException e) {
+            return WatchedConfigFile.Read.refused(e.problems(), e.getMessage());
+        }
     }
 
     /** The routing in service: the last file that was read without problems. */
     public AlertRouting routing() {
-        return routing;
+        return watched.inService();
     }
 
     public Status status() {
-        return new Status(DISPLAY, Files.exists(file), loadedAt, refusedAt, problems);
+        return new Status(DISPLAY, watched.present(), watched.loadedAt(), watched.refusedAt(), watched.problems());
     }
 
     /** @return true when the file changed and its new routing is in service */
-    synchronized boolean reloadIfChanged() {
-        FileTime now = stamp();
-        if (now.equals(stamp)) {
-            return false;
-        }
-        stamp = now;
-        return load();
-    }
-
-    private boolean load() {
-        try {
-            // no file: nothing is routed, and that is no problem (alerting is optional)
-            AlertRouting read = Files.exists(file) ? AlertRouting.read(file, DISPLAY) : AlertRouting.empty();
-            routing = read;
-            loadedAt = Instant.now();
-            problems = List.of();
-            refusedAt = null;
-            LOG.info(() -> DISPLAY + " in service: " + read.receivers().size() + " receivers");
-            return true;
-        } catch (AlertConfigException e) {
-            problems = e.problems();
-            refusedAt = Instant.now();
-            LOG.warning(DISPLAY + " refused, the routing in service stays:\n" + e.getMessage());
-            return false;
-        }
-    }
-
-    private FileTime stamp() {
-        try {
-            return Files.exists(file) ? Files.getLastModifiedTime(file) : FileTime.fromMillis(0);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
+    boolean reloadIfChanged() {
+        return watched.reloadIfChanged();
     }
 }

@@ -223,16 +223,11 @@ public class AnnexaService {
             alertDispatcher = new AlertDispatcher(alertStore, alertConfig::routing, alertSenders(), dispatch, Clock.systemUTC(), threads);
             alertDispatcher.start();
             long reload = setting("annexa.alerts.reload-ms").map(Long::parseLong).orElse(5_000L);
-            alertTimer = Executors.newSingleThreadScheduledExecutor(threads);
-            alertTimer.scheduleWithFixedDelay(() -> {
-                try {
-                    if (alertConfig.reloadIfChanged()) {
-                        alertDispatcher.wakeUp();
-                    }
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "config/alerts.yml could not be checked; checked again shortly", e);
+            alertTimer = watch(AlertConfiguration.DISPLAY, reload, () -> {
+                if (alertConfig.reloadIfChanged()) {
+                    alertDispatcher.wakeUp();
                 }
-            }, reload, reload, TimeUnit.MILLISECONDS);
+            });
         } catch (RuntimeException | java.io.IOException e) {
             LOG.log(Level.SEVERE, "alerting cannot start; nonconformities are recorded and their events kept for when it can", e);
         }
@@ -246,14 +241,20 @@ public class AnnexaService {
         hostsConfig = new HostsConfiguration(home.config());
         sources.sshCollection().useInventory(hostsConfig::inventory);
         long reload = setting("annexa.collection.reload-ms").map(Long::parseLong).orElse(5_000L);
-        hostsTimer = Executors.newSingleThreadScheduledExecutor(threads);
-        hostsTimer.scheduleWithFixedDelay(() -> {
+        hostsTimer = watch(HostsConfiguration.DISPLAY, reload, hostsConfig::reloadIfChanged);
+    }
+
+    /** Checks a watched file of config/ every {@code millis}; a failed check is logged and tried again. */
+    private ScheduledExecutorService watch(String file, long millis, Runnable check) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads);
+        timer.scheduleWithFixedDelay(() -> {
             try {
-                hostsConfig.reloadIfChanged();
+                check.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "config/hosts.yml could not be checked; checked again shortly", e);
+                LOG.log(Level.WARNING, file + " could not be checked; checked again shortly", e);
             }
-        }, reload, reload, TimeUnit.MILLISECONDS);
+        }, millis, millis, TimeUnit.MILLISECONDS);
+        return timer;
     }
 
     /**

@@ -5,8 +5,6 @@ import io.annexa.register.policy.AssetInventoryReader;
 import io.annexa.register.policy.RegisterConfigException;
 import io.annexa.register.policy.RegisterPolicy;
 import io.annexa.register.policy.RegisterPolicyReader;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
@@ -67,14 +65,6 @@ final class RegisterConfiguration {
     }
 
     private List<FileTime> stamps() {
-        return List.of(stamp(policyFile), stamp(inventoryFile));
-    }
-
-    private static FileTime stamp(Path file) {
-        try {
-            return Files.exists(file) ? Files.getLastModifiedTime(file) : FileTime.fromMillis(0);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
+        return List.of(WatchedConfigFile.lastModified(policyFile), WatchedConfigFile.lastModified(inventoryFile));
     }
 }

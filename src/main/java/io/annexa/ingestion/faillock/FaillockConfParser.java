@@ -4,16 +4,14 @@ import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
 import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.InvalidInputException;
-import io.annexa.ingestion.ConfigLines;
 import io.annexa.ingestion.ConfigParser;
+import io.annexa.ingestion.NameValueLines;
 import io.annexa.ingestion.ConfigSnapshot;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,7 +39,6 @@ public final class FaillockConfParser implements ConfigParser {
     /** fgets into a 1024-byte buffer; a longer line makes pam_faillock fail. */
     static final int MAX_LINE_BYTES = 1023;
     static final Set<String> FLAGS = Set.of("even_deny_root", "audit", "silent", "no_log_info", "local_users_only", "nodelay");
-    private static final String SPACE = " \t\n\u000B\f\r";
 
     @Override
     public String source() {
@@ -52,59 +49,14 @@ public final class FaillockConfParser implements ConfigParser {
     public ConfigSnapshot parse(Path path, String asset, Instant observed) throws InvalidInputException, IOException {
         String file = path.toString();
         Map<String, ConfigEntry> effective = new LinkedHashMap<>();
-        List<String> lines = ConfigLines.read(path, "a faillock.conf");
-        for (int i = 0; i < lines.size(); i++) {
-            int line = i + 1;
-            String text = lines.get(i);
-            if (text.getBytes(StandardCharsets.UTF_8).length > MAX_LINE_BYTES) {
-                throw new InvalidInputException(file, line, "line longer than " + MAX_LINE_BYTES
-                        + " bytes: pam_faillock refuses the whole file, and every login through it fails");
-            }
-            int comment = text.indexOf('#');
-            text = strip(comment < 0 ? text : text.substring(0, comment));
-            if (text.isEmpty()) {
-                continue;
-            }
-            int end = 0;
-            while (end < text.length() && SPACE.indexOf(text.charAt(end)) < 0 && text.charAt(end) != '=') {
-                end++;
-            }
-            if (end == 0) {
-                throw new InvalidInputException(file, line, "'=' without a setting name");
-            }
-            String key = text.substring(0, end);
-            String value = FLAGS.contains(key) ? "true" : afterEquals(text, end);
+        for (NameValueLines.Setting setting : NameValueLines.read(path, "a faillock.conf", MAX_LINE_BYTES,
+                "pam_faillock refuses the whole file, and every login through it fails")) {
+            String key = setting.name();
+            String value = FLAGS.contains(key) ? "true" : setting.value();
             // re-inserted: entries in the order of the lines in force
             effective.remove(key);
-            effective.put(key, new ConfigEntry(asset, SOURCE, file, line, key, value, "", observed));
+            effective.put(key, new ConfigEntry(asset, SOURCE, file, setting.line(), key, value, "", observed));
         }
         return new ConfigSnapshot(new ConfigFile(asset, SOURCE, file, observed), new ArrayList<>(effective.values()));
-    }
-
-    /** Blanks and at most one '=' separate the name from the value, as faillock_config.c skips them. */
-    private static String afterEquals(String text, int i) {
-        boolean equals = false;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '=' && !equals) {
-                equals = true;
-            } else if (SPACE.indexOf(c) < 0) {
-                break;
-            }
-            i++;
-        }
-        return text.substring(i);
-    }
-
-    private static String strip(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && SPACE.indexOf(text.charAt(start)) >= 0) {
-            start++;
-        }
-        while (end > start && SPACE.indexOf(text.charAt(end - 1)) >= 0) {
-            end--;
-        }
-        return text.substring(start, end);
     }
 }

@@ -3,13 +3,12 @@ package io.annexa.ingestion.pwquality;
 import io.annexa.evidence.ConfigSources;
 import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.ConfigFile;
-import io.annexa.ingestion.ConfigLines;
+import io.annexa.ingestion.NameValueLines;
 import io.annexa.ingestion.ConfigParser;
 import io.annexa.ingestion.ConfigSnapshot;
 import io.annexa.ingestion.IncludeRoot;
 import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +65,6 @@ public final class PwqualityConfParser implements ConfigParser {
     private static final Set<String> FLAGS = Set.of("enforce_for_root", "local_users_only");
     /** strtol base 10 over the whole value; INT_MIN and INT_MAX themselves are refused by settings.c. */
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
-    private static final String SPACE = " \t\n\u000B\f\r";
 
     private final IncludeRoot includeRoot;
 
@@ -94,48 +92,14 @@ public final class PwqualityConfParser implements ConfigParser {
     private void read(Path path, String asset, Instant observed, Map<String, ConfigEntry> effective)
             throws InvalidInputException, IOException {
         String file = path.toString();
-        List<String> lines = ConfigLines.read(path, "a pwquality.conf");
-        for (int i = 0; i < lines.size(); i++) {
-            int line = i + 1;
-            String text = lines.get(i);
-            if (text.getBytes(StandardCharsets.UTF_8).length > MAX_LINE_BYTES) {
-                throw new InvalidInputException(file, line, "line longer than " + MAX_LINE_BYTES
-                        + " bytes: libpwquality refuses the whole file");
-            }
-            int comment = text.indexOf('#');
-            text = strip(comment < 0 ? text : text.substring(0, comment));
-            if (text.isEmpty()) {
-                continue;
-            }
-            int end = 0;
-            while (end < text.length() && SPACE.indexOf(text.charAt(end)) < 0 && text.charAt(end) != '=') {
-                end++;
-            }
-            if (end == 0) {
-                throw new InvalidInputException(file, line, "'=' without a setting name");
-            }
-            String written = text.substring(0, end);
-            String value = afterEquals(text, end);
-            String key = canonical(written);
-            ConfigEntry entry = new ConfigEntry(asset, SOURCE, file, line, key, value(key, value, file, line), "", observed);
+        for (NameValueLines.Setting setting : NameValueLines.read(path, "a pwquality.conf", MAX_LINE_BYTES,
+                "libpwquality refuses the whole file")) {
+            String key = canonical(setting.name());
+            ConfigEntry entry = new ConfigEntry(asset, SOURCE, file, setting.line(), key,
+                    value(key, setting.value(), file, setting.line()), "", observed);
             effective.remove(key.toLowerCase(Locale.ROOT));
             effective.put(key.toLowerCase(Locale.ROOT), entry);
         }
-    }
-
-    /** Blanks and at most one '=' separate the name from the value: "minlen = 14", "minlen=14", "minlen 14". */
-    private static String afterEquals(String text, int i) {
-        boolean equals = false;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '=' && !equals) {
-                equals = true;
-            } else if (SPACE.indexOf(c) < 0) {
-                break;
-            }
-            i++;
-        }
-        return text.substring(i);
     }
 
     private static String canonical(String written) {
@@ -173,17 +137,5 @@ public final class PwqualityConfParser implements ConfigParser {
         }
         return IncludeRoot.filesIn(includeRoot.resolve(DROP_IN_DIRECTORY, file.toString(), 0),
                 name -> name.indexOf(".conf") >= 0 && name.indexOf(".conf") + ".conf".length() == name.length());
-    }
-
-    private static String strip(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && SPACE.indexOf(text.charAt(start)) >= 0) {
-            start++;
-        }
-        while (end > start && SPACE.indexOf(text.charAt(end - 1)) >= 0) {
-            end--;
-        }
-        return text.substring(start, end);
     }
 }
