@@ -157,6 +157,7 @@ public final class NonconformityRegister {
     private List<Change> reconcileLocked(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
         Instant at = result.at();
         result.refreshed().forEach(scope -> readAt.merge(scope, at, (a, b) -> a.isAfter(b) ? a : b));
+        result.removed().forEach(readAt::remove);
         result.observed().forEach(scope -> report(scope.asset(), at));
         Map<String, Set<String>> observedByAsset = new HashMap<>();
         result.observed().forEach(scope -> observedByAsset.computeIfAbsent(scope.asset(), a -> new HashSet<>()).add(scope.source()));
@@ -190,11 +191,17 @@ public final class NonconformityRegister {
             NonconformityStatus status = nc.getStatus();
             if (status == NonconformityStatus.RESOLVED) {
                 reopen(unit, at, "the finding is back");
-            } else if (status == NonconformityStatus.PENDING_VERIFICATION && readSince(nc, rule, nc.getClaimedAt())) {
+            } else if (status == NonconformityStatus.PENDING_VERIFICATION && anyReadSince(nc, rule, nc.getClaimedAt())) {
                 reopen(unit, at, "the claimed fix is not confirmed: fresh evidence still shows the finding");
             }
+            // sources are never forgotten while the session is still taking them in after a start, but evidence
+            // withdrawn (its file deleted) no longer counts: resolution would otherwise wait for it forever
             Set<String> union = new TreeSet<>(nc.getEvidenceSources());
             union.addAll(restsOn);
+            union.removeIf(source -> result.removed().contains(new EvidenceScope(source, key.asset())));
+            if (union.isEmpty()) {
+                union.addAll(restsOn);
+            }
             if (!union.equals(nc.getEvidenceSources())) {
                 nc.restsOn(union);
                 unit.touched = true;
@@ -247,11 +254,20 @@ public final class NonconformityRegister {
             } else if (findings.containsKey(key) || incidents.containsKey(key)) {
                 return;
             } else if (!nc.isIncident() && status != NonconformityStatus.RESOLVED) {
-                Set<String> sources = nc.getEvidenceSources().isEmpty() ? Set.copyOf(rule.get().sources()) : nc.getEvidenceSources();
-                boolean removed = sources.stream().anyMatch(s -> result.removed().contains(new EvidenceScope(s, key.asset())));
-                if (removed) {
+                Set<String> sources = sourcesOf(nc, rule.get());
+                Set<String> left = new TreeSet<>(sources);
+                left.removeIf(s -> result.removed().contains(new EvidenceScope(s, key.asset())));
+                if (left.isEmpty()) {
                     work.add(withdraw(nc, "evidence-removed", "the evidence it rested on was removed"));
-                } else if (readSince(nc, rule.get(), later(nc.getRaisedAt(), nc.getClaimedAt()))) {
+                } else if (left.size() < sources.size()) {
+                    // part of its evidence is gone (a file deleted, perhaps while Annexa was down): what is left decides,
+                    // once it has been read, so a finding the other files still show keeps its nonconformity and id
+                    Unit unit = new Unit(nc);
+                    nc.restsOn(left);
+                    unit.touched = true;
+                    work.add(unit);
+                } else if (current(nc, rule.get(), result.observed())
+                        && (nc.getClaimedAt() == null || anyReadSince(nc, rule.get(), nc.getClaimedAt()))) {
                     Unit unit = new Unit(nc);
                     unit.audit(AuditEntry.SYSTEM, "resolve", status, NonconformityStatus.RESOLVED,
                             status == NonconformityStatus.PENDING_VERIFICATION ? "the claimed fix is confirmed by fresh evidence"
@@ -555,10 +571,24 @@ public final class NonconformityRegister {
         return sources.isEmpty() ? new TreeSet<>(rule.sources()) : sources;
     }
 
-    /** Every kind of evidence it rests on has been read for its asset after {@code since}. */
-    private boolean readSince(Nonconformity nc, RuleDefinition rule, Instant since) {
-        Set<String> sources = nc.getEvidenceSources().isEmpty() ? Set.copyOf(rule.sources()) : nc.getEvidenceSources();
-        return sources.stream().allMatch(source -> {
+    private static Set<String> sourcesOf(Nonconformity nc, RuleDefinition rule) {
+        return nc.getEvidenceSources().isEmpty() ? Set.copyOf(rule.sources()) : nc.getEvidenceSources();
+    }
+
+    /**
+     * Every kind of evidence it rests on has been read for its asset since this register started, so the session's
+     * view of the asset is whole: after a restart the session fills source by source, and a finding missing then says
+     * nothing. The session must hold it too ({@code held}). Once read, a source stays current (its routes read it again whenever it changes), so fixing one of
+     * several files resolves without the others being read again.
+     */
+    private boolean current(Nonconformity nc, RuleDefinition rule, Set<EvidenceScope> held) {
+        return sourcesOf(nc, rule).stream().map(source -> new EvidenceScope(source, nc.getAsset()))
+                .allMatch(scope -> readAt.containsKey(scope) && held.contains(scope));
+    }
+
+    /** Some kind of evidence it rests on was read for its asset after {@code since}: fresh evidence after a claimed fix. */
+    private boolean anyReadSince(Nonconformity nc, RuleDefinition rule, Instant since) {
+        return sourcesOf(nc, rule).stream().anyMatch(source -> {
             Instant read = readAt.get(new EvidenceScope(source, nc.getAsset()));
             return read != null && read.isAfter(since);
         });
@@ -566,10 +596,6 @@ public final class NonconformityRegister {
 
     private static boolean refreshedNow(RuleDefinition rule, String asset, Set<EvidenceScope> refreshed) {
         return rule.sources().stream().anyMatch(source -> refreshed.contains(new EvidenceScope(source, asset)));
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return b == null || a.isAfter(b) ? a : b;
     }
 
     private void report(String asset, Instant at) {

@@ -53,11 +53,12 @@ class RegisterEvidenceTest {
         // ------------------------------------------------------------ resolution, reopening, closing
 
         @Test
-        void aFindingGoneResolvesOnlyOnceItsEvidenceWasReadAgain() {
+        void aFindingGoneResolvesOnlyWhileTheSessionHoldsItsEvidenceReadSinceStart() {
             long id = raise(ROOT_LOGIN, "web1", ROOT_YES);
+            restart();
             later(Duration.ofHours(1));
 
-            // the finding is gone but nothing was read again: a restarted engine, a source not yet polled
+            // the finding is gone but the restarted engine holds nothing yet, or only what it had not read since start
             assertThat(cycle().reconcile()).isEmpty();
             assertThat(cycle().holds("sshd_config", "web1").reconcile()).isEmpty();
             // another asset's file, or another kind of evidence of web1, says nothing about this rule on web1
@@ -73,6 +74,66 @@ class RegisterEvidenceTest {
             assertThat(nc.getResolvedAt()).isEqualTo(clock.instant());
             assertThat(nc.getFirstSeen()).isEqualTo(START);
             assertThat(history(id)).containsExactly("system open null->open", "system resolve open->resolved");
+        }
+
+        @Test
+        void fixingOneOfSeveralFilesResolvesWithoutTheOthersBeingReadAgain() {
+            // files are read again only when they change: the unchanged ones are as current as the session holds them
+            String drift = "sshd_config MaxAuthTries 6, baseline 4";
+            long id = cycle().finding(BASELINE, "db1", drift)
+                    .read("sshd_config", "db1").read("pam.d", "db1").read("login.defs", "db1").reconcile().get(0).nonconformity().getId();
+            later(Duration.ofHours(1));
+
+            List<Change> changes = cycle().read("sshd_config", "db1").holds("pam.d", "db1").holds("login.defs", "db1").reconcile();
+
+            assertThat(changes).extracting(Change::kind, c -> c.nonconformity().getId()).containsExactly(tuple(ChangeKind.RESOLVED, id));
+        }
+
+        @Test
+        void evidenceRemovedWhileTheFindingStaysIsNoLongerWaitedFor() {
+            String drift = "sshd_config MaxAuthTries 6, baseline 4";
+            long id = cycle().finding(BASELINE, "db1", drift).read("sshd_config", "db1").read("sudoers", "db1").reconcile()
+                    .get(0).nonconformity().getId();
+            later(Duration.ofHours(1));
+            // sudoers deleted; the drift in sshd_config is still there
+            assertThat(cycle().finding(BASELINE, "db1", drift).holds("sshd_config", "db1").removed("sudoers", "db1").reconcile())
+                    .extracting(Change::kind).containsExactly(ChangeKind.UPDATED);
+            assertThat(find(id).getEvidenceSources()).containsExactly("sshd_config");
+            restart();
+
+            later(Duration.ofHours(1));
+            List<Change> changes = cycle().read("sshd_config", "db1").reconcile();
+
+            assertThat(changes).extracting(Change::kind, c -> c.nonconformity().getId()).containsExactly(tuple(ChangeKind.RESOLVED, id));
+        }
+
+        @Test
+        void aFileDeletedWhileDownLeavesTheOtherFilesToDecideAndKeepsTheId() {
+            String drift = "sshd_config MaxAuthTries 6, baseline 4; login.defs PASS_MAX_DAYS 99999, baseline 90";
+            long id = cycle().finding(BASELINE, "db1", drift)
+                    .read("sshd_config", "db1").read("pam.d", "db1").read("login.defs", "db1").reconcile().get(0).nonconformity().getId();
+            restart();
+            later(Duration.ofHours(1));
+
+            // the check at start finds pam.d's file gone before anything else is read: only what it rests on changes
+            assertThat(cycle().removed("pam.d", "db1").reconcile()).extracting(Change::kind).containsExactly(ChangeKind.UPDATED);
+            assertThat(find(id).getStatus()).isEqualTo(NonconformityStatus.OPEN);
+            assertThat(find(id).getEvidenceSources()).containsExactlyInAnyOrder("sshd_config", "login.defs");
+
+            // the other files still show the drift: the same nonconformity, not a new one
+            later(Duration.ofMinutes(1));
+            assertThat(cycle().finding(BASELINE, "db1", drift).read("sshd_config", "db1").read("login.defs", "db1").reconcile())
+                    .isEmpty();
+            assertThat(all()).singleElement().satisfies(nc -> {
+                assertThat(nc.getId()).isEqualTo(id);
+                assertThat(nc.getStatus()).isEqualTo(NonconformityStatus.OPEN);
+            });
+
+            // and once every file it rested on is gone, it is withdrawn
+            later(Duration.ofMinutes(1));
+            assertThat(cycle().removed("sshd_config", "db1").removed("login.defs", "db1").reconcile())
+                    .extracting(Change::kind).containsExactly(ChangeKind.WITHDRAWN);
+            assertWithdrawn(id, "evidence-removed");
         }
 
         @Test
@@ -254,8 +315,9 @@ class RegisterEvidenceTest {
 
         @Test
         void aRuleNoLongerEnabledWithdrawsItsNonconformities() {
-            long id = raise(ROOT_LOGIN, "web1", ROOT_YES);
-            long other = raise(PASSWORDS, "web1", "PasswordAuthentication yes");
+            long[] raised = raiseBoth("web1", ROOT_LOGIN, ROOT_YES, PASSWORDS, "PasswordAuthentication yes");
+            long id = raised[0];
+            long other = raised[1];
             later(Duration.ofHours(1));
             rules = RegisterRules.without(ROOT_LOGIN);
 

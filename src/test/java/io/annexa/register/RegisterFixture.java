@@ -128,7 +128,20 @@ abstract class RegisterFixture {
 
     /** A finding of {@code rule} on {@code asset}, with its evidence read: the id of the nonconformity it opened. */
     long raise(RuleDefinition rule, String asset, String evidence) {
-        List<Change> changes = cycle().finding(rule, asset, evidence).read(rule, asset).reconcile();
+        return opened(cycle().finding(rule, asset, evidence).read(rule, asset).reconcile(), rule, asset);
+    }
+
+    /**
+     * Raises two rules' nonconformities on one asset in one evaluation, as the engine reports every finding it holds
+     * at once (raised one after the other, the second cycle would show the first finding gone).
+     */
+    long[] raiseBoth(String asset, RuleDefinition first, String firstEvidence, RuleDefinition second, String secondEvidence) {
+        List<Change> changes = cycle().finding(first, asset, firstEvidence).finding(second, asset, secondEvidence)
+                .read(first, asset).read(second, asset).reconcile();
+        return new long[] {opened(changes, first, asset), opened(changes, second, asset)};
+    }
+
+    private static long opened(List<Change> changes, RuleDefinition rule, String asset) {
         return changes.stream()
                 .filter(c -> c.kind() == ChangeKind.OPENED && c.nonconformity().getRuleId().equals(rule.id())
                         && c.nonconformity().getAsset().equals(asset))

@@ -57,8 +57,9 @@ class RegisterStorageTest {
 
         /** Seven entries: two opened, one acknowledged, planned and resolved by evidence, the other acknowledged and claimed fixed. */
         private long history() throws SQLException {
-            long first = raise(ROOT_LOGIN, "web1", "PermitRootLogin yes");
-            long second = raise(PASSWORDS, "web1", "PasswordAuthentication yes");
+            long[] raised = raiseBoth("web1", ROOT_LOGIN, "PermitRootLogin yes", PASSWORDS, "PasswordAuthentication yes");
+            long first = raised[0];
+            long second = raised[1];
             later(Duration.ofHours(1));
             act(first, LifecycleAction.ACKNOWLEDGE, comment("seen"), ANALYST);
             act(first, LifecycleAction.PLAN, plan("the image enables it", clock.instant().plus(Duration.ofDays(14))), ANALYST);
