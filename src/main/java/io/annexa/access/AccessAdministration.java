@@ -55,7 +55,7 @@ public final class AccessAdministration {
         return store.save(new UserAccount(name, hasher.hash(password.toCharArray()), parsed, clock.instant()));
     }
 
-    /** Changes what is given (null leaves it as it is). */
+    /** Changes what is given (null leaves it as it is). A new password or disabling ends the user's sessions. */
     public synchronized UserAccount updateUser(String name, String role, String password, Boolean disabled) {
         UserAccount user = store.user(name).orElseThrow(() -> new NoSuchElementException("no user '" + name + "'"));
         Instant now = clock.instant();
@@ -74,7 +74,12 @@ public final class AccessAdministration {
             user.setDisabled(disabled, now);
         }
         UserAccount saved = store.save(user);
-        authenticator.forgetVerified();
+        if (password != null || Boolean.TRUE.equals(disabled)) {
+            // whoever knew the old password may hold a session made with it
+            authenticator.signOutEverywhere(name);
+        } else {
+            authenticator.forgetVerified();
+        }
         return saved;
     }
 

@@ -9,8 +9,14 @@ public sealed interface AuthOutcome {
     record Anonymous() implements AuthOutcome {
     }
 
-    /** The credentials are valid. */
-    record Authenticated(Caller caller) implements AuthOutcome {
+    /**
+     * The credentials are valid. {@code session} is the sign-in session when the request was signed in by its
+     * cookie (an ambient credential, which the browser sends by itself), null for Basic and Bearer.
+     */
+    record Authenticated(Caller caller, LoginSession session) implements AuthOutcome {
+        public Authenticated(Caller caller) {
+            this(caller, null);
+        }
     }
 
     /** The credentials are wrong, expired or malformed; the message never repeats the secret. */

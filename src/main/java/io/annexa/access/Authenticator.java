@@ -21,7 +21,14 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks the {@code Authorization} header of a request: HTTP Basic (user name and password) for people
- * and scripts, {@code Bearer <token>} for API tokens.
+ * and scripts, {@code Bearer <token>} for API tokens; and the web console's sign-in (a user name and
+ * password given once, {@link #signIn}) and the session cookie it gets ({@link #session}).
+ *
+ * <p>Failed password checks count against the user name and the client address, whether they came as
+ * Basic credentials or as a sign-in, and a blocked user or address is refused even the right password.
+ * Tokens and session ids are 256 random bits that nobody can guess, so they are not refused for their
+ * address: a valid token still works from an address that others (behind the same proxy, say) blocked
+ * by guessing passwords. A wrong token still counts as a failure of its address.
  *
  * <p>A password check costs about a third of a second by design, and scripts send Basic credentials
  * with every request. So a successful check is remembered for {@link #VERIFIED_FOR}, keyed by an HMAC
@@ -40,6 +47,7 @@ public final class Authenticator {
     private final LoginThrottle perUser;
     private final LoginThrottle perAddress;
     private final Clock clock;
+    private final LoginSessions sessions;
     private final byte[] cacheKey = new byte[32];
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     private final Map<Long, Instant> lastUseWritten = new ConcurrentHashMap<>();
@@ -47,8 +55,10 @@ public final class Authenticator {
     private record Verified(String user, Instant until) {
     }
 
-    public Authenticator(AccessStore store, PasswordHasher hasher, LoginThrottle perUser, LoginThrottle perAddress, Clock clock) {
+    public Authenticator(AccessStore store, PasswordHasher hasher, LoginThrottle perUser, LoginThrottle perAddress,
+            LoginSessions sessions, Clock clock) {
         this.store = store;
+        this.sessions = sessions;
         this.hasher = hasher;
         this.perUser = perUser;
         this.perAddress = perAddress;
@@ -63,21 +73,68 @@ public final class Authenticator {
         if (authorization.length() > MAX_HEADER_LENGTH) {
             return new AuthOutcome.Rejected("the Authorization header is longer than " + MAX_HEADER_LENGTH + " characters");
         }
-        Optional<Duration> addressWait = perAddress.blocked(address);
-        if (addressWait.isPresent()) {
-            return throttled("too many failed sign-ins from " + address, addressWait.get());
-        }
         String header = authorization.strip();
         int space = header.indexOf(' ');
         String scheme = space < 0 ? header : header.substring(0, space);
         String value = space < 0 ? "" : header.substring(space + 1).strip();
         if (scheme.equalsIgnoreCase("Basic")) {
-            return basic(value, address);
+            return addressBlocked(address).orElseGet(() -> basic(value, address));
         }
         if (scheme.equalsIgnoreCase("Bearer")) {
             return bearer(value, address);
         }
         return new AuthOutcome.Rejected("the Authorization scheme must be Basic or Bearer");
+    }
+
+    /**
+     * A user name and password given to sign in to a session, throttled exactly like Basic credentials. On
+     * success the caller starts the session ({@link #sessions()}); this only checks.
+     */
+    public AuthOutcome signIn(String name, String password, String address) {
+        Optional<AuthOutcome> blocked = addressBlocked(address);
+        if (blocked.isPresent()) {
+            return blocked.get();
+        }
+        if (name == null || name.isBlank() || password == null || password.isEmpty()) {
+            // nothing was guessed: not counted
+            return new AuthOutcome.Rejected("signing in needs a username and a password");
+        }
+        if (name.length() > MAX_HEADER_LENGTH || password.length() > MAX_HEADER_LENGTH) {
+            return reject(null, address, "the username or password is longer than " + MAX_HEADER_LENGTH + " characters");
+        }
+        char[] secret = password.toCharArray();
+        try {
+            return password(name, secret, address);
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    /**
+     * The session a cookie names, for its user with the role the user has now: a role changed since the
+     * sign-in applies at once, and a disabled user's session ends.
+     */
+    public AuthOutcome session(String id) {
+        Optional<LoginSession> found = sessions.find(id);
+        if (found.isEmpty()) {
+            return new AuthOutcome.Rejected("the session cookie names no current session (it expired, was signed out, or Annexa"
+                    + " restarted): sign in again");
+        }
+        LoginSession session = found.get();
+        Optional<UserAccount> user = store.user(session.user()).filter(u -> !u.isDisabled());
+        if (user.isEmpty()) {
+            sessions.end(session);
+            return new AuthOutcome.Rejected("the session's user is disabled or deleted");
+        }
+        return new AuthOutcome.Authenticated(new Caller(session.user(), user.get().getRole(), null), session);
+    }
+
+    public LoginSessions sessions() {
+        return sessions;
+    }
+
+    private Optional<AuthOutcome> addressBlocked(String address) {
+        return perAddress.blocked(address).map(wait -> throttled("too many failed sign-ins from " + address, wait));
     }
 
     private AuthOutcome basic(String encoded, String address) {
@@ -92,36 +149,40 @@ public final class Authenticator {
         if (colon < 1) {
             return reject(null, address, "Basic credentials must be base64 of name:password");
         }
-        String name = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
         try {
-            Optional<Duration> userWait = perUser.blocked(name);
-            if (userWait.isPresent()) {
-                return throttled("too many failed sign-ins for user " + name, userWait.get());
-            }
-            String cacheEntry = cacheKeyOf(name, password);
-            Verified known = verified.get(cacheEntry);
-            Instant now = clock.instant();
-            if (known != null && now.isBefore(known.until())) {
-                Optional<UserAccount> user = store.user(name).filter(u -> !u.isDisabled());
-                if (user.isPresent()) {
-                    return new AuthOutcome.Authenticated(new Caller(name, user.get().getRole(), null));
-                }
-            }
-            Optional<UserAccount> user = store.user(name);
-            boolean matches = hasher.verify(password, user.map(UserAccount::getPasswordHash).orElse(PasswordHasher.DECOY_HASH));
-            if (user.isEmpty() || !matches || user.get().isDisabled()) {
-                return reject(name, address, "wrong user name or password, or the user is disabled");
-            }
-            perUser.succeeded(name);
-            if (verified.size() >= MAX_VERIFIED) {
-                verified.clear();
-            }
-            verified.put(cacheEntry, new Verified(name, now.plus(VERIFIED_FOR)));
-            return new AuthOutcome.Authenticated(new Caller(name, user.get().getRole(), null));
+            return password(decoded.substring(0, colon), password, address);
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    /** A user name and password, whichever way they came; the caller has checked the address is not blocked. */
+    private AuthOutcome password(String name, char[] password, String address) {
+        Optional<Duration> userWait = perUser.blocked(name);
+        if (userWait.isPresent()) {
+            return throttled("too many failed sign-ins for user " + name, userWait.get());
+        }
+        String cacheEntry = cacheKeyOf(name, password);
+        Verified known = verified.get(cacheEntry);
+        Instant now = clock.instant();
+        if (known != null && now.isBefore(known.until())) {
+            Optional<UserAccount> user = store.user(name).filter(u -> !u.isDisabled());
+            if (user.isPresent()) {
+                return new AuthOutcome.Authenticated(new Caller(name, user.get().getRole(), null));
+            }
+        }
+        Optional<UserAccount> user = store.user(name);
+        boolean matches = hasher.verify(password, user.map(UserAccount::getPasswordHash).orElse(PasswordHasher.DECOY_HASH));
+        if (user.isEmpty() || !matches || user.get().isDisabled()) {
+            return reject(name, address, "wrong user name or password, or the user is disabled");
+        }
+        perUser.succeeded(name);
+        if (verified.size() >= MAX_VERIFIED) {
+            verified.clear();
+        }
+        verified.put(cacheEntry, new Verified(name, now.plus(VERIFIED_FOR)));
+        return new AuthOutcome.Authenticated(new Caller(name, user.get().getRole(), null));
     }
 
     private AuthOutcome bearer(String token, String address) {
@@ -159,6 +220,12 @@ public final class Authenticator {
     /** Forget remembered password checks: a user's password, role or state changed. */
     public void forgetVerified() {
         verified.clear();
+    }
+
+    /** A user's password changed or the user was disabled: their sessions end, and remembered checks are forgotten. */
+    public void signOutEverywhere(String user) {
+        verified.clear();
+        sessions.endAllOf(user);
     }
 
     private AuthOutcome reject(String user, String address, String message) {

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Annexa's Jakarta Security mechanism: checks the request's Basic or Bearer credentials against the
- * users and tokens in the register database and tells the container who the caller is. It never
+ * users and tokens in the register database, or, when it has no {@code Authorization} header, its
+ * session cookie against the sign-in sessions, and tells the container who the caller is. It never
  * answers by itself; {@link AccessFilter} decides per endpoint (401, 403, 429) from the outcome left in
  * the request, so the rules for "who may call what" live in one place.
  */
@@ -33,7 +34,11 @@ public class AnnexaAuthenticationMechanism implements HttpAuthenticationMechanis
         if (authenticator.isEmpty()) {
             return context.doNothing();
         }
-        AuthOutcome outcome = authenticator.get().authenticate(request.getHeader("Authorization"), request.getRemoteAddr());
+        String authorization = request.getHeader("Authorization");
+        Optional<String> session = SessionCookie.read(request);
+        AuthOutcome outcome = (authorization == null || authorization.isBlank()) && session.isPresent()
+                ? authenticator.get().session(session.get())
+                : authenticator.get().authenticate(authorization, request.getRemoteAddr());
         request.setAttribute(OUTCOME, outcome);
         if (outcome instanceof AuthOutcome.Authenticated authenticated) {
             return context.notifyContainerAboutLogin(authenticated.caller().name(), Set.of(authenticated.caller().role().label()));

@@ -10,10 +10,12 @@ import io.annexa.alerting.DispatchSettings;
 import io.annexa.alerting.EmailSender;
 import io.annexa.alerting.SmtpSettings;
 import io.annexa.alerting.WebhookSender;
+import io.annexa.evidence.RuleParameter;
 import io.annexa.register.ChangeJournal;
 import io.annexa.access.AccessStore;
 import io.annexa.access.Authenticator;
 import io.annexa.access.BootstrapAdmin;
+import io.annexa.access.LoginSessions;
 import io.annexa.access.LoginThrottle;
 import io.annexa.access.PasswordHasher;
 import io.annexa.control.Applicability;
@@ -340,6 +342,10 @@ public class AnnexaService {
         authenticator = new Authenticator(accessStore, hasher,
                 new LoginThrottle(setting("annexa.auth.max-failures-per-user").map(Integer::parseInt).orElse(5), window, clock),
                 new LoginThrottle(setting("annexa.auth.max-failures-per-address").map(Integer::parseInt).orElse(20), window, clock),
+                new LoginSessions(
+                        setting("annexa.auth.session.idle-timeout").map(RuleParameter::parseDuration).orElse(Duration.ofMinutes(30)),
+                        setting("annexa.auth.session.max-lifetime").map(RuleParameter::parseDuration).orElse(Duration.ofHours(8)),
+                        clock),
                 clock);
         administration = new AccessAdministration(accessStore, hasher, authenticator, clock);
         BootstrapAdmin.ensure(administration, accessStore, setting("annexa.bootstrap.admin-password"), home.data());

@@ -98,7 +98,8 @@ class AccessControlTest {
             clock = new ManualClock(Instant.parse("2026-06-01T08:00:00Z"));
             PasswordHasher hasher = new PasswordHasher(1_000);
             authenticator = new Authenticator(store, hasher, new LoginThrottle(5, Duration.ofMinutes(5), clock),
-                    new LoginThrottle(20, Duration.ofMinutes(5), clock), clock);
+                    new LoginThrottle(20, Duration.ofMinutes(5), clock),
+                    new LoginSessions(Duration.ofMinutes(30), Duration.ofHours(8), clock), clock);
             admin = new AccessAdministration(store, hasher, authenticator, clock);
         }
 
@@ -191,6 +192,80 @@ class AccessControlTest {
             AuthOutcome elsewhere = authenticator.authenticate("Basic " + Base64.getEncoder()
                     .encodeToString("carol:correct horse battery".getBytes(StandardCharsets.UTF_8)), "198.51.100.7");
             assertThat(caller(elsewhere).name()).isEqualTo("carol");
+        }
+
+        @Test
+        void aValidTokenIsNotRefusedForAnAddressThatGuessedPasswordsButPasswordsFromThereAre() {
+            admin.createUser("erin", "correct horse battery", "viewer");
+            String bearer = "Bearer " + admin.createToken(new Caller("erin", Role.VIEWER, null), "ci", null, 30).secret();
+            for (int i = 0; i < 20; i++) {
+                basic("user" + i, "wrong password " + i);
+            }
+
+            assertThat(caller(authenticator.authenticate(bearer, ADDRESS)).name()).isEqualTo("erin");
+            assertThat(basic("erin", "correct horse battery")).isInstanceOf(AuthOutcome.Throttled.class);
+            assertThat(authenticator.signIn("erin", "correct horse battery", ADDRESS)).isInstanceOf(AuthOutcome.Throttled.class);
+            // a wrong token from there is still refused, as wrong, and still counts against the address
+            assertThat(authenticator.authenticate("Bearer anx_" + "A".repeat(43), ADDRESS)).isInstanceOf(AuthOutcome.Rejected.class);
+        }
+
+        @Test
+        void failedSessionSignInsCountWithBasicPerUserAndPerAddress() {
+            admin.createUser("alice", "correct horse battery", "viewer");
+            for (int i = 0; i < 3; i++) {
+                assertThat(authenticator.signIn("alice", "guess number " + i, ADDRESS)).isInstanceOf(AuthOutcome.Rejected.class);
+            }
+            for (int i = 3; i < 5; i++) {
+                assertThat(basic("alice", "guess number " + i)).isInstanceOf(AuthOutcome.Rejected.class);
+            }
+
+            assertThat(authenticator.signIn("alice", "correct horse battery", ADDRESS)).isInstanceOf(AuthOutcome.Throttled.class);
+            assertThat(basic("alice", "correct horse battery")).isInstanceOf(AuthOutcome.Throttled.class);
+
+            for (int i = 0; i < 15; i++) {
+                authenticator.signIn("nobody" + i, "wrong password " + i, ADDRESS);
+            }
+            admin.createUser("carol", "correct horse battery", "viewer");
+            assertThat(authenticator.signIn("carol", "correct horse battery", ADDRESS)).isInstanceOf(AuthOutcome.Throttled.class);
+            assertThat(caller(authenticator.signIn("carol", "correct horse battery", "198.51.100.7")).name()).isEqualTo("carol");
+        }
+
+        @Test
+        void aSessionActsForItsUserWithTheRoleTheyHaveNow() {
+            admin.createUser("alice", "correct horse battery", "analyst");
+            Caller signedIn = caller(authenticator.signIn("alice", "correct horse battery", ADDRESS));
+            LoginSessions.Started started = authenticator.sessions().start(signedIn.name());
+
+            AuthOutcome outcome = authenticator.session(started.id());
+            assertThat(caller(outcome)).isEqualTo(new Caller("alice", Role.ANALYST, null));
+            assertThat(((AuthOutcome.Authenticated) outcome).session()).isSameAs(started.session());
+            assertThat(((AuthOutcome.Authenticated) basic("alice", "correct horse battery")).session()).isNull();
+
+            admin.updateUser("alice", "viewer", null, null);
+            assertThat(caller(authenticator.session(started.id())).role()).isEqualTo(Role.VIEWER);
+
+            assertThat(authenticator.session("not-a-session")).isInstanceOf(AuthOutcome.Rejected.class);
+            assertThat(authenticator.signIn("alice", null, ADDRESS)).isInstanceOf(AuthOutcome.Rejected.class);
+            assertThat(authenticator.signIn("", "correct horse battery", ADDRESS)).isInstanceOf(AuthOutcome.Rejected.class);
+        }
+
+        @Test
+        void aNewPasswordOrDisablingSignsTheUserOutEverywhere() {
+            admin.createUser("alice", "correct horse battery", "viewer");
+            admin.createUser("bob", "correct horse battery", "viewer");
+            String alice = authenticator.sessions().start("alice").id();
+            String bob = authenticator.sessions().start("bob").id();
+
+            admin.updateUser("alice", "auditor", null, null);
+            assertThat(caller(authenticator.session(alice)).role()).isEqualTo(Role.AUDITOR);
+
+            admin.updateUser("alice", null, "a brand new password", null);
+            assertThat(authenticator.session(alice)).isInstanceOf(AuthOutcome.Rejected.class);
+
+            admin.updateUser("bob", null, null, true);
+            assertThat(authenticator.session(bob)).isInstanceOf(AuthOutcome.Rejected.class);
+            admin.updateUser("bob", null, null, false);
+            assertThat(authenticator.session(bob)).as("enabling again does not revive it").isInstanceOf(AuthOutcome.Rejected.class);
         }
 
         @Test

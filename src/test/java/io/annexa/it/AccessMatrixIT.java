@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.annexa.access.Role;
+import io.annexa.api.Public;
 import io.annexa.api.Requires;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.HttpMethod;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Who may call what, on the real Payara Micro. Every JAX-RS resource method of the API is found by
  * reflection and called anonymously (401), with the role just below the one it requires (403) and with
- * that role (neither): a new endpoint without a role, or with the wrong one, fails the build.
+ * that role (neither): a new endpoint without a role, or with the wrong one, fails the build. The endpoints
+ * open to anybody ({@link Public}) are listed here by name, so another cannot be opened by accident.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -55,11 +57,15 @@ class AccessMatrixIT {
 
     private AnnexaClient admin;
 
-    /** One resource method, its HTTP verb, a concrete path and the role it declares. */
+    /** The one thing anybody may do: sign in to a session, as JSON or as an HTML form. */
+    private static final List<String> PUBLIC = List.of("POST api/session (SessionResource.signIn, public)",
+            "POST api/session (SessionResource.signInWithForm, public)");
+
+    /** One resource method, its HTTP verb, a concrete path and the role it declares (null: {@link Public}). */
     record Endpoint(String verb, String path, Role role, String name) {
         @Override
         public String toString() {
-            return verb + " " + path + " (" + name + ", " + role + ")";
+            return verb + " " + path + " (" + name + ", " + (role == null ? "public" : role) + ")";
         }
     }
 
@@ -89,9 +95,19 @@ class AccessMatrixIT {
                 .contains("api/nonconformities", "api/rules/validate", "api/users", "api/tokens", "api/reports/audit",
                         "api/audit/verify", "api/assets");
 
+        assertThat(endpoints).filteredOn(e -> e.role() == null).extracting(Endpoint::toString).containsExactlyInAnyOrderElementsOf(PUBLIC);
+
         List<String> wrong = new ArrayList<>();
         for (Endpoint endpoint : endpoints) {
             String body = endpoint.verb().equals("GET") || endpoint.verb().equals("DELETE") ? null : "{}";
+            if (endpoint.role() == null) {
+                // open, and still never a server error: without credentials in the body it is a 400
+                AnnexaClient.Reply open = admin.anonymous().send(endpoint.verb(), endpoint.path(), body, "*/*");
+                if (open.status() == 401 || open.status() == 403 || open.status() >= 500) {
+                    wrong.add(endpoint + " anonymous: " + open.status() + " " + open.body());
+                }
+                continue;
+            }
             AnnexaClient.Reply anonymous = admin.anonymous().send(endpoint.verb(), endpoint.path(), body, "*/*");
             if (anonymous.status() != 401 || anonymous.headers().firstValue("WWW-Authenticate").isEmpty()) {
                 wrong.add(endpoint + " anonymous: " + anonymous.status());
@@ -245,10 +261,12 @@ class AccessMatrixIT {
                         continue;
                     }
                     Requires requires = method.getAnnotation(Requires.class);
-                    assertThat(requires).as(type.getSimpleName() + "." + method.getName() + " names no role with @Requires").isNotNull();
+                    boolean open = method.isAnnotationPresent(Public.class);
+                    assertThat(requires != null || open).as(type.getSimpleName() + "." + method.getName() + " names no role with @Requires").isTrue();
+                    assertThat(requires != null && open).as(type.getSimpleName() + "." + method.getName() + " is both @Requires and @Public").isFalse();
                     Path methodPath = method.getAnnotation(Path.class);
                     String path = "api/" + classPath.value() + (methodPath == null ? "" : "/" + methodPath.value());
-                    endpoints.add(new Endpoint(verb.get(), path.replaceAll("\\{[^}]+}", "1").replace("//", "/"), requires.value(),
+                    endpoints.add(new Endpoint(verb.get(), path.replaceAll("\\{[^}]+}", "1").replace("//", "/"), open ? null : requires.value(),
                             type.getSimpleName() + "." + method.getName()));
                 }
             }

@@ -93,14 +93,22 @@ final class AnnexaClient {
     }
 
     Reply send(String method, String path, String json, String accept) {
+        return request(method, path, json, json == null ? null : "application/json", "Accept", accept);
+    }
+
+    /** Any request: a body of the given content type (or none) and further headers as name, value, name, value... */
+    Reply request(String method, String path, String body, String contentType, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
-                .timeout(Duration.ofSeconds(60)).header("Accept", accept)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            builder.header("Content-Type", "application/json");
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
         }
         if (authorization != null) {
             builder.header("Authorization", authorization);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
         }
         HttpRequest request = builder.build();
         try {

@@ -121,17 +121,9 @@ class BundleSecurityIT {
 
     @Test
     void httpsServesTheApiWithTheOperatorsCertificate() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("annexa", certificate);
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trustManagers.getTrustManagers(), null);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
         String password = Files.readString(work.resolve("data/initial-admin-password")).strip();
 
-        AnnexaClient api = new AnnexaClient(URI.create("https://127.0.0.1:" + httpsPort + "/"), AnnexaClient.basic("admin", password), http);
+        AnnexaClient api = new AnnexaClient(URI.create("https://127.0.0.1:" + httpsPort + "/"), AnnexaClient.basic("admin", password), https());
 
         assertThat(api.get("api/controls").status()).isEqualTo(200);
         assertThat(api.anonymous().get("api/controls").status()).isEqualTo(401);
@@ -139,6 +131,42 @@ class BundleSecurityIT {
         assertThat(api.anonymous().get("health").status()).isEqualTo(200);
         assertThat(api.anonymous().get("metrics").status()).isIn(403, 404);
         assertThat(api.anonymous().get("openapi").status()).isIn(403, 404);
+    }
+
+    @Test
+    void aSessionOverHttpsHasASecureHostOnlyCookieThatPlainHttpDoesNotTake() throws Exception {
+        String password = Files.readString(work.resolve("data/initial-admin-password")).strip();
+        AnnexaClient browser = new AnnexaClient(URI.create("https://127.0.0.1:" + httpsPort + "/"), null, https());
+
+        AnnexaClient.Reply signedIn = browser.request("POST", "api/session", "{\"username\":\"admin\",\"password\":\"" + password + "\"}",
+                "application/json");
+
+        assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(200);
+        String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertThat(cookie).matches("__Host-annexa-session=[A-Za-z0-9_-]{43}");
+        assertThat(Stream.of(setCookie.split(";")).skip(1).map(a -> a.strip().toLowerCase(Locale.ROOT)).toList())
+                .contains("secure", "httponly", "samesite=strict", "path=/").noneMatch(a -> a.startsWith("domain="));
+        String csrf = signedIn.json().asJsonObject().getString("csrfToken");
+        assertThat(browser.request("GET", "api/controls", null, null, "Cookie", cookie).status()).isEqualTo(200);
+        AnnexaClient plain = new AnnexaClient(URI.create("http://127.0.0.1:" + httpPort + "/"), null);
+        assertThat(plain.request("GET", "api/controls", null, null, "Cookie", cookie).status()).isEqualTo(401);
+        assertThat(browser.request("DELETE", "api/session", null, null, "Cookie", cookie, "X-CSRF-Token", csrf).status()).isEqualTo(204);
+        assertThat(browser.request("GET", "api/controls", null, null, "Cookie", cookie).status()).isEqualTo(401);
+
+        String logText = Files.readString(log);
+        assertThat(logText).contains("admin signed in to a session").doesNotContain(cookie.substring(cookie.indexOf('=') + 1)).doesNotContain(csrf);
+    }
+
+    private HttpClient https() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("annexa", certificate);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trustManagers.getTrustManagers(), null);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @Test
