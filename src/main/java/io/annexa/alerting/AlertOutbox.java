@@ -37,6 +37,18 @@ public final class AlertOutbox implements ChangeJournal {
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     }
 
+    private volatile Runnable onCommitted = () -> { };
+
+    /** What to do once the register committed alert events: the service wakes the dispatcher. */
+    public void onCommitted(Runnable action) {
+        this.onCommitted = action;
+    }
+
+    @Override
+    public void committed() {
+        onCommitted.run();
+    }
+
     @Override
     public void record(EntityManager em, List<Change> changes, Instant at) {
         List<AlertStore.NewEvent> events = new ArrayList<>();

@@ -21,4 +21,11 @@ public interface ChangeJournal {
 
     /** A failure rolls the changes back; the register retries them like any failed store. */
     void record(EntityManager em, List<NonconformityRegister.Change> changes, Instant at);
+
+    /**
+     * The transaction of a {@link #record} has committed: what it wrote can be read by others now. Called at once,
+     * before the register's own bookkeeping after the cycle (its daily figures), with the register's lock held.
+     */
+    default void committed() {
+    }
 }

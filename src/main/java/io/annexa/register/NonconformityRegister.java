@@ -738,6 +738,9 @@ public final class NonconformityRegister {
             }
             return merged;
         });
+        if (units.stream().anyMatch(unit -> unit.journaled().isPresent())) {
+            journal.committed();
+        }
         List<Change> changes = new ArrayList<>(units.size());
         for (int i = 0; i < units.size(); i++) {
             Unit unit = units.get(i);

@@ -164,18 +164,11 @@ public class AnnexaService {
         }
     }
 
-    /**
-     * Logs the register's changes and, as their alert events are committed by now, wakes the dispatcher: without it an
-     * alert waits up to annexa.alerts.poll-interval before it is even read.
-     */
+    /** Logs the register's changes (the dispatcher was woken as their alert events committed). */
     private void recorded(List<NonconformityRegister.Change> changes) {
         changes.forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
                 + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
                 + " on " + change.nonconformity().getAsset()));
-        AlertDispatcher dispatcher = alertDispatcher;
-        if (!changes.isEmpty() && dispatcher != null) {
-            dispatcher.wakeUp();
-        }
     }
 
     private RuleLibrary compileRules() {
@@ -205,6 +198,14 @@ public class AnnexaService {
         try {
             alertStore = AlertStore.open(databaseSettings());
             alertOutbox = new AlertOutbox(alertStore, setting("annexa.public-url").orElse("http://localhost:8080"));
+            // the dispatcher is woken as the alert events commit, not once the whole cycle returns: the register's
+            // daily figures and last-seen writes after it stay off an alert's path
+            alertOutbox.onCommitted(() -> {
+                AlertDispatcher dispatcher = alertDispatcher;
+                if (dispatcher != null) {
+                    dispatcher.wakeUp();
+                }
+            });
             return alertOutbox;
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "alerting cannot open its tables; nonconformities are recorded but not alerted", e);

@@ -138,10 +138,15 @@ public final class AlertLatencyBenchmark {
              AlertStore store = AlertStore.open(database.settings());
              NonconformityRepository repository = NonconformityRepository.open(database.settings())) {
             AlertRouting routing = AlertRouting.read(yaml, "config/alerts.yml");
-            NonconformityRegister register = new NonconformityRegister(repository, RegisterPolicy.defaults(), AssetInventory.empty(),
-                    Clock.systemUTC(), new AlertOutbox(store, "http://localhost:8080"));
-            AtomicReference<EvaluationEngine> self = new AtomicReference<>();
             AtomicReference<AlertDispatcher> woken = new AtomicReference<>();
+            AlertOutbox outbox = new AlertOutbox(store, "http://localhost:8080");
+            if (wake) {
+                // as the service does: woken as the alert events commit
+                outbox.onCommitted(() -> woken.get().wakeUp());
+            }
+            NonconformityRegister register = new NonconformityRegister(repository, RegisterPolicy.defaults(), AssetInventory.empty(),
+                    Clock.systemUTC(), outbox);
+            AtomicReference<EvaluationEngine> self = new AtomicReference<>();
             try (AlertDispatcher dispatcher = new AlertDispatcher(store, () -> routing,
                     Map.of(AlertDispatcher.WEBHOOK, new WebhookSender(routing.targetPolicy(), Clock.systemUTC(), timeout)), dispatch,
                     Clock.systemUTC(), Measure.daemonThreads());
@@ -151,9 +156,6 @@ public final class AlertLatencyBenchmark {
                              List<NonconformityRegister.Change> changes = register.reconcile(result, id -> self.get().library().enabledRule(id));
                              cycles.add(new double[] {(System.nanoTime() - reconciling) / 1e6, changes.size()});
                              stampOpened(changes, opened);
-                             if (wake && !changes.isEmpty()) {
-                                 woken.get().wakeUp();
-                             }
                          },
                          Measure.daemonThreads(),
                          Integer.parseInt(config.getProperty("annexa.engine.max-pending-events")));
