@@ -1,9 +1,15 @@
 package io.annexa.alerting;
 
 import io.annexa.alerting.AlertStore.Delivery;
+import io.annexa.alerting.AlertStore.Move;
 import io.annexa.alerting.AlertStore.NewDelivery;
+import io.annexa.alerting.AlertStore.NewReminder;
+import io.annexa.alerting.AlertStore.Reminder;
+import io.annexa.alerting.AlertStore.ReminderGroup;
+import io.annexa.alerting.AlertStore.ReminderKey;
 import io.annexa.alerting.AlertStore.State;
 import io.annexa.alerting.AlertStore.Update;
+import io.annexa.register.NonconformityStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,8 +41,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>Each round: results of finished attempts are stored; events not yet dispatched are read from the outbox
  * (after a restart: all of them) and given to the {@link AlertGrouper}, unless a silence holds them; notifications
- * that are due become pending deliveries, written in ONE transaction with the marking of their events as dispatched;
- * pending deliveries whose time has come are sent through the {@link AlertSender} of their channel.
+ * that are due become pending deliveries, written in ONE transaction with the marking of their events as dispatched
+ * and, for each "firing" event ({@link AlertEvent#FIRING}), a reminder of its nonconformity for that receiver and group,
+ * due {@code repeat_interval} later; reminders that have come are sent (see {@link #remind}); pending deliveries whose
+ * time has come are sent through the {@link AlertSender} of their channel.
  *
  * <p>Outcomes: delivered; retried after the next step of the schedule (±10% jitter, or the receiver's Retry-After when
  * longer); failed for good (a permanent refusal, or 410 Gone, which also disables the receiver until an admin enables
@@ -47,6 +56,8 @@ public final class AlertDispatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AlertDispatcher.class.getName());
     private static final int EVENT_BATCH = 1000;
+    /** Due reminder rows read in one round; their groups are reminded whole. */
+    private static final int REMINDER_BATCH = 1000;
     private static final Object TOKEN = new Object();
 
     public static final String WEBHOOK = "webhook";
@@ -54,7 +65,7 @@ public final class AlertDispatcher implements AutoCloseable {
 
     /** What the dispatcher did since start. */
     public record Counts(long notified, long silenced, long unrouted, long repeated, long delivered, long retried, long failed,
-                         long dead) {
+                         long dead, long reminded) {
     }
 
     private record Result(Delivery delivery, DeliveryOutcome outcome) {
@@ -94,6 +105,7 @@ public final class AlertDispatcher implements AutoCloseable {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
+    private final AtomicLong reminded = new AtomicLong();
 
     // touched by the dispatching thread only (or the test calling runOnce)
     private AlertRouting current;
@@ -102,6 +114,7 @@ public final class AlertDispatcher implements AutoCloseable {
     private long cursor;
     private boolean moreDue;
     private boolean moreEvents;
+    private boolean moreReminders;
     private long lastLook = Long.MIN_VALUE / 2;
     private List<Silence> silences = List.of();
     /** The last delivery taken, while attempts are under way: the next query goes on after it. */
@@ -157,7 +170,8 @@ public final class AlertDispatcher implements AutoCloseable {
             try {
                 // results wake the loop many times a second: the outbox and the silences are read once per poll
                 // interval (or when woken), the due deliveries whenever there is room
-                boolean look = woken || moreEvents || System.nanoTime() - lastLook >= settings.pollInterval().toNanos();
+                boolean look = woken || moreEvents || moreReminders
+                        || System.nanoTime() - lastLook >= settings.pollInterval().toNanos();
                 round(look);
                 Instant now = clock.instant();
                 if (moreDue) {
@@ -212,6 +226,9 @@ public final class AlertDispatcher implements AutoCloseable {
             readEvents(now, silences);
         }
         flushDue(now, silences);
+        if (look) {
+            remind(now, silences);
+        }
         sendDue(now, look);
     }
 
@@ -243,7 +260,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 it.remove();
             }
         }
-        store.dispatch(List.of(), ended, now);
+        store.dispatch(List.of(), ended, List.of(), now);
     }
 
     private void readEvents(Instant now, List<Silence> silences) {
@@ -278,7 +295,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 waiting.put(number, new Waiting(event, groups, now.plus(longest).plus(settings.pollInterval().multipliedBy(2))));
                 grouper.add(event, now);
             }
-            store.dispatch(List.of(), ended, now);
+            store.dispatch(List.of(), ended, List.of(), now);
             if (events.size() < EVENT_BATCH) {
                 return;
             }
@@ -293,6 +310,7 @@ public final class AlertDispatcher implements AutoCloseable {
     private void flushDue(Instant now, List<Silence> silences) {
         List<NewDelivery> deliveries = new ArrayList<>();
         Map<Long, String> ended = new LinkedHashMap<>();
+        Map<ReminderKey, NewReminder> remember = new LinkedHashMap<>();
         for (Notification n : grouper.due(now)) {
             List<AlertEvent> kept = new ArrayList<>();
             for (AlertEvent event : n.events()) {
@@ -316,12 +334,8 @@ public final class AlertDispatcher implements AutoCloseable {
                 continue;
             }
             Notification notification = new Notification(n.receiver(), n.groupKey(), List.copyOf(kept));
-            if (receiver.webhook() != null) {
-                deliveries.add(new NewDelivery(AlertStore.newDeliveryId(), receiver.name(), WEBHOOK, notification));
-            }
-            if (receiver.email() != null) {
-                deliveries.add(new NewDelivery(AlertStore.newDeliveryId(), receiver.name(), EMAIL, notification));
-            }
+            deliveries(receiver, notification, deliveries);
+            remember(notification, now, remember);
         }
         // an event the grouper kept back (repeat_interval) is never notified: once every group it joined has had its
         // chance, it is done
@@ -333,10 +347,124 @@ public final class AlertDispatcher implements AutoCloseable {
                 it.remove();
             }
         }
-        store.dispatch(deliveries, ended, now);
+        store.dispatch(deliveries, ended, remember.values(), now);
         if (!deliveries.isEmpty()) {
             wakeUp();
         }
+    }
+
+    /** One delivery per channel of the receiver. */
+    private static void deliveries(ReceiverConfig receiver, Notification notification, List<NewDelivery> into) {
+        if (receiver.webhook() != null) {
+            into.add(new NewDelivery(AlertStore.newDeliveryId(), receiver.name(), WEBHOOK, notification));
+        }
+        if (receiver.email() != null) {
+            into.add(new NewDelivery(AlertStore.newDeliveryId(), receiver.name(), EMAIL, notification));
+        }
+    }
+
+    /**
+     * The reminders a notification sets: one per nonconformity of its firing events, for its receiver and group, due
+     * the route's {@code repeat_interval} from now; a later firing event of the same nonconformity takes its place.
+     */
+    private void remember(Notification notification, Instant now, Map<ReminderKey, NewReminder> into) {
+        RouteTarget target = null;
+        for (AlertEvent event : notification.events()) {
+            if (!event.firing()) {
+                continue;
+            }
+            // every event of a group came by the same route: its target is found once
+            target = target != null ? target : target(event.labels(), notification.receiver(), notification.groupKey()).orElse(null);
+            if (target == null) {
+                return;
+            }
+            ReminderKey key = new ReminderKey(notification.receiver(), notification.groupKey(), event.subject().nonconformityId());
+            into.put(key, new NewReminder(key, AlertStore.eventNumber(event.id()), now.plus(target.repeatInterval())));
+        }
+    }
+
+    /** The route of the routing in service that sends events with these labels to this receiver in this group, if any. */
+    private Optional<RouteTarget> target(Map<String, String> labels, String receiver, String groupKey) {
+        for (RouteTarget t : current.route(labels)) {
+            if (t.receiver().equals(receiver) && t.groupKey(labels).equals(groupKey)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ reminders
+
+    /**
+     * Alertmanager's other half of {@code repeat_interval}: a receiver told that a nonconformity fired is told again,
+     * every {@code repeat_interval}, while it stays unfixed. When any reminder of a group is due, the whole group is
+     * reminded in ONE notification (marked {@code repeat}) of every nonconformity in it that is still unfixed, each as
+     * it is now (status, grade, severity, owner, evidence), and all of them are due again a {@code repeat_interval}
+     * later: a group has one rhythm, like its first notification. A nonconformity fixed, accepted as a risk, closed or
+     * withdrawn is left out, and its reminder deleted once it is due itself; a reminder is deleted at once when the
+     * routing in service no longer sends its firing event to that receiver and group. One a silence holds is not sent
+     * and is looked at again when the silence ends (at the latest a {@code repeat_interval} later). The deliveries, the
+     * reminders moved on and the ones deleted are written in one transaction.
+     */
+    private void remind(Instant now, List<Silence> silences) {
+        AlertStore.DueReminders due = store.dueReminders(now, REMINDER_BATCH);
+        moreReminders = due.more();
+        if (due.groups().isEmpty()) {
+            return;
+        }
+        List<NewDelivery> deliveries = new ArrayList<>();
+        List<Move> moves = new ArrayList<>();
+        List<ReminderKey> drop = new ArrayList<>();
+        int notifications = 0;
+        for (ReminderGroup group : due.groups()) {
+            List<AlertEvent> events = new ArrayList<>();
+            for (Reminder reminder : store.reminders(group)) {
+                RouteTarget target = reminder.now() == null ? null
+                        : target(reminder.fired().labels(), group.receiver(), group.groupKey()).orElse(null);
+                if (target == null) {
+                    drop.add(reminder.key());
+                    continue;
+                }
+                if (!NonconformityStatus.parse(reminder.now().status()).unfixed()) {
+                    // deleted only once due itself: if it is reopened before, the grouper may hold the reopening back
+                    // (repeat_interval), and this reminder must still be there to remind of it
+                    if (!reminder.nextAt().isAfter(now)) {
+                        drop.add(reminder.key());
+                    }
+                    continue;
+                }
+                AlertEvent event = reminder.current();
+                Instant next = now.plus(target.repeatInterval());
+                Instant heldUntil = silencedUntil(event, silences, now);
+                if (heldUntil != null) {
+                    moves.add(new Move(reminder.key(), reminder.nextAt(), heldUntil.isBefore(next) ? heldUntil : next));
+                    continue;
+                }
+                events.add(event);
+                moves.add(new Move(reminder.key(), reminder.nextAt(), next));
+            }
+            ReceiverConfig receiver = current.receiver(group.receiver()).orElse(null);
+            if (!events.isEmpty() && receiver != null) {
+                deliveries(receiver, new Notification(group.receiver(), group.groupKey(), events, true), deliveries);
+                notifications++;
+            }
+        }
+        store.remind(deliveries, moves, drop, now);
+        reminded.addAndGet(notifications);
+        if (!deliveries.isEmpty()) {
+            wakeUp();
+        }
+    }
+
+    /** When the last of the silences that hold this event now ends; null when none holds it. */
+    private static Instant silencedUntil(AlertEvent event, List<Silence> silences, Instant now) {
+        Instant until = null;
+        for (Silence s : silences) {
+            if (s.silences(event.labels(), now) && (until == null || s.endsAt().isAfter(until))) {
+                until = s.endsAt();
+            }
+        }
+        return until;
     }
 
     // ------------------------------------------------------------------ sending
@@ -382,7 +510,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 inFlight.add(d.id());
                 lastTaken = d;
                 started++;
-                Notification notification = new Notification(d.receiver(), d.groupKey(), d.events());
+                Notification notification = d.notification();
                 pool.execute(() -> {
                     DeliveryOutcome outcome;
                     try {
@@ -479,7 +607,7 @@ public final class AlertDispatcher implements AutoCloseable {
 
     public Counts counts() {
         return new Counts(notified.get(), silenced.get(), unrouted.get(), repeated.get(), delivered.get(), retried.get(),
-                failed.get(), dead.get());
+                failed.get(), dead.get(), reminded.get());
     }
 
     /** Deliveries being attempted right now. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,6 +23,14 @@ public record AlertEvent(String id, String type, Instant at, Map<String, String>
     /** The labels matchers, group_by and silences may name. */
     public static final List<String> LABELS = List.of("event", "grade", "severity", "control", "theme", "asset", "owner",
             "requirement", "rule");
+
+    /**
+     * The types that say a nonconformity is not fixed (again): a receiver told of one is reminded of the nonconformity
+     * every {@code repeat_interval} while it stays unfixed. {@code risk-acceptance.expired} is one: the register reopens
+     * the nonconformity with it.
+     */
+    public static final Set<String> FIRING = Set.of("nonconformity.opened", "nonconformity.reopened", "nonconformity.escalated",
+            "incident.detected", "monitoring.gap", "risk-acceptance.expired");
 
     public AlertEvent {
         Objects.requireNonNull(type, "type");
@@ -42,5 +51,10 @@ public record AlertEvent(String id, String type, Instant at, Map<String, String>
         }
         new TreeMap<>(given).forEach((name, value) -> complete.putIfAbsent(name, value == null ? "" : value));
         return java.util.Collections.unmodifiableMap(complete);
+    }
+
+    /** Whether the event says its nonconformity is not fixed: see {@link #FIRING}. */
+    public boolean firing() {
+        return FIRING.contains(type) && subject != null && subject.nonconformityId() != null;
     }
 }

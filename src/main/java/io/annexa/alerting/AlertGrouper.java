@@ -25,7 +25,9 @@ import java.util.TreeSet;
  * starts a new group and waits {@code group_wait} again.</li>
  * <li>{@code repeat_interval}: an event is left out of a notification when the same receiver was notified of the same
  * nonconformity and event type less than {@code repeat_interval} ago. Events without a nonconformity are the same when
- * their type and all their labels are (Alertmanager's identity of an alert). A notification left empty is not emitted.</li>
+ * their type and all their labels are (Alertmanager's identity of an alert). A notification left empty is not emitted.
+ * The other half of {@code repeat_interval}, telling a receiver again of a nonconformity still not fixed, is persisted
+ * and done by {@link AlertDispatcher} (table {@code alert_reminder}), not here.</li>
  * </ul>
  * Groups are kept in order of the time they fall due, so adding an event, asking when the next group is due and a timer
  * tick cost O(log n) in the number of groups (plus what falls due), never a walk over all of them.

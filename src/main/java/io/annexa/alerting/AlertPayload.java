@@ -63,6 +63,7 @@ public final class AlertPayload {
                 .add("schema", SCHEMA)
                 .add("receiver", AlertView.text(n.receiver()))
                 .add("groupKey", AlertView.text(n.groupKey()))
+                .add("repeat", n.repeat())
                 .add("standards", Json.createObjectBuilder()
                         .add("control", AlertView.CONTROL_STANDARD)
                         .add("annexA", AlertView.ANNEX_A_STANDARD)

@@ -25,8 +25,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The alert tables of migration V3, in SQL: the outbox of events, deliveries, receivers disabled by their endpoint,
- * silences. Thread-safe: every call has its own entity manager (and so its own pooled connection).
+ * The alert tables of migrations V3 and V4, in SQL: the outbox of events, deliveries, receivers disabled by their
+ * endpoint, silences, reminders. Thread-safe: every call has its own entity manager (and so its own pooled connection).
  */
 public final class AlertStore implements AutoCloseable {
 
@@ -55,11 +55,17 @@ public final class AlertStore implements AutoCloseable {
 
     /**
      * One delivery as stored. {@code events} is empty in lists (the payload is read only for one delivery or to send).
-     * {@code lastError} holds what went wrong, never a secret.
+     * {@code lastError} holds what went wrong, never a secret. {@code reminder}: it reminds of nonconformities still not
+     * fixed ({@code repeat_interval}) instead of telling news.
      */
     public record Delivery(String id, String receiver, String channel, String groupKey, List<AlertEvent> events, State state,
                            int attempts, Instant nextAttemptAt, String lastError, Integer lastStatus, Instant createdAt,
-                           Instant retryFrom, Instant deliveredAt) {
+                           Instant retryFrom, Instant deliveredAt, boolean reminder) {
+
+        /** What the sender is given: the same on every attempt, so a redelivery sends the same body. */
+        Notification notification() {
+            return new Notification(receiver, groupKey, events, reminder);
+        }
     }
 
     /** A delivery to write: pending, due now. */
@@ -71,6 +77,50 @@ public final class AlertStore implements AutoCloseable {
     }
 
     public record ReceiverState(String name, Instant disabledAt, String reason) {
+    }
+
+    /** Who is reminded of which nonconformity, in which group: a row of {@code alert_reminder}. */
+    record ReminderKey(String receiver, String groupKey, long nonconformityId) {
+    }
+
+    /** A reminder to write or refresh: due {@code nextAt}, for the firing event {@code eventId} just notified. */
+    record NewReminder(ReminderKey key, long eventId, Instant nextAt) {
+    }
+
+    /** A group with a reminder due. */
+    record ReminderGroup(String receiver, String groupKey) {
+    }
+
+    /** The register's row of a nonconformity as it is now: what a reminder shows instead of what the event said. */
+    record NonconformityNow(String status, String grade, String severity, String owner, String evidenceSummary, Instant lastSeen) {
+    }
+
+    /**
+     * A stored reminder: the firing event it was made for ({@code fired}, with the labels its route and group were chosen
+     * by) and the nonconformity now ({@code now}; null when the register has no such row).
+     */
+    record Reminder(ReminderKey key, AlertEvent fired, Instant nextAt, NonconformityNow now) {
+
+        /** The fired event as a reminder shows it: same id, type and time; grade, severity, owner, status, evidence as now. */
+        AlertEvent current() {
+            Map<String, String> labels = new LinkedHashMap<>(fired.labels());
+            labels.put("grade", orEmpty(now.grade()));
+            labels.put("severity", orEmpty(now.severity()));
+            labels.put("owner", orEmpty(now.owner()));
+            AlertSubject s = fired.subject();
+            AlertSubject current = new AlertSubject(s.nonconformityId(), s.ruleId(), s.ruleTitle(), s.control(), s.annexA(),
+                    s.clauses(), s.requirement(), now.grade(), now.severity(), now.status(), s.asset(), now.owner(),
+                    now.evidenceSummary(), s.firstSeen(), now.lastSeen() == null ? s.lastSeen() : now.lastSeen(), s.link());
+            return new AlertEvent(fired.id(), fired.type(), fired.at(), labels, current);
+        }
+
+        private static String orEmpty(String value) {
+            return value == null ? "" : value;
+        }
+    }
+
+    /** A reminder moved on: to {@code to}, if it is still due {@code from} (another dispatcher has not moved it). */
+    record Move(ReminderKey key, Instant from, Instant to) {
     }
 
     public record Page<T>(List<T> items, Optional<String> next) {
@@ -244,36 +294,16 @@ public final class AlertStore implements AutoCloseable {
     }
 
     /**
-     * In one transaction: the deliveries (pending, due now) with their events, and the events marked dispatched with
-     * how they ended. A crash leaves either all of it or none.
+     * In one transaction: the deliveries (pending, due now) with their events, the events marked dispatched with how
+     * they ended, and the reminders of the firing events notified, written or refreshed. A crash leaves either all of it
+     * or none.
      */
-    void dispatch(List<NewDelivery> deliveries, Map<Long, String> dispatched, Instant now) {
-        if (deliveries.isEmpty() && dispatched.isEmpty()) {
+    void dispatch(List<NewDelivery> deliveries, Map<Long, String> dispatched, java.util.Collection<NewReminder> remember, Instant now) {
+        if (deliveries.isEmpty() && dispatched.isEmpty() && remember.isEmpty()) {
             return;
         }
         read(c -> {
-            try (PreparedStatement insert = c.prepareStatement("insert into alert_delivery (id, receiver, channel, group_key, payload,"
-                    + " state, attempts, next_attempt_at, created_at, retry_from) values (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)");
-                 PreparedStatement link = c.prepareStatement("insert into alert_delivery_event (delivery_id, event_id) values (?, ?)")) {
-                for (NewDelivery d : deliveries) {
-                    insert.setString(1, d.id());
-                    insert.setString(2, d.receiver());
-                    insert.setString(3, d.channel());
-                    insert.setString(4, d.notification().groupKey());
-                    insert.setString(5, AlertJson.events(d.notification().events()));
-                    insert.setObject(6, utc(now));
-                    insert.setObject(7, utc(now));
-                    insert.setObject(8, utc(now));
-                    insert.addBatch();
-                    for (AlertEvent e : d.notification().events()) {
-                        link.setString(1, d.id());
-                        link.setLong(2, eventNumber(e.id()));
-                        link.addBatch();
-                    }
-                }
-                insert.executeBatch();
-                link.executeBatch();
-            }
+            insertDeliveries(c, deliveries, now);
             try (PreparedStatement mark = c.prepareStatement("update alert_event set dispatched = true, dispatched_at = ?, outcome = ?"
                     + " where id = ?")) {
                 for (Map.Entry<Long, String> e : dispatched.entrySet()) {
@@ -284,7 +314,172 @@ public final class AlertStore implements AutoCloseable {
                 }
                 mark.executeBatch();
             }
+            if (!remember.isEmpty()) {
+                // written afresh: the latest firing event, and due a whole repeat_interval from this notification
+                try (PreparedStatement delete = c.prepareStatement("delete from alert_reminder where receiver = ? and group_key = ?"
+                        + " and nonconformity_id = ?");
+                     PreparedStatement insert = c.prepareStatement("insert into alert_reminder (receiver, group_key, nonconformity_id,"
+                             + " event_id, next_at) values (?, ?, ?, ?, ?)")) {
+                    for (NewReminder r : remember) {
+                        key(delete, r.key());
+                        delete.addBatch();
+                        key(insert, r.key());
+                        insert.setLong(4, r.eventId());
+                        insert.setObject(5, utc(r.nextAt()));
+                        insert.addBatch();
+                    }
+                    delete.executeBatch();
+                    insert.executeBatch();
+                }
+            }
             return null;
+        });
+    }
+
+    private static void key(PreparedStatement statement, ReminderKey key) throws SQLException {
+        statement.setString(1, key.receiver());
+        statement.setString(2, key.groupKey());
+        statement.setLong(3, key.nonconformityId());
+    }
+
+    private static void insertDeliveries(Connection c, List<NewDelivery> deliveries, Instant now) throws SQLException {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into alert_delivery (id, receiver, channel, group_key, payload,"
+                + " state, attempts, next_attempt_at, created_at, retry_from, reminder) values (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)");
+             PreparedStatement link = c.prepareStatement("insert into alert_delivery_event (delivery_id, event_id) values (?, ?)")) {
+            for (NewDelivery d : deliveries) {
+                insert.setString(1, d.id());
+                insert.setString(2, d.receiver());
+                insert.setString(3, d.channel());
+                insert.setString(4, d.notification().groupKey());
+                insert.setString(5, AlertJson.events(d.notification().events()));
+                insert.setObject(6, utc(now));
+                insert.setObject(7, utc(now));
+                insert.setObject(8, utc(now));
+                insert.setBoolean(9, d.notification().repeat());
+                insert.addBatch();
+                for (AlertEvent e : d.notification().events()) {
+                    link.setString(1, d.id());
+                    link.setLong(2, eventNumber(e.id()));
+                    link.addBatch();
+                }
+            }
+            insert.executeBatch();
+            link.executeBatch();
+        }
+    }
+
+    // ------------------------------------------------------------------ reminders
+
+    /**
+     * The groups with a reminder due, soonest first, from the first {@code rows} due rows (the index on {@code next_at}
+     * is read in order and stops there); {@code more} when there may be further due rows.
+     */
+    record DueReminders(List<ReminderGroup> groups, boolean more) {
+    }
+
+    DueReminders dueReminders(Instant now, int rows) {
+        return read(c -> {
+            java.util.Set<ReminderGroup> groups = new java.util.LinkedHashSet<>();
+            int seen = 0;
+            try (PreparedStatement select = c.prepareStatement("select receiver, group_key from alert_reminder where next_at <= ?"
+                    + " order by next_at fetch first ? rows only")) {
+                select.setObject(1, utc(now));
+                select.setInt(2, rows);
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        seen++;
+                        groups.add(new ReminderGroup(result.getString(1), result.getString(2)));
+                    }
+                }
+            }
+            return new DueReminders(List.copyOf(groups), seen == rows);
+        });
+    }
+
+    /** Every reminder of one group, due or not, with its firing event and its nonconformity as it is now; oldest event first. */
+    List<Reminder> reminders(ReminderGroup group) {
+        return read(c -> {
+            List<Reminder> reminders = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("select r.nonconformity_id, r.next_at, e.id, e.event_type, e.at,"
+                    + " e.labels, e.subject, n.id as nc, n.status, n.grade, n.severity, n.owner, n.evidence_summary, n.last_seen"
+                    + " from alert_reminder r join alert_event e on e.id = r.event_id"
+                    + " left join nonconformity n on n.id = r.nonconformity_id"
+                    + " where r.receiver = ? and r.group_key = ? order by e.id")) {
+                select.setString(1, group.receiver());
+                select.setString(2, group.groupKey());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        AlertEvent fired = new AlertEvent(eventId(rows.getLong("id")), rows.getString("event_type"), instant(rows, "at"),
+                                AlertJson.labels(rows.getString("labels")), AlertJson.subject(rows.getString("subject")));
+                        rows.getLong("nc");
+                        NonconformityNow now = rows.wasNull() ? null : new NonconformityNow(rows.getString("status"),
+                                rows.getString("grade"), rows.getString("severity"), rows.getString("owner"),
+                                rows.getString("evidence_summary"), instant(rows, "last_seen"));
+                        reminders.add(new Reminder(new ReminderKey(group.receiver(), group.groupKey(), rows.getLong("nonconformity_id")),
+                                fired, instant(rows, "next_at"), now));
+                    }
+                }
+            }
+            return reminders;
+        });
+    }
+
+    /**
+     * In one transaction: the reminders' deliveries, the reminders moved on and the ones no longer wanted deleted. A
+     * reminder moved meanwhile by someone else (it is no longer where it was read) rolls all of it back, so no reminder
+     * is sent twice; the next round reads them again.
+     */
+    void remind(List<NewDelivery> deliveries, List<Move> moves, List<ReminderKey> drop, Instant now) {
+        if (deliveries.isEmpty() && moves.isEmpty() && drop.isEmpty()) {
+            return;
+        }
+        read(c -> {
+            try (PreparedStatement move = c.prepareStatement("update alert_reminder set next_at = ? where receiver = ? and group_key = ?"
+                    + " and nonconformity_id = ? and next_at = ?")) {
+                for (Move m : moves) {
+                    move.setObject(1, utc(m.to()));
+                    move.setString(2, m.key().receiver());
+                    move.setString(3, m.key().groupKey());
+                    move.setLong(4, m.key().nonconformityId());
+                    move.setObject(5, utc(m.from()));
+                    move.addBatch();
+                }
+                int[] moved = move.executeBatch();
+                for (int i = 0; i < moved.length; i++) {
+                    if (moved[i] == 0) {
+                        throw new SQLException("the reminder of nonconformity " + moves.get(i).key().nonconformityId() + " for receiver '"
+                                + moves.get(i).key().receiver() + "' was moved meanwhile; it is read again");
+                    }
+                }
+            }
+            try (PreparedStatement delete = c.prepareStatement("delete from alert_reminder where receiver = ? and group_key = ?"
+                    + " and nonconformity_id = ?")) {
+                for (ReminderKey k : drop) {
+                    key(delete, k);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+            insertDeliveries(c, deliveries, now);
+            return null;
+        });
+    }
+
+    /** When each stored reminder is due next, soonest first. */
+    Map<ReminderKey, Instant> reminders() {
+        return read(c -> {
+            Map<ReminderKey, Instant> all = new LinkedHashMap<>();
+            try (PreparedStatement select = c.prepareStatement("select receiver, group_key, nonconformity_id, next_at from alert_reminder"
+                    + " order by next_at, nonconformity_id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    all.put(new ReminderKey(rows.getString(1), rows.getString(2), rows.getLong(3)), instant(rows, "next_at"));
+                }
+            }
+            return all;
         });
     }
 
@@ -331,7 +526,7 @@ public final class AlertStore implements AutoCloseable {
             }
             Map<String, Delivery> rows = new HashMap<>();
             try (PreparedStatement select = c.prepareStatement("select id, receiver, channel, group_key, state, attempts,"
-                    + " next_attempt_at, last_error, last_status, created_at, retry_from, delivered_at, payload from alert_delivery"
+                    + " next_attempt_at, last_error, last_status, created_at, retry_from, delivered_at, reminder, payload from alert_delivery"
                     + " where id in (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
                 for (int i = 0; i < ids.size(); i++) {
                     select.setString(i + 1, ids.get(i));
@@ -403,7 +598,7 @@ public final class AlertStore implements AutoCloseable {
     public Page<Delivery> deliveries(State state, String cursor, int limit) {
         return read(c -> {
             StringBuilder sql = new StringBuilder("select id, receiver, channel, group_key, state, attempts, next_attempt_at,"
-                    + " last_error, last_status, created_at, retry_from, delivered_at from alert_delivery where 1 = 1");
+                    + " last_error, last_status, created_at, retry_from, delivered_at, reminder from alert_delivery where 1 = 1");
             List<Object> parameters = new ArrayList<>();
             if (state != null) {
                 sql.append(" and state = ?");
@@ -459,7 +654,7 @@ public final class AlertStore implements AutoCloseable {
                         rows.getString("group_key"), payload ? AlertJson.events(rows.getString("payload")) : List.of(),
                         State.parse(rows.getString("state")), rows.getInt("attempts"), instant(rows, "next_attempt_at"),
                         rows.getString("last_error"), lastStatus, instant(rows, "created_at"),
-                        instant(rows, "retry_from"), instant(rows, "delivered_at")));
+                        instant(rows, "retry_from"), instant(rows, "delivered_at"), rows.getBoolean("reminder")));
             }
         }
         return list;

@@ -49,7 +49,9 @@ final class AlertView {
         view.put("annexAStandard", ANNEX_A_STANDARD);
         view.put("clauseStandard", CLAUSE_STANDARD);
         view.put("events", shown);
-        view.put("headline", headline(events, worst));
+        view.put("repeat", notification.repeat());
+        String headline = headline(events, worst);
+        view.put("headline", notification.repeat() ? "Reminder: " + headline : headline);
         return view;
     }
 

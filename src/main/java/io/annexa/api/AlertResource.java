@@ -53,13 +53,13 @@ public class AlertResource {
         }
     }
 
-    /** {@code events} only when one delivery is read. */
+    /** {@code events} only when one delivery is read. {@code reminder}: a repeat_interval reminder, not news. */
     public record DeliveryView(String id, String receiver, String channel, String groupKey, String state, int attempts,
                                Instant nextAttemptAt, String lastError, Integer lastStatus, Instant createdAt, Instant deliveredAt,
-                               List<EventView> events) {
+                               boolean reminder, List<EventView> events) {
         static DeliveryView of(Delivery d, List<EventView> events) {
             return new DeliveryView(d.id(), d.receiver(), d.channel(), d.groupKey(), d.state().label(), d.attempts(),
-                    d.nextAttemptAt(), d.lastError(), d.lastStatus(), d.createdAt(), d.deliveredAt(), events);
+                    d.nextAttemptAt(), d.lastError(), d.lastStatus(), d.createdAt(), d.deliveredAt(), d.reminder(), events);
         }
     }
 

@@ -11,6 +11,8 @@ import io.annexa.alerting.AlertStore.State;
 import io.annexa.evaluation.Finding;
 import io.annexa.evaluation.RuleDefinition;
 import io.annexa.evaluation.Severity;
+import io.annexa.register.ActionRequest;
+import io.annexa.register.LifecycleAction;
 import io.annexa.register.NonconformityRegister.Change;
 import io.annexa.testing.WebhookReceiver;
 import jakarta.mail.MessagingException;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * register change writes its event into the outbox, the dispatcher runs its own thread on the system clock, and the
  * real senders deliver to a real SMTP server (GreenMail) and a real HTTP receiver that checks signatures itself.
  * Timings in the routing are a few seconds at most; what must not happen before a time is asserted on the times the
- * dispatcher stored, never by sleeping.
+ * dispatcher stored, never by sleeping. The reminder tests ({@code repeat_interval} of hours) run the same thread on the
+ * test's clock instead, which the test moves: hours pass at once and every stored time is exactly the clock's.
  */
 class AlertDeliveryEndToEndTest {
 
@@ -103,13 +106,48 @@ class AlertDeliveryEndToEndTest {
 
         /** The dispatcher thread with the real senders, as the service starts it, on the system clock. */
         private void startDispatcher() throws IOException {
+            dispatcher = realDispatcher(store, Clock.systemUTC());
+            dispatcher.start();
+        }
+
+        /** A dispatcher with the real senders, not started, on the given store and clock. */
+        private AlertDispatcher realDispatcher(AlertStore on, Clock time) throws IOException {
             SmtpSettings mailServer = new SmtpSettings("127.0.0.1", smtp.getSmtp().getPort(), "none", "", "", "Annexa <annexa@example.org>");
             Map<String, AlertSender> senders = Map.of(
                     AlertDispatcher.EMAIL, new EmailSender(mailServer, AlertTemplates.load(ProjectFiles.root().resolve("config/templates"))),
                     AlertDispatcher.WEBHOOK, new WebhookSender(routing.targetPolicy(), Clock.systemUTC(), Duration.ofSeconds(5)));
             DispatchSettings settings = new DispatchSettings(List.of(Duration.ofSeconds(1)), Duration.ofHours(1), 2, Duration.ofMillis(100));
-            dispatcher = dispatcher(store, senders, settings, Clock.systemUTC());
+            return dispatcher(on, senders, settings, time);
+        }
+
+        /**
+         * The dispatcher thread with the real senders on the test's clock, which moves only when the test moves it: a
+         * repeat_interval of hours passes at once, and every time the dispatcher stores is exactly the clock's.
+         */
+        private void startDispatcherOnTestClock() throws IOException {
+            dispatcher = realDispatcher(store, clock);
             dispatcher.start();
+        }
+
+        /** One evaluation cycle at the test clock's time, then the dispatcher is woken as the service wakes it. */
+        private List<Change> changeNow(Function<String, Optional<RuleDefinition>> rules, List<Finding> holding, String... read) {
+            List<Change> changes = cycle(rules, holding, List.of(), read);
+            dispatcher.wakeUp();
+            return changes;
+        }
+
+        private List<Change> changeNow(List<Finding> holding, String... read) {
+            return changeNow(AlertFixture::enabled, holding, read);
+        }
+
+        /** The test clock moved on, and the dispatcher woken to look at once. */
+        private void pass(Duration time) {
+            later(time);
+            dispatcher.wakeUp();
+        }
+
+        private List<Delivery> reminderDeliveries() {
+            return deliveriesOldestFirst().stream().filter(Delivery::reminder).toList();
         }
 
         /**
@@ -383,6 +421,165 @@ class AlertDeliveryEndToEndTest {
                     .satisfies(m -> assertThat(text(m)).contains(link(major)));
             assertThat(mails()).filteredOn(m -> subject(m).endsWith("web2")).singleElement()
                     .satisfies(m -> assertThat(text(m)).contains(link(minor)));
+        }
+
+        // ------------------------------------------------------------------ reminders (repeat_interval)
+
+        /** An e-mail receiver and, by a continuing route, a signed webhook receiver; both grouped by asset. */
+        private void routeToMailAndWebhook(String groupWait, String groupInterval, String repeatInterval) throws Exception {
+            routing = routing("""
+                    receivers:
+                      - name: isms-team
+                        email:
+                          to: [%s]
+                      - name: secops
+                        webhook:
+                          url: %s
+                          secret: %s
+                    route:
+                      receiver: isms-team
+                      group_by: [asset]
+                      group_wait: %s
+                      group_interval: %s
+                      repeat_interval: %s
+                      routes:
+                        - receiver: secops
+                          continue: true
+                        - receiver: isms-team
+                    allow_private_targets: ["127.0.0.1/32"]
+                    """.formatted(ISMS, webhooks.url(), webhooks.secret(), groupWait, groupInterval, repeatInterval));
+        }
+
+        @Test
+        void anOpenNonconformityIsRemindedEveryRepeatIntervalAsItIsNow() throws Exception {
+            routeToMailAndWebhook("0s", "1m", "4h");
+            startDispatcherOnTestClock();
+
+            long id = id(changeNow(List.of(finding(ROOT_LOGIN, "web1"))), ROOT_LOGIN, "web1");
+            await().atMost(DEADLINE).until(() -> mails().size() == 1 && webhooks.accepted().size() == 1 && settled(1));
+            Instant notified = clock.instant();
+            register.act(id, LifecycleAction.PLAN, new ActionRequest(null, "default configuration kept", "PermitRootLogin no",
+                    "configuration baseline for sshd", START.plus(Duration.ofDays(30)), "dave", null, null, null, null, null, null), "alice");
+            assertThat(store.reminders()).as("written with the delivery, due repeat_interval later").containsOnly(
+                    Map.entry(new AlertStore.ReminderKey("isms-team", "0.1/isms-team/{asset=\"web1\"}", id), notified.plus(Duration.ofHours(4))),
+                    Map.entry(new AlertStore.ReminderKey("secops", "0.0/secops/{asset=\"web1\"}", id), notified.plus(Duration.ofHours(4))));
+
+            pass(Duration.ofHours(4));
+            await().atMost(DEADLINE).until(() -> mails().size() == 2 && webhooks.accepted().size() == 2 && settled(1));
+
+            MimeMessage reminder = mails().get(1);
+            assertThat(subject(reminder)).isEqualTo("[Annexa] Reminder: MAJOR Nonconformity opened: 8.5 title of sshd_root_login_disabled on web1");
+            assertThat(text(reminder)).startsWith("Reminder: MAJOR nonconformity opened")
+                    .contains("This nonconformity is still not fixed.")
+                    .contains("Status:     action-planned").contains("Owner:      dave").contains(link(id));
+            assertThat(html(reminder)).contains("<strong>Reminder:</strong> this nonconformity is still not fixed");
+            assertThat(text(mails().get(0))).as("the first e-mail was news").doesNotContain("still not fixed").contains("Status:     open");
+            WebhookReceiver.Received hook = webhooks.requests.get(webhooks.requests.size() - 1);
+            assertThat(hook.repeat()).isTrue();
+            assertThat(hook.signatureValid()).isTrue();
+            assertThat(hook.statuses()).containsExactly(Map.entry(id, "action-planned"));
+            assertThat(hook.eventIds()).as("the event it was notified with").containsExactly(webhooks.requests.get(0).eventIds().get(0));
+            assertThat(webhooks.requests.get(0).repeat()).isFalse();
+            assertThat(reminderDeliveries()).hasSize(2).allSatisfy(d ->
+                    assertThat(d.createdAt()).as("not before repeat_interval").isEqualTo(notified.plus(Duration.ofHours(4))));
+            assertThat(store.reminders().values()).containsOnly(notified.plus(Duration.ofHours(8)));
+
+            pass(Duration.ofHours(4));
+            await().atMost(DEADLINE).until(() -> mails().size() == 3 && webhooks.accepted().size() == 3 && settled(1));
+            assertThat(reminderDeliveries()).hasSize(4);
+            assertThat(subject(mails().get(2))).startsWith("[Annexa] Reminder: ");
+        }
+
+        @Test
+        void aHundredOpenFindingsOnOneHostGiveOneReminder() throws Exception {
+            // one evaluation cycle, one transaction: one group at once (a group_wait would race the test's clock)
+            route("0s", "5m", "4h");
+            startDispatcherOnTestClock();
+            Map<String, RuleDefinition> rules = new HashMap<>();
+            IntStream.range(0, 100).mapToObj(i -> rule("sshd_check_%03d".formatted(i), Severity.HIGH, "8.5", null))
+                    .forEach(r -> rules.put(r.id(), r));
+            List<Finding> holding = new ArrayList<>();
+            rules.values().forEach(r -> holding.add(finding(r, "web1")));
+            List<Long> web1 = changeNow(id -> Optional.ofNullable(rules.get(id)), holding).stream()
+                    .map(c -> c.nonconformity().getId()).toList();
+            await().atMost(DEADLINE).until(() -> mails().size() == 1 && settled(100));
+
+            pass(Duration.ofHours(4));
+            await().atMost(DEADLINE).until(() -> mails().size() == 2 && settled(100));
+
+            assertThat(web1).hasSize(100);
+            MimeMessage reminder = mails().get(1);
+            assertThat(subject(reminder)).isEqualTo("[Annexa] Reminder: 100 alerts, worst MAJOR: 8.5 on web1");
+            String text = text(reminder);
+            assertThat(text).contains("These 100 nonconformities are still not fixed.");
+            assertThat(web1).allSatisfy(id -> assertThat(text).contains(link(id) + "\n"));
+            assertThat(reminderDeliveries()).singleElement().satisfies(d -> assertThat(d.events()).hasSize(100));
+            assertThat(store.reminders()).hasSize(100);
+            assertThat(store.reminders().values()).containsOnly(clock.instant().plus(Duration.ofHours(4)));
+        }
+
+        @Test
+        void aResolvedOrRiskAcceptedNonconformityIsNotReminded() throws Exception {
+            route("0s", "1m", "4h");
+            startDispatcherOnTestClock();
+            List<Change> opened = changeNow(List.of(finding(ROOT_LOGIN, "web1"), finding(PASSWORDS, "web1"), finding(ROOT_LOGIN, "web2")));
+            long resolved = id(opened, ROOT_LOGIN, "web1");
+            long accepted = id(opened, PASSWORDS, "web1");
+            long stillOpen = id(opened, ROOT_LOGIN, "web2");
+            await().atMost(DEADLINE).until(() -> mails().size() == 2 && settled(3));
+            assertThat(store.reminders()).hasSize(3);
+
+            // fresh evidence shows the root login fixed on web1; the password setting's risk is accepted
+            later(Duration.ofMinutes(2));
+            changeNow(List.of(finding(PASSWORDS, "web1"), finding(ROOT_LOGIN, "web2")), "web1", "web2");
+            register.act(accepted, LifecycleAction.ACCEPT_RISK, new ActionRequest(null, null, null, null, null, null, "alice",
+                    "legacy clients until the migration", START.plus(Duration.ofDays(90)), null, null, null), "bob");
+            await().atMost(DEADLINE).until(() -> mails().size() == 3 && settled(4));
+            assertThat(subject(mails().get(2))).isEqualTo("[Annexa] MAJOR Nonconformity resolved: 8.5 title of sshd_root_login_disabled on web1");
+
+            pass(Duration.ofHours(4));
+            await().atMost(DEADLINE).until(() -> mails().size() == 4 && settled(4));
+
+            assertThat(subject(mails().get(3))).isEqualTo("[Annexa] Reminder: MAJOR Nonconformity opened: 8.5 title of sshd_root_login_disabled on web2");
+            assertThat(text(mails().get(3))).contains(link(stillOpen)).doesNotContain(link(resolved)).doesNotContain(link(accepted));
+            assertThat(reminderDeliveries()).singleElement().satisfies(d -> assertThat(d.groupKey()).endsWith("{asset=\"web2\"}"));
+            assertThat(store.reminders()).as("the reminders of web1 were deleted in the same round: none comes later")
+                    .containsOnlyKeys(new AlertStore.ReminderKey("isms-team", "0/isms-team/{asset=\"web2\"}", stillOpen));
+        }
+
+        @Test
+        void aReminderSurvivesARestartOfTheDispatcherAndIsSentOnce() throws Exception {
+            route("0s", "1m", "4h");
+            startDispatcherOnTestClock();
+            long id = id(changeNow(List.of(finding(ROOT_LOGIN, "web1"))), ROOT_LOGIN, "web1");
+            await().atMost(DEADLINE).until(() -> mails().size() == 1 && settled(1));
+            Instant notified = clock.instant();
+            dispatcher.close();
+
+            // down while the reminder fell due; another process on the same database takes it over
+            later(Duration.ofHours(5));
+            AlertDispatcher restarted = realDispatcher(anotherStore(), clock);
+            restarted.runOnce();
+            assertThat(mails()).hasSize(2);
+            assertThat(subject(mails().get(1))).startsWith("[Annexa] Reminder: ");
+            assertThat(text(mails().get(1))).contains(link(id));
+            restarted.close();
+
+            // started once more right after: the reminder is not sent again
+            AlertDispatcher again = realDispatcher(anotherStore(), clock);
+            again.runOnce();
+            later(Duration.ofHours(3).plusMinutes(59));
+            again.runOnce();
+            assertThat(mails()).hasSize(2);
+            assertThat(reminderDeliveries()).singleElement().satisfies(d -> {
+                assertThat(d.state()).isEqualTo(State.DELIVERED);
+                assertThat(d.createdAt()).isEqualTo(notified.plus(Duration.ofHours(5)));
+            });
+            assertThat(store.reminders().values()).as("due repeat_interval after the reminder, not after the missed time")
+                    .containsExactly(notified.plus(Duration.ofHours(9)));
+            later(Duration.ofMinutes(1));
+            again.runOnce();
+            assertThat(mails()).hasSize(3);
         }
 
         private static String subject(MimeMessage mail) {

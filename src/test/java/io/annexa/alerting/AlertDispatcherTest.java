@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.annexa.alerting.AlertStore.Delivery;
 import io.annexa.alerting.AlertStore.State;
+import io.annexa.register.ActionRequest;
+import io.annexa.register.LifecycleAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -152,13 +154,16 @@ class AlertDispatcherTest {
             AlertDispatcher dispatcher = dispatcher();
 
             dispatcher.runOnce();
+            Delivery refused = only();
             later(Duration.ofDays(2));
             dispatcher.runOnce();
 
-            Delivery failed = only();
+            Delivery failed = store.delivery(refused.id()).orElseThrow();
             assertThat(failed.state()).isEqualTo(State.FAILED);
             assertThat(failed.lastError()).isEqualTo("400 Bad Request: unknown field");
-            assertThat(webhook.attempts).hasSize(1);
+            assertThat(webhook.ids()).as("never attempted again").containsOnlyOnce(refused.id());
+            assertThat(deliveries(null)).as("what came since is the reminder of the nonconformity still open, a delivery of its own")
+                    .filteredOn(d -> !d.id().equals(refused.id())).singleElement().satisfies(d -> assertThat(d.reminder()).isTrue());
             assertThat(store.disabledReceivers()).isEmpty();
         }
 
@@ -211,7 +216,8 @@ class AlertDispatcherTest {
             dispatcher.runOnce();
             Delivery delivered = only();
 
-            later(Duration.ofHours(3));
+            // within the route's repeat_interval (1h): no reminder comes in between
+            later(Duration.ofMinutes(30));
             assertThat(store.redeliver(delivered.id(), clock.instant())).isTrue();
             assertThat(only().state()).isEqualTo(State.PENDING);
             assertThat(only().nextAttemptAt()).isEqualTo(clock.instant());
@@ -332,6 +338,189 @@ class AlertDispatcherTest {
             assertThat(third.items()).extracting(Delivery::createdAt).containsExactly(START);
             assertThat(third.next()).isEmpty();
             assertThat(store.deliveries(State.DEAD, null, 2).items()).isEmpty();
+        }
+
+        // ------------------------------------------------------------------ reminders (repeat_interval)
+
+        private static final String RULE_GROUP = "0/ops/{rule=\"sshd_root_login_disabled\"}";
+
+        private List<Delivery> reminders() {
+            return deliveries(null).stream().filter(Delivery::reminder).toList();
+        }
+
+        @Test
+        void aNonconformityStillOpenIsRemindedEveryRepeatIntervalAsItIsNow() throws Exception {
+            long id = raise(ROOT_LOGIN, "web1");
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            assertThat(store.reminders()).containsExactly(Map.entry(new AlertStore.ReminderKey("ops", RULE_GROUP, id),
+                    START.plus(Duration.ofHours(1))));
+            register.act(id, LifecycleAction.ACKNOWLEDGE, ActionRequest.comment("looking at it"), "alice");
+
+            later(Duration.ofMinutes(59));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).as("not before repeat_interval").hasSize(1);
+            later(Duration.ofMinutes(1));
+            dispatcher.runOnce();
+
+            assertThat(webhook.attempts).hasSize(2);
+            RecordingSender.Attempt reminded = webhook.attempts.get(1);
+            assertThat(reminded.notification().repeat()).isTrue();
+            assertThat(reminded.notification().groupKey()).isEqualTo(RULE_GROUP);
+            assertThat(reminded.notification().events()).singleElement().satisfies(e -> {
+                assertThat(e.id()).as("the event it was notified with").isEqualTo("evt-1");
+                assertThat(e.type()).isEqualTo("nonconformity.opened");
+                assertThat(e.subject().status()).as("as it is now").isEqualTo("acknowledged");
+                assertThat(e.subject().nonconformityId()).isEqualTo(id);
+            });
+            Delivery reminder = store.delivery(reminded.deliveryId()).orElseThrow();
+            assertThat(reminder.reminder()).isTrue();
+            assertThat(reminder.state()).isEqualTo(State.DELIVERED);
+            assertThat(reminder.createdAt()).isEqualTo(START.plus(Duration.ofHours(1)));
+            assertThat(count("select count(*) from alert_delivery_event where delivery_id = '" + reminder.id() + "' and event_id = 1"))
+                    .isEqualTo(1);
+            assertThat(store.reminders().values()).containsExactly(START.plus(Duration.ofHours(2)));
+            assertThat(dispatcher.counts().reminded()).isEqualTo(1);
+
+            later(Duration.ofHours(1));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).hasSize(3);
+            assertThat(webhook.attempts.get(2).notification().repeat()).isTrue();
+            assertThat(store.eventOutcomes()).as("a reminder raises no event").containsOnly(Map.entry("evt-1", "notified"));
+        }
+
+        @Test
+        void aGroupIsRemindedWholeInOneNotificationAndThenKeepsOneRhythm() {
+            long web1 = raise(ROOT_LOGIN, "web1");
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            later(Duration.ofMinutes(10));
+            long web2 = raise(ROOT_LOGIN, "web2");
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).as("two notifications of the same group").hasSize(2);
+
+            // web1's reminder is due; web2's would be 10 minutes later: the group is reminded of both at once
+            later(Duration.ofMinutes(50));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).hasSize(3);
+            assertThat(webhook.attempts.get(2).notification().events()).extracting(e -> e.subject().nonconformityId())
+                    .containsExactly(web1, web2);
+            assertThat(store.reminders().values()).containsOnly(START.plus(Duration.ofHours(2)));
+
+            later(Duration.ofMinutes(10));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).as("web2 is not reminded again on its own").hasSize(3);
+        }
+
+        @Test
+        void aNonconformityReopenedWhileTheGrouperHoldsTheReopeningBackIsStillReminded() {
+            long web1 = raise(ROOT_LOGIN, "web1");
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            later(Duration.ofMinutes(10));
+            long web2 = raise(ROOT_LOGIN, "web2");
+            dispatcher.runOnce();
+            later(Duration.ofMinutes(5));
+            cycle(List.of(), List.of(), "web2");
+            dispatcher.runOnce();
+            later(Duration.ofMinutes(5));
+            cycle(List.of(finding(ROOT_LOGIN, "web2")), List.of());
+            dispatcher.runOnce();
+            later(Duration.ofMinutes(5));
+            cycle(List.of(), List.of(), "web2");
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).as("opened, opened, resolved, reopened; the second resolution is held back")
+                    .extracting(a -> a.notification().events().get(0).type()).containsExactly("nonconformity.opened",
+                            "nonconformity.opened", "nonconformity.resolved", "nonconformity.reopened");
+
+            // web1's reminder is due; web2 is fixed and left out, but its own reminder (due at 1h20) is kept
+            clock.set(START.plus(Duration.ofHours(1)));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts.get(4).notification().events()).extracting(e -> e.subject().nonconformityId())
+                    .containsExactly(web1);
+            later(Duration.ofMinutes(5));
+            cycle(List.of(finding(ROOT_LOGIN, "web2")), List.of());
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).as("reopened again within repeat_interval of the first reopening: held back").hasSize(5);
+
+            clock.set(START.plus(Duration.ofMinutes(80)));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).hasSize(6);
+            assertThat(webhook.attempts.get(5).notification().repeat()).isTrue();
+            assertThat(webhook.attempts.get(5).notification().events()).extracting(e -> e.subject().nonconformityId())
+                    .containsExactly(web1, web2);
+        }
+
+        @Test
+        void aWithdrawnNonconformityIsNotRemindedAndItsReminderIsDeleted() {
+            long id = raise(ROOT_LOGIN, "web1");
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            register.act(id, LifecycleAction.WITHDRAW, new ActionRequest("gone", null, null, null, null, null, null, null, null,
+                    "false-positive", null, null), "alice");
+
+            later(Duration.ofHours(1));
+            dispatcher.runOnce();
+
+            assertThat(webhook.attempts).extracting(a -> a.notification().events().get(0).type() + " " + a.notification().repeat())
+                    .containsExactly("nonconformity.opened false", "nonconformity.withdrawn false");
+            assertThat(reminders()).isEmpty();
+            assertThat(store.reminders()).isEmpty();
+        }
+
+        @Test
+        void aReminderToADisabledReceiverFailsLikeAnyOtherDeliveryAndTheNextOneIsKept() {
+            raise(ROOT_LOGIN, "web1");
+            webhook.then(new DeliveryOutcome.Gone("410 Gone"));
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            assertThat(store.disabledReceivers()).containsOnlyKeys("ops");
+
+            later(Duration.ofHours(1));
+            dispatcher.runOnce();
+
+            assertThat(webhook.attempts).as("nothing is sent to a disabled receiver").hasSize(1);
+            assertThat(reminders()).singleElement().satisfies(d -> {
+                assertThat(d.state()).isEqualTo(State.FAILED);
+                assertThat(d.lastError()).contains("disabled");
+            });
+            assertThat(store.reminders().values()).containsExactly(START.plus(Duration.ofHours(2)));
+        }
+
+        @Test
+        void aReminderWhoseRouteNoLongerExistsIsDropped() {
+            raise(ROOT_LOGIN, "web1");
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            routing = routingOrFail(ROUTING.replace("group_by: [rule]", "group_by: [asset]"));
+
+            later(Duration.ofHours(1));
+            dispatcher.runOnce();
+
+            assertThat(webhook.attempts).hasSize(1);
+            assertThat(reminders()).isEmpty();
+            assertThat(store.reminders()).as("the group it was for is gone").isEmpty();
+        }
+
+        @Test
+        void aSilencedReminderWaitsForTheSilenceToEnd() {
+            raise(ROOT_LOGIN, "web1");
+            AlertDispatcher dispatcher = dispatcher();
+            dispatcher.runOnce();
+            store.createSilence(List.of("asset=\"web1\""), START.plus(Duration.ofMinutes(30)), START.plus(Duration.ofMinutes(90)),
+                    "maintenance of web1", "carol", null, START);
+
+            later(Duration.ofHours(1));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).hasSize(1);
+            assertThat(store.reminders().values()).as("looked at again when the silence ends")
+                    .containsExactly(START.plus(Duration.ofMinutes(90)));
+
+            later(Duration.ofMinutes(30));
+            dispatcher.runOnce();
+            assertThat(webhook.attempts).hasSize(2);
+            assertThat(webhook.attempts.get(1).notification().repeat()).isTrue();
+            assertThat(store.reminders().values()).containsExactly(START.plus(Duration.ofMinutes(150)));
         }
 
         private AlertRouting routingOrFail(String yaml) {

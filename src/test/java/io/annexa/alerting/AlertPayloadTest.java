@@ -51,6 +51,33 @@ class AlertPayloadTest {
     }
 
     @Test
+    void aReminderSaysSoAndFollowsTheSchema() {
+        String json = AlertPayload.json(Alerts.reminder(), "standard");
+
+        assertThat(violations(json)).isEmpty();
+        assertThat(read(json).getJsonObject("data").getBoolean("repeat")).isTrue();
+        assertThat(read(AlertPayload.json(Alerts.group(), "standard")).getJsonObject("data").getBoolean("repeat"))
+                .as("news says it is not a reminder").isFalse();
+    }
+
+    @Test
+    void theSchemaRefusesARepeatThatIsNotABoolean() {
+        String broken = AlertPayload.json(Alerts.reminder(), "standard").replace("\"repeat\":true", "\"repeat\":\"yes\"");
+
+        assertThat(broken).contains("\"repeat\":\"yes\"");
+        assertThat(violations(broken)).extracting(e -> e.getInstanceLocation() + ": " + e.getMessage())
+                .containsExactly("/data/repeat: string found, boolean expected");
+    }
+
+    @Test
+    void slackAndTeamsHeadlinesSayAReminderIsOne() {
+        assertThat(read(AlertPayload.json(Alerts.reminder(), "slack")).getString("text"))
+                .isEqualTo("Reminder: 3 alerts, worst major on 2 assets");
+        assertThat(read(AlertPayload.json(Alerts.reminder(), "teams")).getString("summary"))
+                .isEqualTo("Reminder: 3 alerts, worst major on 2 assets");
+    }
+
+    @Test
     void theSchemaRefusesABodyWithoutAGrade() {
         JsonObject body = read(AlertPayload.json(Alerts.single(), "standard"));
         JsonObject subject = body.getJsonObject("data").getJsonArray("events").getJsonObject(0).getJsonObject("subject");

@@ -33,6 +33,29 @@ class AlertTemplatesTest {
     }
 
     @Test
+    void aReminderSaysSoInSubjectTextAndHtml() {
+        RenderedMail mail = shipped.render(Alerts.reminder());
+
+        assertThat(mail.subject()).isEqualTo("[Annexa] Reminder: 3 alerts, worst MAJOR: 3 controls on 2 assets");
+        assertThat(mail.text()).startsWith("Reminder: 3 alerts, worst major on 2 assets\n\nThese 3 nonconformities are still not fixed.")
+                .contains("Status:     open");
+        assertThat(mail.html()).contains("<h2 style=\"font-size: 18px;\">Reminder: 3 alerts, worst major on 2 assets</h2>")
+                .contains("<strong>Reminder:</strong> these 3 nonconformities are still not fixed.");
+        RenderedMail single = shipped.render(new Notification("ops", "k", java.util.List.of(Alerts.opened()), true));
+        assertThat(single.subject()).isEqualTo("[Annexa] Reminder: MAJOR Nonconformity opened: 8.5 SSH root login is disabled on web-01");
+        assertThat(single.text()).contains("This nonconformity is still not fixed.");
+    }
+
+    @Test
+    void newsDoesNotSayItIsAReminder() {
+        RenderedMail mail = shipped.render(Alerts.group());
+
+        assertThat(mail.subject()).doesNotContain("Reminder");
+        assertThat(mail.text()).startsWith("3 alerts, worst major on 2 assets\n\n== ").doesNotContain("still not fixed");
+        assertThat(mail.html()).doesNotContain("Reminder");
+    }
+
+    @Test
     void theHtmlPartEscapesWhatTheEvidenceSays() {
         String html = shipped.render(Alerts.single()).html();
 

@@ -40,6 +40,12 @@ final class Alerts {
         return new Notification("ops", "0.1/ops/{asset=\"web-01\"}", List.of(opened()));
     }
 
+    /** The group reminded: the same events, as a reminder (repeat_interval). */
+    static Notification reminder() {
+        Notification group = group();
+        return new Notification(group.receiver(), group.groupKey(), group.events(), true);
+    }
+
     static Notification group() {
         return new Notification("ops", "0/ops/{}", List.of(escalated(), opened(), monitoringGap()));
     }

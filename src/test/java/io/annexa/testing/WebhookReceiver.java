@@ -34,9 +34,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    /** One request as the receiver saw it. */
+    /**
+     * One request as the receiver saw it. {@code repeat}: the body's {@code data.repeat} (false when absent);
+     * {@code statuses}: each nonconformity's status as the body gave it.
+     */
     public record Received(String webhookId, boolean signatureValid, List<String> eventIds, Set<Long> nonconformityIds,
-                           Set<String> assets, int answered) {
+                           Set<String> assets, int answered, boolean repeat, Map<Long, String> statuses) {
     }
 
     public final List<Received> requests = new CopyOnWriteArrayList<>();
@@ -103,19 +106,24 @@ public final class WebhookReceiver implements AutoCloseable {
             List<String> events = new ArrayList<>();
             Set<Long> nonconformities = new HashSet<>();
             Set<String> assets = new HashSet<>();
+            Map<Long, String> statuses = new HashMap<>();
+            boolean repeat;
             try (JsonReader reader = Json.createReader(new StringReader(new String(body, StandardCharsets.UTF_8)))) {
                 JsonObject payload = reader.readObject();
+                repeat = payload.getJsonObject("data").getBoolean("repeat", false);
                 for (JsonObject event : payload.getJsonObject("data").getJsonArray("events").getValuesAs(JsonObject.class)) {
                     events.add(event.getString("id"));
                     assets.add(event.getJsonObject("labels").getString("asset", ""));
                     JsonValue subject = event.get("subject");
                     if (subject instanceof JsonObject s && s.containsKey("nonconformityId") && !s.isNull("nonconformityId")) {
                         nonconformities.add(s.getJsonNumber("nonconformityId").longValue());
+                        statuses.put(s.getJsonNumber("nonconformityId").longValue(), s.getString("status", ""));
                     }
                 }
             }
             int status = up ? 200 : 503;
-            requests.add(new Received(id, valid, List.copyOf(events), Set.copyOf(nonconformities), Set.copyOf(assets), status));
+            requests.add(new Received(id, valid, List.copyOf(events), Set.copyOf(nonconformities), Set.copyOf(assets), status, repeat,
+                    Map.copyOf(statuses)));
             exchange.sendResponseHeaders(status, -1);
         } catch (RuntimeException e) {
             exchange.sendResponseHeaders(400, -1);
