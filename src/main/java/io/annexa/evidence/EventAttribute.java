@@ -24,8 +24,9 @@ public record EventAttribute(String name, String meaning) {
     /** Added by a live log route, whatever the kind: see {@link #OF_EVERY_KIND}. */
     public static final EventAttribute CLAIMED_TIME = new EventAttribute("claimed_time",
             "the time the line claimed, where a live source (followed file, syslog) replaced it by the time of "
-                    + "receipt because it lay more than `annexa.sources.logs.max-clock-skew` ahead (or behind, with "
-                    + "`annexa.sources.logs.clamp-old-timestamps`)");
+                    + "receipt because it lay more than `annexa.sources.logs.max-clock-skew` ahead, or behind on a route "
+                    + "that clamps old times too (syslog by default: `annexa.sources.syslog.clamp-old-timestamps`; "
+                    + "followed files with `annexa.sources.logs.clamp-old-timestamps`)");
     public static final EventAttribute CLAIMED_HOST = new EventAttribute("claimed_host",
             "the host a syslog message named, where its sender may not speak for that host "
                     + "(`annexa.sources.syslog.trusted-senders`) and the event is filed under the sender's address");

@@ -134,6 +134,25 @@ class SourceRoutesTest {
     }
 
     @Test
+    void anInvalidAssetCommentOnARouteAllowedToUseItIsDeadLetteredNamingTheFieldNotFiledUnderTheFileName() throws Exception {
+        sources.with("annexa.sources.asset-override.routes", INBOX_ROUTE).start(sink);
+        String claimed = "a".repeat(300);
+        Path copied = write(sshdInbox.resolve("copied-from-db"), "# annexa-asset: " + claimed + "\nPermitRootLogin no\n");
+
+        await().atMost(DEADLINE).until(() -> sources.reasonFiles(INBOX_ROUTE).size() == 1);
+        assertThat(sources.reasons(INBOX_ROUTE).get(0)).contains(copied + ": cannot tell which asset this file describes: "
+                + "'# annexa-asset:' comment '" + "a".repeat(64) + "… (300 characters)' is not a valid asset name: "
+                + "it is 300 characters long, more than 253");
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(sources.route(INBOX_ROUTE).counters().errors()).isEqualTo(1);
+            assertThat(sources.route(INBOX_ROUTE).counters().deadLetters()).isEqualTo(1);
+        });
+        // the comment was meant: falling back to the file name would file a database's settings under "copied-from-db"
+        assertThat(sink.keys()).isEmpty();
+        assertThat(sources.route(INBOX_ROUTE).counters().flags()).doesNotContainKey(SourceMonitor.ASSET_OVERRIDE_IGNORED);
+    }
+
+    @Test
     void aFileWhoseNameIsNoAssetNameIsDeadLetteredNamingTheFieldAndValue() throws Exception {
         sources.start(sink);
         Path odd = write(sshdInbox.resolve("web1;rm -rf"), "PermitRootLogin no\n");

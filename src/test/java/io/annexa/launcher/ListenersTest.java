@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Where the launcher tells Payara Micro to listen, from settings given as an operator gives them. */
 class ListenersTest {
@@ -30,6 +32,38 @@ class ListenersTest {
         assertThat(plan.systemProperties()).isEmpty();
         assertThat(plan.postBootCommands()).containsExactly("set-metrics-configuration --enabled=false",
                 "set-openapi-configuration --enabled=false");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "10.0.0.3,    10.0.0.3",
+            "::1,         0:0:0:0:0:0:0:1",
+            "127.0.0.2,   127.0.0.2",
+            "0.0.0.0,     0.0.0.0"})
+    void listensWhereTheOperatorSaysWithAndWithoutTls(String given, String address) throws Exception {
+        Listeners.Plan plain = Listeners.plan(settings(Map.of(), Map.of("ANNEXA_HTTP_HOST", given), new Properties()));
+
+        assertThat(plain.preBootCommands()).containsExactly(
+                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=" + address);
+
+        Path keystore = Files.write(dir.resolve("annexa.p12"), new byte[] {1});
+        Listeners.Plan tls = Listeners.plan(settings(Map.of("annexa.http.host", given), Map.of(
+                "ANNEXA_HTTP_TLS_KEYSTORE", keystore.toString(), "ANNEXA_HTTP_TLS_KEYSTORE_PASSWORD", "x"), new Properties()));
+
+        assertThat(tls.preBootCommands()).contains(
+                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=" + address,
+                "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=" + address);
+        assertThat(tls.preBootCommands()).filteredOn(c -> c.contains(".address=")).hasSize(2)
+                .allSatisfy(c -> assertThat(c).endsWith("=" + address));
+    }
+
+    @Test
+    void anAddressInTheHomeFileIsUsedWhenNothingElseSaysOne() {
+        Properties file = new Properties();
+        file.setProperty("annexa.http.host", "10.0.0.3");
+
+        assertThat(Listeners.plan(settings(Map.of(), Map.of(), file)).preBootCommands()).containsExactly(
+                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=10.0.0.3");
     }
 
     @Test

@@ -29,7 +29,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A Standard Webhooks receiver on an ephemeral loopback port, path {@code /hook}: answers 503 while not {@link #up},
- * then 200, and keeps every request. It checks signatures with its own HMAC code, written from the specification, not
+ * then 200 (410 Gone while {@link #gone}), and keeps every request. It checks signatures with its own HMAC code, written from the specification, not
  * with Annexa's {@code WebhookSignature}.
  */
 public final class WebhookReceiver implements AutoCloseable {
@@ -45,6 +45,8 @@ public final class WebhookReceiver implements AutoCloseable {
     public final List<Received> requests = new CopyOnWriteArrayList<>();
     /** While false, every request is answered 503. */
     public volatile boolean up;
+    /** While true, every request is answered 410 Gone: the receiver asks never to be sent to again. */
+    public volatile boolean gone;
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newFixedThreadPool(4);
     private final byte[] key;
@@ -121,7 +123,7 @@ public final class WebhookReceiver implements AutoCloseable {
                     }
                 }
             }
-            int status = up ? 200 : 503;
+            int status = gone ? 410 : up ? 200 : 503;
             requests.add(new Received(id, valid, List.copyOf(events), Set.copyOf(nonconformities), Set.copyOf(assets), status, repeat,
                     Map.copyOf(statuses)));
             exchange.sendResponseHeaders(status, -1);

@@ -29,7 +29,7 @@ public final class LogFileIngest implements Processor {
     private final long maxBytes;
 
     public LogFileIngest(SourceContext context) {
-        this(LogPipeline.of(context), context.setting("annexa.sources.logs.max-file-bytes").map(Long::parseLong)
+        this(LogPipeline.history(context), context.setting("annexa.sources.logs.max-file-bytes").map(Long::parseLong)
                 .orElse(104_857_600L));
     }
 

@@ -32,6 +32,11 @@ import org.apache.camel.Service;
 public final class LogFollowIngest implements Processor, Service {
 
     private static final Logger LOG = Logger.getLogger(LogFollowIngest.class.getName());
+    /**
+     * Off by default: this machine's own files are written by this machine's clock, so an old time in them is real
+     * history (a first read, the backlog caught up after a restart), which moved to now would look like one burst.
+     */
+    static final String CLAMP_OLD = "annexa.sources.logs.clamp-old-timestamps";
     static final int LINES_PER_BATCH = 1000;
     static final int MAX_LINE_BYTES = 64 * 1024;
 
@@ -44,7 +49,7 @@ public final class LogFollowIngest implements Processor, Service {
     private final Set<Path> failing = new HashSet<>();
 
     public LogFollowIngest(SourceContext context) {
-        this(LogPipeline.of(context), context.dataDirectory().resolve("offsets"),
+        this(LogPipeline.live(context, CLAMP_OLD, false), context.dataDirectory().resolve("offsets"),
                 context.setting("annexa.sources.logs.follow").orElse(""));
     }
 

@@ -20,7 +20,8 @@ import java.util.Map;
  * are counted for the route at each {@link #flush}, after the events went out. One per read, on one thread.
  *
  * <p>Host names become asset names only if {@link AssetNames} accepts them. On live sources a timestamp too far
- * ahead is replaced by now ({@link TimestampGuard}); the event keeps the claimed one as {@code claimed_time}.
+ * ahead (and on the syslog routes, too far behind) is replaced by now ({@link TimestampGuard}); the event keeps the
+ * claimed one as {@code claimed_time}.
  *
  * <p>Handing events over blocks while the sink is full, which slows the read down to the engine's pace; an intake
  * for a sender that cannot wait (UDP) offers them instead, and counts the lines whose events were refused as

@@ -11,12 +11,11 @@ import java.time.ZoneId;
 
 /**
  * What every log source shares: one classifier, where events and rejected lines go, the zone of yearless
- * timestamps, and how far live timestamps may be from now.
+ * timestamps, and how far live timestamps may be from now (each live route says whether that holds for old ones too).
  */
 final class LogPipeline {
 
     static final String MAX_CLOCK_SKEW = "annexa.sources.logs.max-clock-skew";
-    static final String CLAMP_OLD = "annexa.sources.logs.clamp-old-timestamps";
 
     private final LogClassifier classifier = new LogClassifier();
     private final EvidenceSink sink;
@@ -38,12 +37,27 @@ final class LogPipeline {
         this.guard = guard;
     }
 
-    static LogPipeline of(SourceContext context) {
-        ZoneId zone = context.setting("annexa.sources.logs.time-zone").map(ZoneId::of).orElse(ZoneId.systemDefault());
+    /**
+     * The pipeline of live routes, whose timestamps later than now plus the skew are replaced by now.
+     *
+     * @param clampOldSetting   the setting saying whether these routes also replace timestamps earlier than now minus the
+     *                          skew (see {@link TimestampGuard} for why that is each route's decision)
+     * @param clampOldByDefault its value when unset
+     */
+    static LogPipeline live(SourceContext context, String clampOldSetting, boolean clampOldByDefault) {
         Duration skew = context.setting(MAX_CLOCK_SKEW).map(RuleParameter::parseDuration).orElse(TimestampGuard.DEFAULT_MAX_SKEW);
-        boolean clampOld = context.setting(CLAMP_OLD).map(Boolean::parseBoolean).orElse(false);
-        return new LogPipeline(context.sink(), context.monitor(), DeadLetters.of(context), zone,
+        boolean clampOld = context.setting(clampOldSetting).map(Boolean::parseBoolean).orElse(clampOldByDefault);
+        return new LogPipeline(context.sink(), context.monitor(), DeadLetters.of(context), zone(context),
                 new TimestampGuard(Clock.systemUTC(), skew, clampOld));
+    }
+
+    /** The pipeline of files read as a whole: history, whose timestamps are taken as they are. */
+    static LogPipeline history(SourceContext context) {
+        return new LogPipeline(context.sink(), context.monitor(), DeadLetters.of(context), zone(context), null);
+    }
+
+    private static ZoneId zone(SourceContext context) {
+        return context.setting("annexa.sources.logs.time-zone").map(ZoneId::of).orElse(ZoneId.systemDefault());
     }
 
     /**

@@ -22,7 +22,9 @@ import org.apache.camel.component.netty.NettyConstants;
  * speak for that host ({@link SenderTrust}, {@code annexa.sources.syslog.trusted-senders}), else the sender's
  * address: then the events carry the name the message claimed as {@code claimed_host}, and the route counts
  * {@code untrusted_host}. A message that cannot be parsed, names a host that is no valid asset name, or was too
- * long, is dead-lettered (into the route's one rolling dead-letter file); the others, and the route, go on.
+ * long, is dead-lettered (into the route's one rolling dead-letter file); the others, and the route, go on. A time
+ * further than {@code annexa.sources.logs.max-clock-skew} from now, ahead or behind, is replaced by the time of receipt
+ * ({@link #CLAMP_OLD}); the event keeps the claimed one as {@code claimed_time} and the route counts {@code clock_skew}.
  *
  * <p>The body is a UDP datagram ({@code byte[]}, one message) or what {@link SyslogFrameDecoder} cut from a
  * TCP read ({@code List<SyslogFrame>}). Called from several Netty threads at once: keeps no state per call (only the asset names of senders).
@@ -36,6 +38,12 @@ public final class SyslogIngest implements Processor {
     /** Attribute of an event filed under its sender's address: the host name the message claimed. */
     static final String CLAIMED_HOST = EventAttribute.CLAIMED_HOST.name();
 
+    /**
+     * On by default: a sender's clock is not Annexa's, and a time behind now minus the skew would expire at once, so a
+     * sender whose clock lags (or that backdates on purpose) would keep its events out of every rule counting over time.
+     */
+    static final String CLAMP_OLD = "annexa.sources.syslog.clamp-old-timestamps";
+
     private final LogPipeline pipeline;
     private final SyslogMessageParser parser;
     private final int maxBytes;
@@ -43,7 +51,7 @@ public final class SyslogIngest implements Processor {
     private final Map<String, String> senderAssets = new ConcurrentHashMap<>();
 
     public SyslogIngest(SourceContext context) {
-        this(LogPipeline.of(context), maxMessageBytes(context),
+        this(LogPipeline.live(context, CLAMP_OLD, true), maxMessageBytes(context),
                 SenderTrust.parse(context.settings().apply(SenderTrust.SETTING).orElse(SenderTrust.DEFAULT)));
     }
 

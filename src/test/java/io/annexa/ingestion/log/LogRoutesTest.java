@@ -142,6 +142,28 @@ class LogRoutesTest {
     }
 
     @Test
+    void aFollowedFileCatchingUpAfterARestartKeepsItsPastTimes() throws Exception {
+        Path log = temp.resolve("auth.log");
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        append(log, now + " web1 sshd[1]: Failed password for root from 192.0.2.4 port 1 ssh2\n");
+        LogSourcesRuntime first = runtime().set("annexa.sources.logs.follow", log.toString()).start();
+        await().atMost(DEADLINE).until(() -> first.events().size() == 1);
+        first.close();
+
+        // written while Annexa was stopped, hours ago by this machine's clock: real history, not skew
+        Instant threeHoursAgo = now.minus(Duration.ofHours(3));
+        Instant twoHoursAgo = now.minus(Duration.ofHours(2));
+        append(log, threeHoursAgo + " web1 sshd[1]: Failed password for root from 192.0.2.4 port 2 ssh2\n"
+                + twoHoursAgo + " web1 sshd[1]: Failed password for root from 192.0.2.4 port 3 ssh2\n");
+        LogSourcesRuntime again = runtime().set("annexa.sources.logs.follow", log.toString()).start();
+
+        await().atMost(DEADLINE).until(() -> again.events().size() == 2);
+        assertThat(again.events()).extracting(LogEvent::getTimestamp).containsExactly(threeHoursAgo, twoHoursAgo);
+        assertThat(again.events()).allSatisfy(e -> assertThat(e.getAttributes()).doesNotContainKey("claimed_time"));
+        assertThat(again.counters(FOLLOW).flags()).doesNotContainKey("clock_skew");
+    }
+
+    @Test
     void aMissingFollowedFileIsNoErrorAndIsReadOnceItAppears() throws Exception {
         Path log = temp.resolve("later.log");
         LogSourcesRuntime sources = runtime().set("annexa.sources.logs.follow", temp.resolve("never.log") + ", " + log).start();

@@ -24,7 +24,9 @@ class SyslogRoutesTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final String RFC3164 = "<38>Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186";
-    private static final String RFC5424 = "<38>1 2026-11-28T10:00:00.123Z web1.example.org sshd 4242 - [meta seq=\"1\"] "
+    /** Sent a minute ago, well within the clock skew allowed: taken as it is. */
+    private static final Instant SENT = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    private static final String RFC5424 = "<38>1 " + SENT + " web1.example.org sshd 4242 - [meta seq=\"1\"] "
             + "Failed password for root from 192.0.2.4 port 50022 ssh2";
     private static final String NO_HOST = "<86>1 2026-11-28T10:00:01Z - sudo - - - alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id";
 
@@ -45,7 +47,6 @@ class SyslogRoutesTest {
 
     @Test
     void udpDatagramsOfBothFormatsBecomeEvents() throws Exception {
-        // the messages' timestamps are days old: taken as they are (only later ones than now are replaced)
         start();
         try (DatagramSocket socket = new DatagramSocket()) {
             for (String message : new String[] {RFC3164, RFC5424 + "\n", NO_HOST}) {
@@ -63,7 +64,8 @@ class SyslogRoutesTest {
                         tuple("127.0.0.1", "sudo", "privilege_use"));
         assertThat(sources.events()).filteredOn(e -> e.getAsset().equals("web1.example.org")).singleElement()
                 .satisfies(e -> {
-                    assertThat(e.getTimestamp()).isEqualTo(Instant.parse("2026-11-28T10:00:00.123Z"));
+                    assertThat(e.getTimestamp()).isEqualTo(SENT);
+                    assertThat(e.getAttributes()).doesNotContainKey("claimed_time");
                     assertThat(e.attribute("source_ip")).isEqualTo("192.0.2.4");
                     assertThat(e.getRaw()).isEqualTo(RFC5424);
                 });
@@ -163,6 +165,60 @@ class SyslogRoutesTest {
         assertThat(sources.events().get(1).getTimestamp()).isEqualTo(before);
         assertThat(sources.events().get(1).getAttributes()).doesNotContainKey("claimed_time");
         assertThat(sources.counters("syslog-tcp").flags()).containsEntry("clock_skew", 1L);
+    }
+
+    @Test
+    void aTimestampFarInThePastIsReplacedByNowKeptAsClaimedAndCounted() throws Exception {
+        start();
+        Instant before = Instant.now();
+        // dated 1999: in the engine it would expire at once, outside every window a rule counts in
+        send("<38>1 1999-01-01T00:00:00Z web1 sshd 1 - - Failed password for root from 192.0.2.4 port 50022 ssh2\n");
+        // two hours back over UDP, RFC 3164 (no year, no zone: read in this machine's zone)
+        Instant twoHoursAgo = before.minus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", java.util.Locale.ENGLISH)
+                .withZone(java.time.ZoneId.systemDefault()).format(twoHoursAgo);
+        try (DatagramSocket socket = new DatagramSocket()) {
+            byte[] bytes = ("<38>" + stamp + " web2 sshd[1]: Failed password for root from 192.0.2.5 port 1 ssh2")
+                    .getBytes(StandardCharsets.UTF_8);
+            socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName("127.0.0.1"), sources.syslogPort()));
+        }
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 2);
+        LogEvent tcp = sources.events().stream().filter(e -> e.getAsset().equals("web1")).findFirst().orElseThrow();
+        assertThat(tcp.getTimestamp()).isBetween(before, Instant.now());
+        assertThat(tcp.attribute("claimed_time")).isEqualTo("1999-01-01T00:00:00Z");
+        assertThat(sources.counters("syslog-tcp").flags()).containsEntry("clock_skew", 1L);
+        LogEvent udp = sources.events().stream().filter(e -> e.getAsset().equals("web2")).findFirst().orElseThrow();
+        assertThat(udp.getTimestamp()).isBetween(before, Instant.now());
+        assertThat(udp.attribute("claimed_time")).isEqualTo(twoHoursAgo.toString());
+        assertThat(sources.counters("syslog-udp").flags()).containsEntry("clock_skew", 1L);
+    }
+
+    @Test
+    void withASkewOfOneMinuteATimeFiveMinutesAheadIsReplacedAndOneThirtySecondsAheadIsKept() throws Exception {
+        start("annexa.sources.logs.max-clock-skew", "1m");
+        Instant before = Instant.now();
+        Instant fiveMinutes = before.plus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant thirtySeconds = before.plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        send("<38>1 " + fiveMinutes + " web1 sshd 1 - - Failed password for root from 192.0.2.4 port 50022 ssh2\n"
+                + "<38>1 " + thirtySeconds + " web2 sshd 1 - - Failed password for root from 192.0.2.4 port 50023 ssh2\n");
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 2);
+        assertThat(sources.events().get(0).getTimestamp()).isBetween(before, Instant.now());
+        assertThat(sources.events().get(0).attribute("claimed_time")).isEqualTo(fiveMinutes.toString());
+        assertThat(sources.events().get(1).getTimestamp()).isEqualTo(thirtySeconds);
+        assertThat(sources.events().get(1).getAttributes()).doesNotContainKey("claimed_time");
+        assertThat(sources.counters("syslog-tcp").flags()).containsEntry("clock_skew", 1L);
+    }
+
+    @Test
+    void oldTimesAreKeptWhenTheOperatorSaysSoForARelaysBacklog() throws Exception {
+        start("annexa.sources.syslog.clamp-old-timestamps", "false");
+        send("<38>1 1999-01-01T00:00:00Z web1 sshd 1 - - Failed password for root from 192.0.2.4 port 50022 ssh2\n");
+
+        await().atMost(DEADLINE).until(() -> sources.events().size() == 1);
+        assertThat(sources.events().get(0).getTimestamp()).isEqualTo(Instant.parse("1999-01-01T00:00:00Z"));
+        assertThat(sources.counters("syslog-tcp").flags()).doesNotContainKey("clock_skew");
     }
 
     @Test
