@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A real register on an H2 file database, migrated by Flyway, fed the way the engine feeds it (evaluation results)
+ * A real register on an H2 file database (or a given one), migrated by Flyway, fed the way the engine feeds it (evaluation results)
  * and acted on the way the API acts on it. For tests of what the API makes of the register.
  */
 final class RegisterFixture implements AutoCloseable {
@@ -39,7 +39,12 @@ final class RegisterFixture implements AutoCloseable {
     private final Map<String, RuleDefinition> rules = new LinkedHashMap<>();
 
     RegisterFixture(Path directory, AssetInventory inventory, Instant start) {
-        database = DatabaseSettings.embedded(directory);
+        this(DatabaseSettings.embedded(directory), inventory, start);
+    }
+
+    /** On any database: the embedded H2 or a PostgreSQL schema ({@code io.annexa.register.TestDatabase}). */
+    RegisterFixture(DatabaseSettings database, AssetInventory inventory, Instant start) {
+        this.database = database;
         DatabaseMigrations.migrate(database);
         repository = NonconformityRepository.open(database);
         clock = new ManualClock(start);
