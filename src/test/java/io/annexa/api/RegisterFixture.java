@@ -58,6 +58,12 @@ final class RegisterFixture implements AutoCloseable {
         return rule;
     }
 
+    /** A rule as the library has it (its rule.yml), with its own sources. */
+    RuleDefinition rule(RuleDefinition rule) {
+        rules.put(rule.id(), rule);
+        return rule;
+    }
+
     static Finding finding(RuleDefinition rule, String asset, String evidence) {
         return new Finding(rule.id(), rule.controls(), asset, rule.severity(), evidence);
     }
@@ -70,6 +76,12 @@ final class RegisterFixture implements AutoCloseable {
             scopes.add(new EvidenceScope(SOURCE, asset));
         }
         return register.reconcile(new EvaluationResult(clock.instant(), Set.copyOf(findings), scopes, scopes, findings.size()),
+                id -> Optional.ofNullable(rules.get(id)));
+    }
+
+    /** One evaluation cycle now: these findings hold, and the evidence of these (source, asset) was read again. */
+    List<NonconformityRegister.Change> evaluate(List<Finding> findings, Set<EvidenceScope> read) {
+        return register.reconcile(new EvaluationResult(clock.instant(), Set.copyOf(findings), read, read, findings.size()),
                 id -> Optional.ofNullable(rules.get(id)));
     }
 
