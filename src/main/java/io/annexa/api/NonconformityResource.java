@@ -170,11 +170,26 @@ public class NonconformityResource {
     @Requires(Role.VIEWER)
     @Path("trend")
     public List<TrendPoint> trend(@QueryParam("days") String days) {
+        try {
+            return trend(repository(), LocalDate.now(java.time.ZoneOffset.UTC), days);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * The open nonconformities of each of the {@code days} (90 when not given) up to {@code today} (UTC), by grade and
+     * theme, from the register's daily snapshots. A day without a snapshot (Annexa was down) or with nothing open has
+     * no point.
+     *
+     * @throws IllegalArgumentException {@code days} is not a number from 1 to 3660
+     */
+    static List<TrendPoint> trend(NonconformityRepository repository, LocalDate today, String days) {
         int span = blank(days).map(d -> number("days", d)).orElse(90);
         if (span < 1 || span > 3660) {
-            throw ApiError.badRequest("query parameter days: between 1 and 3660, not " + span);
+            throw new IllegalArgumentException("query parameter days: between 1 and 3660, not " + span);
         }
-        return repository().snapshots(LocalDate.now(java.time.ZoneOffset.UTC).minusDays(span - 1L)).stream()
+        return repository.snapshots(today.minusDays(span - 1L)).stream()
                 .map(s -> new TrendPoint(s.day(), s.grade(), s.theme(), s.open())).toList();
     }
 

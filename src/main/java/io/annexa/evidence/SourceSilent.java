@@ -11,6 +11,12 @@ import java.time.Instant;
  */
 public record SourceSilent(String routeId, String source, Duration expectedInterval, Instant lastSuccess, Instant since) {
 
+    /**
+     * The source name of these facts: their evidence key, rule.yml {@code sources:}, scenario file extension. Its
+     * evidence is filed under the route id as asset: not an asset of the inventory.
+     */
+    public static final String SOURCE = "source_silent";
+
     public String getRouteId() { return routeId; }
     public String getSource() { return source; }
     public Duration getExpectedInterval() { return expectedInterval; }

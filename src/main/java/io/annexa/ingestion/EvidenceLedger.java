@@ -179,6 +179,23 @@ public final class EvidenceLedger implements AutoCloseable {
     }
 
     /**
+     * The file stays but no longer counts (a newer OpenSCAP result of the same scan replaced it): what its last read
+     * produced is withdrawn as if it had been deleted, unless another recorded file still produces it (that file is read
+     * again), and the file is forgotten.
+     */
+    public void supersede(String routeId, Path file) {
+        String path = recorded(routeId, file);
+        RouteLedger ledger = route(routeId);
+        synchronized (ledger) {
+            Set<EvidenceKey> keys = ledger.remove(path);
+            if (!keys.isEmpty()) {
+                LOG.info(() -> "route " + routeId + ": " + path + " is superseded; it had " + describe(keys));
+                withdraw(routeId, ledger, keys);
+            }
+        }
+    }
+
+    /**
      * Withdraws the evidence of every recorded file of these routes that no longer exists, then saves the ledgers
      * that changed. Run at start and every poll period.
      */

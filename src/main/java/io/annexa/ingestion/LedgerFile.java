@@ -18,7 +18,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -89,18 +91,30 @@ final class LedgerFile {
 
     /** Replaces {@code file} with these entries: through a temporary file, on disk before the rename. */
     static void write(Path file, Map<String, Set<EvidenceKey>> files) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, Set<EvidenceKey>> recorded : files.entrySet()) {
+            for (EvidenceKey key : recorded.getValue()) {
+                lines.add(line(recorded.getKey(), key));
+            }
+        }
+        replace(file, HEADER, lines);
+    }
+
+    /**
+     * Replaces {@code file} with a header line and these lines, atomically: through a temporary file, on disk before the
+     * rename, so a crash leaves the previous file, never half of one.
+     */
+    static void replace(Path file, String header, Iterable<String> lines) throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
              Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8))) {
-            out.write(HEADER);
+            out.write(header);
             out.write('\n');
-            for (Map.Entry<String, Set<EvidenceKey>> recorded : files.entrySet()) {
-                for (EvidenceKey key : recorded.getValue()) {
-                    out.write(line(recorded.getKey(), key));
-                    out.write('\n');
-                }
+            for (String line : lines) {
+                out.write(line);
+                out.write('\n');
             }
             out.flush();
             // otherwise a power cut can leave the renamed file empty
@@ -173,12 +187,12 @@ final class LedgerFile {
         return plain.toString();
     }
 
-    private static final int END = -1;
-    private static final int WHOLE = 0;
-    private static final int CUT = 1;
+    static final int END = -1;
+    static final int WHOLE = 0;
+    static final int CUT = 1;
 
     /** Reads up to the next line feed without holding more than {@link #MAX_LINE} characters of it. */
-    private static int nextLine(Reader in, StringBuilder line) throws IOException {
+    static int nextLine(Reader in, StringBuilder line) throws IOException {
         line.setLength(0);
         int c = in.read();
         if (c == -1) {

@@ -74,7 +74,8 @@ public final class SourceRuntime implements AutoCloseable {
         });
         this.monitor = context.monitor();
         this.context = context;
-        this.silence = new SilenceWatch(context.monitor(), context.sink(), Clock.systemUTC());
+        this.silence = new SilenceWatch(context.monitor(), context.sink(), Clock.systemUTC(),
+                SavedNames.in(context.dataDirectory().resolve("state").resolve("silent-routes.txt"), "routes reported silent"));
         this.ledger = EvidenceLedger.of(context);
         ledger.useFolders(this::folderOf);
         this.changes = FileChanges.at(context.dataDirectory().resolve("state").resolve("file-reads.tsv"));

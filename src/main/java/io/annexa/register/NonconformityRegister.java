@@ -6,6 +6,7 @@ import io.annexa.evaluation.Finding.FindingKey;
 import io.annexa.evaluation.RuleDefinition;
 import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.EvidenceScope;
+import io.annexa.evidence.SourceSilent;
 import io.annexa.register.policy.AssetInventory;
 import io.annexa.register.policy.AssetRecord;
 import io.annexa.register.policy.Criticality;
@@ -158,7 +159,9 @@ public final class NonconformityRegister {
         Instant at = result.at();
         result.refreshed().forEach(scope -> readAt.merge(scope, at, (a, b) -> a.isAfter(b) ? a : b));
         result.removed().forEach(readAt::remove);
-        result.observed().forEach(scope -> report(scope.asset(), at));
+        // a silent route's facts are filed under its route id, which is no asset
+        result.observed().stream().filter(scope -> !scope.source().equals(SourceSilent.SOURCE))
+                .forEach(scope -> report(scope.asset(), at));
         Map<String, Set<String>> observedByAsset = new HashMap<>();
         result.observed().forEach(scope -> observedByAsset.computeIfAbsent(scope.asset(), a -> new HashSet<>()).add(scope.source()));
 
@@ -604,7 +607,10 @@ public final class NonconformityRegister {
         }
     }
 
-    /** Assets sources reported since start, with when they were last reported: the inventory's completion list. */
+    /**
+     * Assets sources reported since start, with when they were last reported: the inventory's completion list. The
+     * route ids of silent routes ({@link SourceSilent}) are not among them.
+     */
     public Map<String, Instant> reportedAssets() {
         lock.lock();
         try {

@@ -242,7 +242,7 @@ public class AnnexaService {
      */
     private void startHostInventory() {
         hostsConfig = new HostsConfiguration(home.config());
-        sources.sshCollection().useInventory(hostsConfig::inventory);
+        sources.sshCollection().useInventory(hostsConfig::inventoryKnown);
         long reload = setting("annexa.collection.reload-ms").map(Long::parseLong).orElse(5_000L);
         hostsTimer = watch(HostsConfiguration.DISPLAY, reload, hostsConfig::reloadIfChanged);
     }

@@ -39,6 +39,14 @@ public final class HostsConfiguration {
         return watched.inService();
     }
 
+    /**
+     * What the collection reads at each tick: the inventory in service, or null while none is, because the file was
+     * refused since start. A host failing before the restart is then not taken for a host removed.
+     */
+    HostInventory inventoryKnown() {
+        return watched.loadedAt() == null ? null : watched.inService();
+    }
+
     public Status status() {
         return new Status(DISPLAY, watched.present(), inventory().hosts().size(), watched.loadedAt(), watched.refusedAt(),
                 watched.problems());

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexa.ProjectFiles;
 import io.annexa.evaluation.RuleDefinition;
+import io.annexa.evaluation.RuleMetadata;
 import io.annexa.evaluation.Severity;
+import io.annexa.evidence.EvidenceScope;
+import io.annexa.evidence.SourceSilent;
 import io.annexa.register.ActionRequest;
 import io.annexa.register.LifecycleAction;
 import io.annexa.register.policy.AssetInventory;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +91,34 @@ class AssetOverviewTest {
 
             assertThat(overview.inventory()).isEmpty();
             assertThat(overview.unregistered()).containsExactly(new AssetResource.Unregistered("web-9", null, 1));
+        }
+    }
+
+    /** A route that stopped delivering has its monitoring gap raised under the route's id, which names no asset. */
+    @Test
+    void aSilentRouteIsNoAssetThoughItsMonitoringGapIsOpen() {
+        AssetInventory inventory = new AssetInventory(List.of(
+                new AssetRecord("web-01", "web-team", Criticality.HIGH, "internal", List.of(), false)));
+        try (RegisterFixture fixture = new RegisterFixture(directory, inventory, NOW)) {
+            RuleDefinition root = fixture.rule("sshd_root_login_disabled", "No root", Severity.HIGH, "8.5");
+            RuleDefinition silent = fixture.rule(RuleMetadata.of("technological/c8_16_monitoring_activities/source_reporting_on_schedule"));
+            fixture.evaluate(List.of(
+                    RegisterFixture.finding(silent, "accounts-query", "route accounts-query (accounts) is expected to deliver every 10m"),
+                    RegisterFixture.finding(root, "web-02", "PermitRootLogin yes")), Set.of(
+                    new EvidenceScope(SourceSilent.SOURCE, "accounts-query"),
+                    new EvidenceScope(RegisterFixture.SOURCE, "web-01"), new EvidenceScope(RegisterFixture.SOURCE, "web-02")));
+            assertThat(fixture.repository.findActive()).extracting(nc -> nc.getRuleId() + " " + nc.getAsset())
+                    .containsExactlyInAnyOrder("source_reporting_on_schedule accounts-query", "sshd_root_login_disabled web-02");
+
+            Map<String, Instant> reported = fixture.register.reportedAssets();
+            AssetResource.Overview overview = AssetResource.overview(inventory, reported, fixture.repository.findActive());
+
+            assertThat(reported).containsOnlyKeys("web-01", "web-02");
+            assertThat(overview.unregistered()).containsExactly(new AssetResource.Unregistered("web-02", NOW, 1));
+            assertThat(overview.inventory()).singleElement().satisfies(e -> {
+                assertThat(e.openNonconformities()).isZero();
+                assertThat(e.lastReported()).isEqualTo(NOW);
+            });
         }
     }
 

@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A real register on an H2 file database, migrated by Flyway, fed the way the engine feeds it (evaluation results)
+ * A real register on an H2 file database (or a given one), migrated by Flyway, fed the way the engine feeds it (evaluation results)
  * and acted on the way the API acts on it. For tests of what the API makes of the register.
  */
 final class RegisterFixture implements AutoCloseable {
@@ -39,7 +39,12 @@ final class RegisterFixture implements AutoCloseable {
     private final Map<String, RuleDefinition> rules = new LinkedHashMap<>();
 
     RegisterFixture(Path directory, AssetInventory inventory, Instant start) {
-        database = DatabaseSettings.embedded(directory);
+        this(DatabaseSettings.embedded(directory), inventory, start);
+    }
+
+    /** On any database: the embedded H2 or a PostgreSQL schema ({@code io.annexa.register.TestDatabase}). */
+    RegisterFixture(DatabaseSettings database, AssetInventory inventory, Instant start) {
+        this.database = database;
         DatabaseMigrations.migrate(database);
         repository = NonconformityRepository.open(database);
         clock = new ManualClock(start);
@@ -50,6 +55,12 @@ final class RegisterFixture implements AutoCloseable {
         RuleDefinition rule = new RuleDefinition(id, title, List.of(controls), severity, List.of(SOURCE), "why", "how",
                 Map.of(), Path.of("rules", id), id);
         rules.put(id, rule);
+        return rule;
+    }
+
+    /** A rule as the library has it (its rule.yml), with its own sources. */
+    RuleDefinition rule(RuleDefinition rule) {
+        rules.put(rule.id(), rule);
         return rule;
     }
 
@@ -65,6 +76,12 @@ final class RegisterFixture implements AutoCloseable {
             scopes.add(new EvidenceScope(SOURCE, asset));
         }
         return register.reconcile(new EvaluationResult(clock.instant(), Set.copyOf(findings), scopes, scopes, findings.size()),
+                id -> Optional.ofNullable(rules.get(id)));
+    }
+
+    /** One evaluation cycle now: these findings hold, and the evidence of these (source, asset) was read again. */
+    List<NonconformityRegister.Change> evaluate(List<Finding> findings, Set<EvidenceScope> read) {
+        return register.reconcile(new EvaluationResult(clock.instant(), Set.copyOf(findings), read, read, findings.size()),
                 id -> Optional.ofNullable(rules.get(id)));
     }
 

@@ -31,4 +31,25 @@ public final class RuleMetadata {
         }
         return rule;
     }
+
+    /**
+     * A real rule's {@code rule.yml} with {@code lines} added at its end, as a rule author would write them
+     * ({@code clauses: ["8.1"]}), read and checked as the library reads it from a copy in {@code work}.
+     */
+    public static RuleDefinition withLines(String folder, String lines, Path work) {
+        try {
+            Path copy = java.nio.file.Files.createDirectories(work.resolve(folder)).resolve("rule.yml");
+            String original = java.nio.file.Files.readString(ProjectFiles.rules().resolve(folder).resolve("rule.yml"));
+            java.nio.file.Files.writeString(copy, original + (original.endsWith("\n") ? "" : "\n") + lines);
+            List<Problem> problems = new ArrayList<>();
+            RuleDefinition rule = new RuleMetadataReader(Catalog.LOADED)
+                    .read(copy, "rules/" + folder + "/rule.yml", folder.replace('/', '.'), problems).orElse(null);
+            if (rule == null || problems.stream().anyMatch(Problem::isError)) {
+                throw new IllegalStateException("rules/" + folder + "/rule.yml with " + lines + " cannot be read: " + problems);
+            }
+            return rule;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

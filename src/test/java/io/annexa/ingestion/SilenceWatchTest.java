@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.SourceSilent;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SilenceWatchTest {
 
@@ -75,5 +78,63 @@ class SilenceWatchTest {
 
         assertThat(sink.calls(KEY)).isEqualTo(1);
         assertThat(sink.latest(KEY)).contains(List.of());
+    }
+
+    /** The remediation of source_reporting_on_schedule: a route retired on purpose loses its interval, and its gap ends. */
+    @Test
+    void aSilentRouteNoLongerWatchedHasItsSilenceWithdrawnOnce() {
+        clock.set(START.plus(Duration.ofMinutes(11)));
+        watch.check(ACCOUNTS);
+        assertThat(watch.isSilent("accounts-query")).isTrue();
+
+        // the route removed, or its expected-interval-ms unset: the runtime no longer lists it
+        watch.check(Map.of());
+        watch.check(Map.of());
+
+        assertThat(sink.withdrawals()).containsExactly(KEY);
+        assertThat(sink.holds(KEY)).isFalse();
+        assertThat(watch.isSilent("accounts-query")).isFalse();
+    }
+
+    @Test
+    void aRouteThatWasNotSilentIsNotWithdrawnWhenItStopsBeingWatched() {
+        monitor.read("accounts-query", 1);
+        watch.check(ACCOUNTS);
+
+        watch.check(Map.of());
+
+        assertThat(sink.withdrawals()).isEmpty();
+        assertThat(sink.latest(KEY)).contains(List.of());
+    }
+
+    /** The route removed while Annexa was down: the routes reported silent are saved, and the next start withdraws it. */
+    @Test
+    void aSilentRouteRemovedWhileAnnexaWasDownIsWithdrawnAtTheFirstCheckAfterTheStart(@TempDir Path temp) throws Exception {
+        Path saved = temp.resolve("state/silent-routes.txt");
+        Map<String, SilenceWatch.Expectation> both = Map.of(
+                "accounts-query", new SilenceWatch.Expectation("accounts", Duration.ofMinutes(10)),
+                "xccdf-inbox", new SilenceWatch.Expectation("xccdf", Duration.ofMinutes(10)));
+        SilenceWatch before = new SilenceWatch(monitor, sink, clock, SavedNames.in(saved, "routes reported silent"));
+        clock.set(START.plus(Duration.ofMinutes(11)));
+        before.check(both);
+        assertThat(Files.readAllLines(saved)).filteredOn(line -> !line.startsWith("#"))
+                .containsExactlyInAnyOrder("accounts-query", "xccdf-inbox");
+
+        // restarted without the accounts route; the xccdf route is still there, and not known yet
+        CollectingSink after = new CollectingSink();
+        ManualClock restarted = new ManualClock(START.plus(Duration.ofHours(1)));
+        SilenceWatch watchAfter = new SilenceWatch(new SourceMonitor(), after, restarted,
+                SavedNames.in(saved, "routes reported silent"));
+        watchAfter.check(Map.of("xccdf-inbox", both.get("xccdf-inbox")));
+
+        assertThat(after.withdrawals()).containsExactly(KEY);
+        assertThat(after.keys()).as("the xccdf route is judged on its own interval, from this start").isEmpty();
+        assertThat(Files.readAllLines(saved)).filteredOn(line -> !line.startsWith("#")).containsExactly("xccdf-inbox");
+
+        // a third start without the xccdf route either: it is withdrawn, the accounts route not again
+        CollectingSink third = new CollectingSink();
+        new SilenceWatch(new SourceMonitor(), third, restarted, SavedNames.in(saved, "routes reported silent"))
+                .check(Map.of());
+        assertThat(third.withdrawals()).containsExactly(new EvidenceKey(SilenceWatch.SOURCE, "xccdf-inbox", "silence-watch"));
     }
 }

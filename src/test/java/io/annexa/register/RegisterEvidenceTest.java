@@ -370,6 +370,49 @@ class RegisterEvidenceTest {
             assertThat(repository.findActive()).extracting(Nonconformity::getId).doesNotContain(id);
         }
 
+        // ------------------------------------------------------------ clauses breached
+
+        @Test
+        void aRuleNamingItsClausesInRuleYmlHasThemRecordedInsteadOfTheConfiguredOnes() {
+            RuleDefinition claused = io.annexa.evaluation.RuleMetadata.withLines(
+                    "technological/c8_05_secure_authentication/sshd_root_login_disabled", "clauses: [\"8.1\", \"10.2\"]\n",
+                    temp.resolve("rules"));
+            assertThat(claused.clauses()).containsExactly("8.1", "10.2");
+            rules = id -> id.equals(claused.id()) ? java.util.Optional.of(claused) : RegisterRules.enabled(id);
+
+            long id = raise(claused, "web1", ROOT_YES);
+            long configured = raise(PASSWORDS, "web2", "password authentication allowed: PasswordAuthentication yes");
+            long gap = raise(RegisterRules.SOURCE_SILENT, "accounts-query", "route accounts-query is expected to deliver every 10m");
+
+            assertThat(find(id).getClauses()).containsExactly("8.1", "10.2");
+            assertThat(find(id).getRequirement()).as("the requirement stays the rule's control").isEqualTo("A.8.5");
+            assertThat(find(configured).getClauses()).containsExactly("6.1.3", "8.1");
+            assertThat(find(gap).getClauses()).containsExactly("9.1");
+        }
+
+        @Test
+        void clausesChangedInRegisterYmlApplyToWhatOpensAfterwardAndLeaveWhatWasRecorded() throws Exception {
+            long before = raise(ROOT_LOGIN, "web1", ROOT_YES);
+            long gapBefore = raise(RegisterRules.SOURCE_SILENT, "accounts-query", "route accounts-query is expected to deliver every 10m");
+
+            configure(policyFile("""
+                    requirements:
+                      control-not-operating: ["8.1"]
+                      monitoring-gap: ["9.1", "9.2.1"]
+                    """), inventory);
+            long after = raise(ROOT_LOGIN, "web2", ROOT_YES);
+            long gapAfter = raise(RegisterRules.SOURCE_SILENT, "xccdf-inbox", "route xccdf-inbox is expected to deliver every 1d");
+
+            assertThat(find(after).getClauses()).containsExactly("8.1");
+            assertThat(find(gapAfter).getClauses()).containsExactly("9.1", "9.2.1");
+            assertThat(find(before).getClauses()).containsExactly("6.1.3", "8.1");
+            assertThat(find(gapBefore).getClauses()).containsExactly("9.1");
+            // what a nonconformity breaches is recorded with it: the next cycles do not rewrite it
+            later(Duration.ofHours(1));
+            cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).read(ROOT_LOGIN, "web1").reconcile();
+            assertThat(find(before).getClauses()).containsExactly("6.1.3", "8.1");
+        }
+
         // ------------------------------------------------------------ incidents
 
         @Test

@@ -10,46 +10,47 @@ import java.util.UUID;
 
 /**
  * A database the register's contract runs on, fresh for each test: the embedded H2 file database Annexa uses by
- * default, or a schema of its own on the PostgreSQL server of this machine.
+ * default, or a schema of its own on the PostgreSQL server of this machine. Public for the tests of what other
+ * packages (the API's reports) make of the register.
  */
-abstract class TestDatabase {
+public abstract class TestDatabase {
 
-    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    public static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
 
-    abstract DatabaseSettings settings();
+    public abstract DatabaseSettings settings();
 
-    abstract boolean isPostgres();
+    public abstract boolean isPostgres();
 
-    void drop() throws SQLException {
+    public void drop() throws SQLException {
     }
 
     /** A plain JDBC connection beside the register's, for what only a person with database access could do. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(settings().url(), settings().user(), settings().password());
     }
 
-    void execute(String sql) throws SQLException {
+    public void execute(String sql) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
-    static TestDatabase h2(Path directory) {
+    public static TestDatabase h2(Path directory) {
         DatabaseSettings settings = DatabaseSettings.embedded(directory);
         return new TestDatabase() {
             @Override
-            DatabaseSettings settings() {
+            public DatabaseSettings settings() {
                 return settings;
             }
 
             @Override
-            boolean isPostgres() {
+            public boolean isPostgres() {
                 return false;
             }
         };
     }
 
-    static TestDatabase postgres() throws SQLException {
+    public static TestDatabase postgres() throws SQLException {
         String schema = "annexa_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
              Statement statement = connection.createStatement()) {
@@ -58,17 +59,17 @@ abstract class TestDatabase {
         DatabaseSettings settings = new DatabaseSettings(POSTGRES + "?currentSchema=" + schema, "postgres", "");
         return new TestDatabase() {
             @Override
-            DatabaseSettings settings() {
+            public DatabaseSettings settings() {
                 return settings;
             }
 
             @Override
-            boolean isPostgres() {
+            public boolean isPostgres() {
                 return true;
             }
 
             @Override
-            void drop() throws SQLException {
+            public void drop() throws SQLException {
                 try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
                      Statement statement = connection.createStatement()) {
                     statement.execute("drop schema if exists " + schema + " cascade");

@@ -58,4 +58,22 @@ class HostsConfigurationTest {
         assertThat(hosts.status().problems()).isEmpty();
         assertThat(hosts.reloadIfChanged()).as("unchanged").isFalse();
     }
+
+    /** The collection then neither collects nor takes the hosts it reported failing before the restart for removed. */
+    @Test
+    void aFileRefusedSinceStartLeavesTheInventoryUnknownUntilAnEditIsTakenIn() throws Exception {
+        write(TWO_HOSTS.replace("{ agent: true }", "{ password: secret }"), 0);
+        HostsConfiguration hosts = new HostsConfiguration(config);
+        assertThat(hosts.inventoryKnown()).isNull();
+        assertThat(hosts.inventory().hosts()).isEmpty();
+
+        write(TWO_HOSTS, 10);
+        assertThat(hosts.reloadIfChanged()).isTrue();
+        assertThat(hosts.inventoryKnown().hosts()).extracting(HostInventory.Host::asset).containsExactly("web-01", "web-02");
+    }
+
+    @Test
+    void withoutAFileTheInventoryIsKnownToBeEmpty() {
+        assertThat(new HostsConfiguration(config).inventoryKnown().hosts()).isEmpty();
+    }
 }

@@ -3,6 +3,7 @@ package io.annexa.ingestion.ssh;
 import io.annexa.evidence.CollectionFailed;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.EvidenceSink;
+import io.annexa.ingestion.SavedNames;
 import io.annexa.ingestion.ssh.HostInventory.Host;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -46,6 +47,11 @@ import org.apache.sshd.client.SshClient;
  * nothing (the previous snapshot, and so the host's evidence, stays as it was) and hands the engine a
  * {@link CollectionFailed} fact under its own key, withdrawn at the next success. A failed host is tried again after
  * {@code retry} rather than a whole period.
+ *
+ * <p>A host taken out of the inventory has its {@link CollectionFailed} withdrawn, so its monitoring gap ends. The
+ * hosts reported failing are saved ({@link SavedNames}), so that this also holds for a host taken out of
+ * {@code config/hosts.yml} while Annexa was down: it is withdrawn at the first tick once the inventory is known. Until
+ * then (no inventory given yet, or a file refused since start) nothing is collected and nothing withdrawn.
  */
 public final class SshCollection implements Processor, AutoCloseable {
 
@@ -66,8 +72,10 @@ public final class SshCollection implements Processor, AutoCloseable {
     private final HostCollector collector;
     private final Map<String, HostRecord> states = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private volatile Supplier<HostInventory> inventory = HostInventory::empty;
+    private volatile Supplier<HostInventory> inventory = () -> null;
     private volatile Set<String> known = Set.of();
+    /** The hosts whose {@link CollectionFailed} the sink holds, this run or before a restart. */
+    private final SavedNames failing;
 
     /**
      * @param inbox   where snapshots are published, one folder per asset ({@code <data>/inbox/hosts})
@@ -75,7 +83,14 @@ public final class SshCollection implements Processor, AutoCloseable {
      */
     public SshCollection(EvidenceSink sink, Path inbox, Path staging, int poolSize, Duration retry, SnapshotLimits limits,
                          Function<String, String> environment, Clock clock) {
+        this(sink, inbox, staging, poolSize, retry, limits, environment, clock, SavedNames.inMemory());
+    }
+
+    /** @param failing the hosts reported failing before a restart, kept up to date by the collection */
+    public SshCollection(EvidenceSink sink, Path inbox, Path staging, int poolSize, Duration retry, SnapshotLimits limits,
+                         Function<String, String> environment, Clock clock, SavedNames failing) {
         this.sink = sink;
+        this.failing = failing;
         this.inbox = inbox.toAbsolutePath().normalize();
         this.staging = staging.toAbsolutePath().normalize();
         this.clock = clock;
@@ -105,10 +120,14 @@ public final class SshCollection implements Processor, AutoCloseable {
                         .orElse(SnapshotLimits.DEFAULT.maxTotalBytes()),
                 SnapshotLimits.DEFAULT.maxRounds());
         return new SshCollection(context.sink(), context.dataDirectory().resolve("inbox").resolve("hosts"),
-                context.dataDirectory().resolve("staging").resolve("hosts"), pool, retry, limits, System::getenv, Clock.systemUTC());
+                context.dataDirectory().resolve("staging").resolve("hosts"), pool, retry, limits, System::getenv, Clock.systemUTC(),
+                SavedNames.in(context.dataDirectory().resolve("state").resolve("failing-hosts.txt"), "hosts reported failing"));
     }
 
-    /** Where the inventory comes from; read at every tick, so a reloaded {@code hosts.yml} counts from the next one. */
+    /**
+     * Where the inventory comes from; read at every tick, so a reloaded {@code hosts.yml} counts from the next one. It
+     * gives null while the inventory is not known (a file refused since start): that tick collects and forgets nothing.
+     */
     public void useInventory(Supplier<HostInventory> inventory) {
         this.inventory = inventory;
     }
@@ -122,6 +141,9 @@ public final class SshCollection implements Processor, AutoCloseable {
     /** Hands every host that is due to the pool; returns at once. */
     public void tick() {
         HostInventory current = inventory.get();
+        if (current == null) {
+            return;
+        }
         Instant now = clock.instant();
         Set<String> assets = new HashSet<>();
         for (Host host : current.hosts()) {
@@ -139,19 +161,28 @@ public final class SshCollection implements Processor, AutoCloseable {
             }
         }
         forgetRemoved(assets);
+        // the failures of the last tick's collections too: at most a tick behind
+        failing.saveIfChanged();
     }
 
-    /** A host taken out of the inventory is no longer a gap; its last snapshot stays until someone deletes it. */
+    /**
+     * A host taken out of the inventory, now or while Annexa was down, is no longer a gap; its last snapshot stays until
+     * someone deletes it.
+     */
     private void forgetRemoved(Set<String> assets) {
-        if (assets.equals(known)) {
+        Set<String> failed = failing.names();
+        if (assets.equals(known) && assets.containsAll(failed)) {
             return;
         }
-        for (String asset : known) {
-            if (!assets.contains(asset)) {
-                HostRecord state = states.remove(asset);
-                if (state != null && state.reported()) {
-                    sink.withdraw(key(asset));
-                }
+        Set<String> gone = new HashSet<>(known);
+        gone.addAll(failed);
+        gone.removeAll(assets);
+        for (String asset : gone) {
+            HostRecord state = states.remove(asset);
+            // a collection still running for it may report it failing again: it is withdrawn again at the next tick
+            if (failing.remove(asset) | (state != null && state.reported())) {
+                LOG.info(() -> asset + " is no longer in the inventory; its collection state is withdrawn");
+                sink.withdraw(key(asset));
             }
         }
         known = Set.copyOf(assets);
@@ -183,11 +214,13 @@ public final class SshCollection implements Processor, AutoCloseable {
 
     private void succeeded(Host host, HostRecord state, Instant at) {
         state.succeeded(at).ifPresent(facts -> sink.replace(key(host.asset()), facts));
+        failing.remove(host.asset());
     }
 
     private void failed(Host host, HostRecord state, String reason) {
         LOG.warning(() -> "collection of " + host.asset() + " failed: " + reason);
         sink.replace(key(host.asset()), state.failed(reason, host.expectedInterval(), clock.instant()));
+        failing.add(host.asset());
     }
 
     static EvidenceKey key(String asset) {
@@ -277,6 +310,7 @@ public final class SshCollection implements Processor, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         client.stop();
+        failing.saveIfChanged();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name, AtomicInteger counter) {

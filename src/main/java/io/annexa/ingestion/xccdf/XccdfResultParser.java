@@ -77,10 +77,18 @@ public final class XccdfResultParser {
         Set<String> assets = new LinkedHashSet<>();
         List<CheckResult> checks = new ArrayList<>();
         int notSelected = 0;
+        Set<String> series = new LinkedHashSet<>();
+        Instant scanned = null;
+        boolean timed = true;
         for (XccdfXml.TestResult testResult : content.testResults()) {
             String asset = asset(testResult, name);
             assets.add(asset);
             Instant ended = testResult.endTime == null ? null : time(testResult.endTime, name, testResult.line, "end-time");
+            series.add(series(testResult));
+            timed &= ended != null;
+            if (ended != null && (scanned == null || ended.isAfter(scanned))) {
+                scanned = ended;
+            }
             for (XccdfXml.RuleResult ruleResult : testResult.ruleResults) {
                 String result = result(ruleResult, name);
                 if (result.equals(NOT_SELECTED)) {
@@ -90,7 +98,15 @@ public final class XccdfResultParser {
                 }
             }
         }
-        return new XccdfReport(assets, checks, notSelected);
+        XccdfReport.Scan scan = series.size() == 1 && timed ? new XccdfReport.Scan(series.iterator().next(), scanned) : null;
+        return new XccdfReport(assets, checks, notSelected, scan);
+    }
+
+    /** The benchmark and profile a TestResult evaluated, as one text: what a later run of the same scan has too. */
+    private static String series(XccdfXml.TestResult testResult) {
+        String benchmark = testResult.benchmark == null || !present(testResult.benchmark.id) ? "" : testResult.benchmark.id.strip();
+        String profile = testResult.profile == null || !present(testResult.profile.idref) ? "(default)" : testResult.profile.idref.strip();
+        return benchmark + " " + profile;
     }
 
     private CheckResult check(String asset, String file, XccdfXml.RuleResult ruleResult, String result, XccdfXml.Rule rule,

@@ -53,6 +53,12 @@ final class XccdfXml {
         public String startTime;
         @XmlAttribute(name = "end-time")
         public String endTime;
+        /** The benchmark evaluated: its {@code id}. */
+        @XmlElement(name = "benchmark", namespace = NS)
+        public IdReference benchmark;
+        /** The profile evaluated: its {@code idref}; absent for the benchmark's default selection. */
+        @XmlElement(name = "profile", namespace = NS)
+        public IdReference profile;
         @XmlElement(name = "target", namespace = NS)
         public List<String> targets = new ArrayList<>();
         @XmlElement(name = "rule-result", namespace = NS)
@@ -60,6 +66,15 @@ final class XccdfXml {
         /** Where the element starts, for messages; not part of the document. */
         @XmlTransient
         public int line;
+    }
+
+    /** An element that only names something by an attribute: {@code <benchmark id=".."/>}, {@code <profile idref=".."/>}. */
+    @XmlAccessorType(XmlAccessType.FIELD)
+    public static class IdReference {
+        @XmlAttribute
+        public String id;
+        @XmlAttribute
+        public String idref;
     }
 
     /** The outcome of one rule on the target. */

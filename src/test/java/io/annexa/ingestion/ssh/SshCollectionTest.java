@@ -9,6 +9,7 @@ import io.annexa.evidence.ConfigEntry;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.ingestion.CollectingSink;
 import io.annexa.ingestion.ConfigSnapshot;
+import io.annexa.ingestion.SavedNames;
 import io.annexa.ingestion.ssh.HostInventory.Host;
 import io.annexa.ingestion.ssh.HostInventory.KeyFile;
 import io.annexa.ingestion.sshd.SshdConfigParser;
@@ -226,6 +227,46 @@ class SshCollectionTest {
         pin(back.knownHostsLine("127.0.0.1"));
         collection.collect(host("deb-01", back.port()));
         assertThat(sink.latest(SshCollection.key("deb-01"))).contains(List.of());
+    }
+
+    /**
+     * The remediation of host_evidence_collected_on_schedule for a retired host: take it out of config/hosts.yml. Its
+     * failure is withdrawn, even when that happens while Annexa is down.
+     */
+    @Test
+    void aFailingHostTakenOutOfTheInventoryWhileAnnexaWasDownIsWithdrawnAtTheFirstTickOnceTheInventoryIsKnown() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        Path saved = temp.resolve("data/state/failing-hosts.txt");
+        Host retired = host("old-01", closed);
+        Host kept = host("web-01", closed);
+        SshCollection before = new SshCollection(sink, inbox, temp.resolve("data/staging/hosts"), 2, Duration.ofMinutes(5),
+                SnapshotLimits.DEFAULT, name -> null, Clock.systemUTC(), SavedNames.in(saved, "hosts reported failing"));
+        closing.add(before);
+        before.useInventory(() -> new HostInventory(List.of(retired, kept)));
+        before.tick();
+        await().atMost(Duration.ofSeconds(30)).until(() -> sink.holds(SshCollection.key("old-01")) && sink.holds(SshCollection.key("web-01")));
+        before.close();
+        assertThat(Files.readAllLines(saved)).filteredOn(line -> !line.startsWith("#")).containsExactlyInAnyOrder("old-01", "web-01");
+
+        CollectingSink after = new CollectingSink();
+        SshCollection restarted = new SshCollection(after, inbox, temp.resolve("data/staging/hosts"), 2, Duration.ofMinutes(5),
+                SnapshotLimits.DEFAULT, name -> null, Clock.systemUTC(), SavedNames.in(saved, "hosts reported failing"));
+        closing.add(restarted);
+        // no inventory yet (config/hosts.yml refused since start): nothing is known to be gone
+        restarted.tick();
+        assertThat(after.withdrawals()).isEmpty();
+
+        restarted.useInventory(() -> new HostInventory(List.of(kept)));
+        restarted.tick();
+        restarted.tick();
+
+        assertThat(after.withdrawals()).containsExactly(SshCollection.key("old-01"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> after.holds(SshCollection.key("web-01")));
+        restarted.close();
+        assertThat(Files.readAllLines(saved)).filteredOn(line -> !line.startsWith("#")).containsExactly("web-01");
     }
 
     @Test

@@ -126,6 +126,70 @@ class XccdfRouteTest {
                 .containsOnly(inbox.resolve("xccdf").resolve("monday.xml").toString());
     }
 
+    /**
+     * A scan written to a new file at each run: the newer result replaces the older one, and a host it left out is
+     * withdrawn, though the older file stays in the folder; a restart, which reads every file again, does not bring it back.
+     */
+    @Test
+    void aNewerScanOfTheSameProfileInAnotherFileSupersedesTheOlderOneAndWithdrawsTheHostsItLeftOut() throws Exception {
+        sources.start(sink);
+        Path folder = inbox.resolve("xccdf");
+        String real = Files.readString(XccdfResultParserTest.corpus(), StandardCharsets.UTF_8);
+        EvidenceKey db1 = new EvidenceKey("xccdf", "db1", ROUTE);
+        drop(withHosts(real, "vm", "db1").getBytes(StandardCharsets.UTF_8), folder.resolve("scan-2026-11-27.xml"));
+        await().atMost(DEADLINE).until(() -> sink.holds(VM) && sink.holds(db1));
+
+        // the next night's run reached vm only
+        Path tuesday = drop(real.replace("2026-11-27T23:54", "2026-11-28T23:54").getBytes(StandardCharsets.UTF_8),
+                folder.resolve("scan-2026-11-28.xml"));
+
+        await().atMost(DEADLINE).until(() -> !sink.holds(db1));
+        assertThat(sink.withdrawals()).containsExactly(db1);
+        assertThat(files(sink, VM)).containsOnly(tuesday.toString());
+        assertThat(folder.resolve("scan-2026-11-27.xml")).exists();
+
+        sources.close();
+        CollectingSink afterRestart = new CollectingSink();
+        sources = IsolatedSources.in(temp);
+        sources.start(afterRestart);
+        sources.awaitPolls(ROUTE, 2);
+        assertThat(afterRestart.calls(db1)).as("the superseded file is not taken in again").isZero();
+        assertThat(files(afterRestart, VM)).containsOnly(tuesday.toString());
+
+        // changed, the older file is judged again: still older than the file in force, still superseded
+        Files.setLastModifiedTime(folder.resolve("scan-2026-11-27.xml"), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        sources.awaitPolls(ROUTE, 2);
+        assertThat(afterRestart.calls(db1)).isZero();
+    }
+
+    /** One result file per host, the usual way: a newer scan of one host says nothing about the others, nor another profile's. */
+    @Test
+    void resultsSharingNoHostOrOfAnotherProfileNeverSupersedeEachOther() throws Exception {
+        sources.start(sink);
+        Path folder = inbox.resolve("xccdf");
+        String real = Files.readString(XccdfResultParserTest.corpus(), StandardCharsets.UTF_8);
+        EvidenceKey db1 = new EvidenceKey("xccdf", "db1", ROUTE);
+        EvidenceKey web1 = new EvidenceKey("xccdf", "web1", ROUTE);
+        drop(withHosts(real, "db1").getBytes(StandardCharsets.UTF_8), folder.resolve("db1.xml"));
+        drop(withHosts(real, "web1").getBytes(StandardCharsets.UTF_8), folder.resolve("web1-standard.xml"));
+        await().atMost(DEADLINE).until(() -> sink.holds(db1) && sink.holds(web1));
+
+        // later: vm with the same profile, and web1 with another profile
+        String later = real.replace("2026-11-27T23:54", "2026-11-28T23:54");
+        drop(later.getBytes(StandardCharsets.UTF_8), folder.resolve("vm.xml"));
+        Path anssi = drop(withHosts(later.replace("content_profile_standard\"/>", "content_profile_anssi_bp28_minimal\"/>"), "web1")
+                .getBytes(StandardCharsets.UTF_8), folder.resolve("web1-anssi.xml"));
+        await().atMost(DEADLINE).until(() -> sink.holds(VM) && files(sink, web1).contains(anssi.toString()));
+        sources.awaitPolls(ROUTE, 2);
+        assertThat(sink.withdrawals()).isEmpty();
+        assertThat(sink.holds(db1)).isTrue();
+
+        // the standard profile's result of web1 is still in force: it takes over when the other is deleted
+        Files.delete(anssi);
+        await().atMost(DEADLINE).until(() -> files(sink, web1).contains(folder.resolve("web1-standard.xml").toString()));
+        assertThat(sink.withdrawals()).isEmpty();
+    }
+
     @Test
     void aTruncatedResultIsDeadLetteredWithItsLineAndTheRouteGoesOn() throws Exception {
         sources.start(sink);
@@ -191,6 +255,22 @@ class XccdfRouteTest {
         drop(systemMapPasses.getBytes(StandardCharsets.UTF_8), folder.resolve("scan.xml"));
         await().atMost(DEADLINE).until(() -> afterRestart.latest(VM).orElseThrow().stream().map(CheckResult.class::cast)
                 .noneMatch(c -> c.result().equals("fail")));
+    }
+
+    /** The real scan's one TestResult, once per host, in one file. */
+    private static String withHosts(String real, String... hosts) {
+        java.util.regex.Matcher testResult = java.util.regex.Pattern.compile("(?s)  <TestResult .*?</TestResult>\n").matcher(real);
+        assertThat(testResult.find()).isTrue();
+        StringBuilder all = new StringBuilder();
+        for (String host : hosts) {
+            all.append(testResult.group().replace("<target>vm</target>", "<target>" + host + "</target>"));
+        }
+        return real.substring(0, testResult.start()) + all + real.substring(testResult.end());
+    }
+
+    /** The files the host's results in force came from. */
+    private static List<String> files(CollectingSink sink, EvidenceKey key) {
+        return sink.latest(key).orElse(List.of()).stream().map(CheckResult.class::cast).map(CheckResult::file).distinct().toList();
     }
 
     private List<String> failures() {
