@@ -156,7 +156,12 @@ public class NonconformityResource {
     public Page<OccurrenceView> occurrences(@PathParam("id") String id, @QueryParam("after") String after,
                                             @QueryParam("limit") String limit) {
         long number = find(id).getId();
-        int size = blank(limit).map(l -> number("limit", l)).orElse(100);
+        int size;
+        try {
+            size = blank(limit).map(l -> number("limit", l)).orElse(100);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
         if (size < 1 || size > NonconformityQuery.MAX_LIMIT) {
             throw ApiError.badRequest("query parameter limit: between 1 and " + NonconformityQuery.MAX_LIMIT + ", not " + size);
         }
