@@ -182,6 +182,46 @@ class RuleDraftTest {
     }
 
     @Test
+    void aDraftWithoutScenariosIsAProblemNotACrash() throws IOException {
+        RuleDraft none = new RuleDraft(PATH, RuleSandboxTest.RULE_YML, drl(""), null);
+        Map<String, String> empty = scenarios();
+        empty.put("root_maybe.pass.sshd_config", null);
+        RuleDraft emptyScenario = new RuleDraft(PATH, RuleSandboxTest.RULE_YML, drl(""), empty);
+
+        assertThat(check(none, RuleDraft.Limits.DEFAULT)).containsExactly("scenarios: missing; give at least one passing and one failing scenario");
+        assertThat(check(emptyScenario, RuleDraft.Limits.DEFAULT)).containsExactly("scenarios: 'root_maybe.pass.sshd_config' has no content");
+        assertThatThrownBy(() -> none.writeInto(work.resolve("rules"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> emptyScenario.writeInto(work.resolve("rules"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(work.resolve("rules")).doesNotExist();
+    }
+
+    @Test
+    void aRuleIdInServiceUnderAnotherControlIsRefused() throws IOException {
+        Path rules = work.resolve("service-rules");
+        RuleDraft inService = new RuleDraft(PATH, RuleSandboxTest.RULE_YML,
+                drl("    insertLogical(findings.of(drools, $e.getAsset(), \"root may log in\"));"), scenarios());
+        inService.writeInto(rules);
+        String elsewhere = "technological/c8_09_configuration_management/evil";
+        RuleDraft moved = new RuleDraft(elsewhere, RuleSandboxTest.RULE_YML, inService.drl(), scenarios());
+
+        List<String> problems = check(moved, RuleDraft.Limits.DEFAULT);
+
+        assertThat(problems).containsExactly("path: rule 'evil' exists already in " + PATH + "; a rule keeps its folder: send it"
+                + " with path '" + PATH + "', or remove that folder first");
+        assertThat(rules.resolve(elsewhere)).doesNotExist();
+        assertThat(check(inService, RuleDraft.Limits.DEFAULT)).as("the rule in its own folder").isEmpty();
+    }
+
+    @Test
+    void aRuleMayNotBeNamedLikeTheScenarioFolder() throws IOException {
+        RuleDraft draft = new RuleDraft("technological/c8_05_secure_authentication/tests", RuleSandboxTest.RULE_YML, drl(""), scenarios());
+
+        assertThat(check(draft, RuleDraft.Limits.DEFAULT))
+                .contains("path: a rule may not be named 'tests', the name of a rule's scenario folder");
+        assertThatThrownBy(() -> draft.writeInto(work.resolve("rules"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aDraftPathIsExactlyOneRuleFolder() throws IOException {
         for (String path : List.of("technological", "technological/c8_05_secure_authentication", "other/c8_05_x/evil",
                 "technological/8_05_x/evil", "technological/c8_05_X/evil", "technological/c8_05_x/Evil",
