@@ -162,15 +162,21 @@ public class RuleResource {
         if (draft == null || draft.path() == null || !draft.id().equals(id)) {
             throw ApiError.badRequest("the rule folder's last segment must be the rule id '" + id + "'");
         }
-        List<String> problems = checkAlone(draft);
+        // checked and written while no other check runs: two drafts of one id in two folders cannot both pass
+        List<String> problems = alone(() -> {
+            List<String> found = check(draft);
+            if (found.isEmpty()) {
+                AnnexaHome home = Ready.require(service, AnnexaService::home);
+                try {
+                    draft.writeInto(home.rules());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write rule " + id + " into " + home.rules(), e);
+                }
+            }
+            return found;
+        });
         if (!problems.isEmpty()) {
             return Response.status(422).entity(new Validation(false, problems)).build();
-        }
-        AnnexaHome home = Ready.require(service, AnnexaService::home);
-        try {
-            draft.writeInto(home.rules());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write rule " + id + " into " + home.rules(), e);
         }
         Deployment deployment = Deployment.of(Ready.require(service, AnnexaService::deployer).deploy(),
                 Ready.require(service, AnnexaService::engine));
@@ -204,6 +210,10 @@ public class RuleResource {
     }
 
     private List<String> checkAlone(RuleDraft draft) {
+        return alone(() -> check(draft));
+    }
+
+    private <T> T alone(java.util.function.Supplier<T> work) {
         if (!CHECKING.tryAcquire()) {
             throw new WebApplicationException(Response.status(Response.Status.TOO_MANY_REQUESTS)
                     .header("Retry-After", RETRY_AFTER_SECONDS).type(MediaType.APPLICATION_JSON_TYPE)
@@ -211,15 +221,29 @@ public class RuleResource {
                             + RETRY_AFTER_SECONDS + " s")).build());
         }
         try {
-            return check(draft);
+            return work.get();
         } finally {
             CHECKING.release();
         }
     }
 
     private List<String> check(RuleDraft draft) {
-        if (draft == null) {
-            throw ApiError.badRequest("body must be a JSON object with path, ruleYml, drl and scenarios");
+        List<String> missing = new java.util.ArrayList<>();
+        if (draft == null || draft.path() == null) {
+            missing.add("path");
+        }
+        if (draft == null || draft.ruleYml() == null) {
+            missing.add("ruleYml");
+        }
+        if (draft == null || draft.drl() == null) {
+            missing.add("drl");
+        }
+        if (draft == null || draft.scenarios() == null) {
+            missing.add("scenarios");
+        }
+        if (!missing.isEmpty()) {
+            throw ApiError.badRequest("body must be a JSON object with path, ruleYml, drl and scenarios; missing: "
+                    + String.join(", ", missing));
         }
         AnnexaHome home = Ready.require(service, AnnexaService::home);
         return draft.check(home.rules(), home.config().resolve("rules.yml"), Ready.require(service, AnnexaService::catalog),

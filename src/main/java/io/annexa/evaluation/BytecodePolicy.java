@@ -78,7 +78,7 @@ final class BytecodePolicy {
      * Object's members that reach the class or block on monitors, refused whatever the receiver's type: the
      * compiler names the receiver's static type as the owner ({@code "x".getClass()} is {@code String.getClass}).
      */
-    private static final Set<String> OBJECT_MONITORS_AND_CLASS = Set.of("getClass", "wait", "notify", "notifyAll");
+    static final Set<String> OBJECT_MONITORS_AND_CLASS = Set.of("getClass", "wait", "notify", "notifyAll");
 
     /** Engine plumbing that only Drools' template-generated invokers may use. */
     private static final Set<String> INVOKER_PREFIXES = Set.of("org/drools/", "org/kie/");
@@ -127,6 +127,14 @@ final class BytecodePolicy {
     static Optional<String> allowedClass(String binaryName) {
         String internal = binaryName.replace('.', '/');
         return allows(internal, "") || MEMBERS.containsKey(internal) ? Optional.of(internal) : Optional.empty();
+    }
+
+    /**
+     * Whether a type a DRL declares may extend the class: only one whose every member rule code may use, as the
+     * declared type's inherited members are called on it (the compiler names the declared type as their owner).
+     */
+    static boolean allowsAsSupertype(String internalName) {
+        return allows(internalName, "") && !MEMBERS.containsKey(internalName);
     }
 
     private static String packageOf(String internalName) {

@@ -38,7 +38,7 @@ final class CompiledRuleCache {
     /**
      * One rule as compiled and checked.
      *
-     * @param rules    the rule's own DRL package; null in a build that fails anyway (its DRL names another package)
+     * @param rules    the rule's own DRL package
      * @param support  the packages its compilation made for the classes its imports name (they carry the fact types'
      *                 declarations, such as an event's role); shared by every rule compiled in the same batch
      * @param warnings what the compiler said about the rule's file

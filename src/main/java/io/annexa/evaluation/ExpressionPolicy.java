@@ -80,6 +80,23 @@ final class ExpressionPolicy {
         return Optional.empty();
     }
 
+    /**
+     * Why a type a declaration extends is refused, or empty: it must be a type the DRL declares itself or a class
+     * whose every member rule code may use ({@link BytecodePolicy#allowsAsSupertype}).
+     */
+    Optional<String> typeRefusal(String name) {
+        String dotted = name == null ? "" : name.replaceAll("\\s", "");
+        String simple = dotted.substring(dotted.lastIndexOf('.') + 1);
+        if (declaredTypes.contains(simple) && (dotted.equals(simple) || dotted.equals(drlPackage + "." + simple))) {
+            return Optional.empty();
+        }
+        Optional<String> resolved = dotted.contains(".") ? Optional.of(dotted.replace('.', '/')) : resolve(dotted);
+        if (resolved.isPresent() && BytecodePolicy.allowsAsSupertype(resolved.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(dotted + " (not a class rule code may extend)");
+    }
+
     private Optional<String> refusedMembers(String dotted) {
         for (String part : dotted.split("\\.")) {
             if (REFUSED_MEMBERS.contains(part)) {

@@ -30,6 +30,8 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
     private static final Pattern RULE_PATH = Pattern.compile(
             "(organizational|people|physical|technological)/c\\d{1,2}_\\d{1,2}_[a-z][a-z0-9_]*/[a-z][a-z0-9_]*");
     private static final Pattern SAFE_FILE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+    /** Where a rule folder keeps its scenarios; the library skips every folder of that name. */
+    private static final String SCENARIO_FOLDER = "tests";
 
     /**
      * How much a draft may hold and how long each of its scenarios may run (besides the firing limit).
@@ -62,11 +64,17 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
         if (!shape.isEmpty()) {
             return shape;
         }
+        Optional<String> elsewhere = sameIdElsewhere(rulesInService);
+        if (elsewhere.isPresent()) {
+            // deploying it would leave two folders of one rule id on disk, and the library would refuse both
+            return List.of("path: rule '" + id() + "' exists already in " + elsewhere.get() + "; a rule keeps its folder:"
+                    + " send it with path '" + elsewhere.get() + "', or remove that folder first");
+        }
         Path work = null;
         try {
             work = Files.createTempDirectory("annexa-rule-draft");
             Path rules = work.resolve("rules");
-            copyWithout(rulesInService, rules, id());
+            copyWithout(rulesInService, rules, path);
             writeInto(rules);
             RuleLibrary library = RuleLibrary.load(rules, settingsFile, catalog);
             RuleDefinition rule = library.rule(id()).orElseThrow();
@@ -91,9 +99,10 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
 
     /** Writes the draft's folder below {@code rules}, replacing an existing folder of the same id. */
     public void writeInto(Path rules) throws IOException {
-        if (path == null || !RULE_PATH.matcher(path).matches()
-                || scenarios != null && scenarios.keySet().stream().anyMatch(name -> !SAFE_FILE.matcher(name).matches())) {
-            throw new IllegalArgumentException("not a rule folder path or scenario name: " + path + " " + (scenarios == null ? "" : scenarios.keySet()));
+        if (path == null || !RULE_PATH.matcher(path).matches() || id().equals(SCENARIO_FOLDER) || ruleYml == null || drl == null
+                || scenarios == null || scenarios.entrySet().stream().anyMatch(s -> !SAFE_FILE.matcher(s.getKey()).matches() || s.getValue() == null)) {
+            throw new IllegalArgumentException("not a complete rule folder (path, rule.yml, DRL, scenarios with plain names): "
+                    + path + " " + (scenarios == null ? "no scenarios" : scenarios.keySet()));
         }
         Path folder = rules.resolve(path);
         if (Files.exists(folder)) {
@@ -112,6 +121,8 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
         if (path == null || !RULE_PATH.matcher(path).matches()) {
             problems.add("path: '" + path + "' must be the rule folder below rules/, <theme>/c<control>_<name>/<rule_id> with theme"
                     + " organizational, people, physical or technological, e.g. technological/c8_05_secure_authentication/my_rule");
+        } else if (id().equals(SCENARIO_FOLDER)) {
+            problems.add("path: a rule may not be named '" + SCENARIO_FOLDER + "', the name of a rule's scenario folder");
         }
         long bytes = utf8(ruleYml) + utf8(drl);
         if (scenarios != null) {
@@ -131,9 +142,13 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
         if (drl == null || drl.isBlank()) {
             problems.add("drl: missing");
         }
-        if (scenarios != null) {
+        if (scenarios == null) {
+            problems.add("scenarios: missing; give at least one passing and one failing scenario");
+        } else {
             scenarios.keySet().stream().filter(name -> !SAFE_FILE.matcher(name).matches())
                     .forEach(name -> problems.add("scenarios: '" + name + "' is not a plain file name"));
+            scenarios.entrySet().stream().filter(scenario -> scenario.getValue() == null)
+                    .forEach(scenario -> problems.add("scenarios: '" + scenario.getKey() + "' has no content"));
         }
         return problems;
     }
@@ -142,17 +157,31 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
         return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
-    private static void copyWithout(Path from, Path to, String excludedRule) throws IOException {
+    /** The folder below {@code rulesInService} holding a rule of this id under another path, if one does. */
+    private Optional<String> sameIdElsewhere(Path rulesInService) {
+        if (!Files.isDirectory(rulesInService)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(rulesInService)) {
+            return files.filter(folder -> folder.getFileName().toString().equals(id()))
+                    .filter(folder -> Files.isRegularFile(folder.resolve("rule.yml")))
+                    .map(folder -> rulesInService.relativize(folder).toString().replace('\\', '/'))
+                    .filter(relative -> !relative.equals(path) && !("/" + relative + "/").contains("/" + SCENARIO_FOLDER + "/"))
+                    .sorted().findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + rulesInService, e);
+        }
+    }
+
+    /** Copies the rules in service but the draft's own folder, which the draft replaces. */
+    private static void copyWithout(Path from, Path to, String draftFolder) throws IOException {
+        Path excluded = from.resolve(draftFolder);
         try (Stream<Path> files = Files.walk(from)) {
             for (Path source : files.toList()) {
-                Path relative = from.relativize(source);
-                boolean excluded = false;
-                for (Path segment : relative) {
-                    excluded |= segment.toString().equals(excludedRule);
-                }
-                if (excluded) {
+                if (source.startsWith(excluded)) {
                     continue;
                 }
+                Path relative = from.relativize(source);
                 Path target = to.resolve(relative.toString());
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(target);

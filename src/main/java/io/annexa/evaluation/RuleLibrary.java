@@ -51,9 +51,8 @@ import org.kie.api.conf.EventProcessingOption;
  */
 public final class RuleLibrary {
 
-    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;?", Pattern.MULTILINE);
     /** Where the DRL parser saw a syntax error, as it writes it in its message ("Line 12:0", column from 0). */
-    private static final Pattern PARSER_POSITION = Pattern.compile("\\bLine (\\d+):(\\d+)\\b");
+    private static final Pattern PARSER_POSITION = DrlSourceCheck.PARSER_POSITION;
     /** Drools' follow-up to any syntax error, adding nothing to it. */
     private static final String NULL_PACKAGE = "Parser returned a null Package";
     private static final String KIE_SOURCE_ROOT = "src/main/resources/";
@@ -374,17 +373,7 @@ public final class RuleLibrary {
                 problems.add(Problem.error(display(rule.folder()), "rule folder has no " + rule.id() + ".drl"));
                 return;
             }
-            String text = read(drl);
-            Matcher declared = PACKAGE.matcher(text);
-            if (!declared.find()) {
-                problems.add(Problem.error(display(drl), "has no package declaration; it must be 'package " + rule.drlPackage() + ";'"));
-            } else if (!declared.group(1).equals(rule.drlPackage())) {
-                int start = declared.start(1);
-                int line = (int) text.substring(0, start).chars().filter(c -> c == '\n').count() + 1;
-                int column = start - text.lastIndexOf('\n', start - 1);
-                problems.add(Problem.error(display(drl), line, column, "package '" + declared.group(1)
-                        + "' must be the rule folder's path '" + rule.drlPackage() + "'"));
-            }
+            // its package is checked on the parsed file, before it is compiled (DrlSourceCheck)
         }
 
         private String packageOf(Path folder) {
@@ -477,7 +466,9 @@ public final class RuleLibrary {
         }
 
         /**
-         * Compiles the given rules in one KIE build and checks them with the sandbox. Each rule's package goes into
+         * Checks the given rules' files with the sandbox's source check ({@link RuleSandbox#checkSource}: their
+         * package, what MVEL evaluates), compiles those that pass in one KIE build and checks the compiled code with
+         * the sandbox; the library fails if any file fails either. Each rule's package goes into
          * the cache with the warnings about its file, unless a warning names no file of theirs (then the warnings are
          * reported here, and the next build compiles these rules again).
          *
@@ -487,44 +478,65 @@ public final class RuleLibrary {
          */
         private Map<String, CompiledRuleCache.Compiled> compileMissing(Map<String, RuleSandbox.Source> missing,
                                                                         Map<String, String> keys) {
-            KieServices services = KieServices.Factory.get();
-            KieFileSystem files = services.newKieFileSystem();
-            // A fresh release id per build: the KIE repository is JVM-wide and a reload must not see an old build.
-            ReleaseId releaseId = services.newReleaseId("io.annexa.rules", "library", "1." + BUILDS.incrementAndGet());
-            files.generateAndWritePomXML(releaseId);
-            for (RuleSandbox.Source source : missing.values()) {
-                files.write(KIE_SOURCE_ROOT + source.display().substring("rules/".length()), source.text());
-            }
-            try {
-                KieBuilder builder = services.newKieBuilder(files).buildAll(DrlProject.class);
-                List<Problem> found = problemsOf(builder);
-                if (found.stream().noneMatch(Problem::isError) && sandboxed) {
-                    // before any KieBase or session exists: no rule code has run yet
-                    found.addAll(RuleSandbox.check(builder.getKieModule(), missing));
+            // Each file is parsed and checked first: Drools evaluates parts of a DRL while compiling it, so a file that
+            // fails here is never compiled. The others are, so that the author sees their compile errors too.
+            List<Problem> checked = new ArrayList<>();
+            Map<String, RuleSandbox.Source> compilable = new LinkedHashMap<>();
+            missing.forEach((drlPackage, source) -> {
+                DrlSourceCheck.Result result = RuleSandbox.checkSource(source, drlPackage, sandboxed);
+                checked.addAll(result.problems());
+                if (result.compilable()) {
+                    compilable.put(drlPackage, source);
                 }
+            });
+            if (compilable.size() < missing.size()) {
+                List<Problem> found = new ArrayList<>(checked);
+                if (!compilable.isEmpty()) {
+                    Built built = compileAndCheck(compilable);
+                    built.release().run();
+                    found.addAll(built.problems());
+                }
+                found.replaceAll(this::relocate);
+                problems.addAll(found);
+                return null;
+            }
+            Built built = compileAndCheck(compilable);
+            try {
+                List<Problem> found = new ArrayList<>(checked);
+                found.addAll(built.problems());
                 found.replaceAll(this::relocate);
                 if (found.stream().anyMatch(Problem::isError)) {
                     problems.addAll(found);
                     return null;
                 }
-                InternalKieModule module = (InternalKieModule) builder.getKieModule();
+                InternalKieModule module = (InternalKieModule) built.builder().getKieModule();
                 Map<String, InternalKnowledgePackage> byName = new LinkedHashMap<>();
                 for (String kieBase : module.getKieModuleModel().getKieBaseModels().keySet()) {
                     for (var kiePackage : module.getKnowledgePackagesForKieBase(kieBase)) {
                         byName.put(kiePackage.getName(), (InternalKnowledgePackage) kiePackage);
                     }
                 }
+                // the sandbox refuses this itself; a build without it (a benchmark's) must not load a rule without its package
+                List<Problem> unbuilt = new ArrayList<>();
+                missing.forEach((drlPackage, source) -> {
+                    if (!byName.containsKey(drlPackage)) {
+                        unbuilt.add(Problem.error(source.display(), "the build made no package " + drlPackage + " of this rule"));
+                    }
+                });
+                if (!unbuilt.isEmpty()) {
+                    problems.addAll(found);
+                    problems.addAll(unbuilt);
+                    return null;
+                }
                 CompiledRuleCache.setAside(byName.values());
                 List<InternalKnowledgePackage> support = byName.values().stream()
                         .filter(pkg -> !missing.containsKey(pkg.getName())).toList();
                 Set<String> displays = new HashSet<>();
                 missing.values().forEach(source -> displays.add(source.display()));
-                // Kept only when all of it belongs to one of these rules: every warning in one of their files, each
-                // rule's package there, and no code outside those packages (the sandbox checks the rules' packages only;
-                // code under another package comes with a package error, which fails this library, but it must not
-                // reach a later one through the cache).
+                // Kept only when all of it belongs to one of these rules: every warning in one of their files and no
+                // code outside their packages (the sandbox refuses such code; a build without the sandbox must not
+                // hand it to a later, sandboxed one through the cache).
                 boolean cacheable = found.stream().allMatch(p -> displays.contains(p.file()))
-                        && byName.keySet().containsAll(missing.keySet())
                         && support.stream().allMatch(CompiledRuleCache::holdsNoCode);
                 if (!cacheable) {
                     problems.addAll(found);
@@ -540,7 +552,36 @@ public final class RuleLibrary {
                 });
                 return compiled;
             } finally {
-                services.getRepository().removeKieModule(releaseId);
+                built.release().run();
+            }
+        }
+
+        /** A KIE build of checked files, its problems (the compiler's, then the sandbox's), and how to let it go. */
+        private record Built(KieBuilder builder, List<Problem> problems, Runnable release) {
+        }
+
+        /** Compiles files {@link DrlSourceCheck} passed in one KIE build, then checks the compiled code with the sandbox. */
+        private Built compileAndCheck(Map<String, RuleSandbox.Source> files) {
+            KieServices services = KieServices.Factory.get();
+            KieFileSystem kieFiles = services.newKieFileSystem();
+            // A fresh release id per build: the KIE repository is JVM-wide and a reload must not see an old build.
+            ReleaseId releaseId = services.newReleaseId("io.annexa.rules", "library", "1." + BUILDS.incrementAndGet());
+            kieFiles.generateAndWritePomXML(releaseId);
+            for (RuleSandbox.Source source : files.values()) {
+                kieFiles.write(KIE_SOURCE_ROOT + source.display().substring("rules/".length()), source.text());
+            }
+            Runnable release = () -> services.getRepository().removeKieModule(releaseId);
+            try {
+                KieBuilder builder = services.newKieBuilder(kieFiles).buildAll(DrlProject.class);
+                List<Problem> found = problemsOf(builder);
+                if (found.stream().noneMatch(Problem::isError) && sandboxed) {
+                    // before any KieBase or session exists: no rule code has run yet
+                    found.addAll(RuleSandbox.check(builder.getKieModule(), files));
+                }
+                return new Built(builder, found, release);
+            } catch (RuntimeException e) {
+                release.run();
+                throw e;
             }
         }
 

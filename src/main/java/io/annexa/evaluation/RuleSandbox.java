@@ -7,42 +7,32 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.drools.base.definitions.InternalKnowledgePackage;
+import org.drools.base.definitions.rule.impl.RuleImpl;
+import org.drools.base.rule.Function;
 import org.drools.base.rule.LineMappings;
+import org.drools.base.rule.TypeDeclaration;
 import org.drools.compiler.builder.impl.KnowledgeBuilderImpl;
 import org.drools.compiler.kie.builder.impl.InternalKieModule;
 import org.drools.core.rule.JavaDialectRuntimeData;
-import org.drools.drl.ast.descr.AccumulateDescr;
-import org.drools.drl.ast.descr.AttributeDescr;
-import org.drools.drl.ast.descr.BaseDescr;
-import org.drools.drl.ast.descr.BehaviorDescr;
-import org.drools.drl.ast.descr.BindingDescr;
-import org.drools.drl.ast.descr.ConditionalElementDescr;
-import org.drools.drl.ast.descr.EvalDescr;
-import org.drools.drl.ast.descr.ExprConstraintDescr;
-import org.drools.drl.ast.descr.FromDescr;
-import org.drools.drl.ast.descr.FunctionImportDescr;
-import org.drools.drl.ast.descr.ImportDescr;
 import org.drools.drl.ast.descr.PackageDescr;
-import org.drools.drl.ast.descr.PatternDescr;
 import org.drools.drl.ast.descr.RuleDescr;
-import org.drools.drl.ast.descr.TypeDeclarationDescr;
-import org.drools.drl.ast.descr.TypeFieldDescr;
 import org.kie.api.builder.KieModule;
+import org.kie.api.definition.rule.Rule;
 
 /**
  * Keeps rule code from reaching anything but facts, the rule API and plain Java values, before a rule goes into a
  * session: DRL consequences are Java and would otherwise run with the service's rights.
  *
- * <p>Compiled code (consequences, functions, {@code eval}s, inline accumulate code, Drools' invokers) is judged by
- * its bytecode, every reference checked against {@link BytecodePolicy}. What MVEL evaluates at run time (pattern
- * constraints, {@code from}, accumulate arguments, expression attributes) is judged by its text with
- * {@link ExpressionPolicy}; {@code dialect "mvel"} is refused outright, so that every consequence is bytecode.
- * Each rule is its own DRL package, so a class's package tells whose code it is.
+ * <p>Two stages. Before the compiler sees a file, {@link #checkSource} reads it with Drools' parser
+ * ({@link DrlSourceCheck}): its package must be its folder's, {@code dialect "mvel"} is refused, and what MVEL
+ * evaluates (pattern constraints, {@code from}, accumulate arguments, attributes, annotations, declarations) is judged
+ * by its text with {@link ExpressionPolicy} — there, because Drools evaluates some of it while compiling. After the
+ * build, {@link #check} judges compiled code (consequences, functions, {@code eval}s, inline accumulate code, Drools'
+ * invokers) by its bytecode, every reference checked against {@link BytecodePolicy}, and refuses any package of the
+ * build holding code that is not a checked rule's. Each rule is its own DRL package, so a class's package tells whose
+ * code it is.
  */
 public final class RuleSandbox {
 
@@ -51,26 +41,44 @@ public final class RuleSandbox {
     }
 
     private static final Set<String> SERIALIZABLE = Set.of("java/io/Externalizable", "java/io/Serializable");
-    private static final Pattern DIALECT = Pattern.compile("\\bdialect\\s+[\"']?([\\w-]*)");
     private static final String SANDBOX = " — not allowed in rule code (sandbox)";
 
     private RuleSandbox() {
     }
 
     /**
-     * Problems of every rule package of the built module whose code reaches outside the allow-lists.
+     * The problems of a rule's DRL found before it is compiled; a file with an error here must not be compiled.
      *
-     * @param sources DRL package → its file
+     * @param drlPackage the rule folder's path: the package the file must declare
+     * @param sandboxed  false only to measure the sandbox's cost: then only the package is checked
+     */
+    static DrlSourceCheck.Result checkSource(Source source, String drlPackage, boolean sandboxed) {
+        return DrlSourceCheck.check(source, drlPackage, sandboxed);
+    }
+
+    /**
+     * Problems of the built module: every rule package whose code reaches outside the allow-lists, a rule whose
+     * package was not built, and any other package of the build that holds code (no rule's own, so never checked).
+     *
+     * @param sources DRL package → its file, each checked by {@link #checkSource} before the build
      */
     static List<Problem> check(KieModule module, Map<String, Source> sources) {
         InternalKieModule internal = (InternalKieModule) module;
         List<Problem> problems = new ArrayList<>();
+        Set<String> built = new HashSet<>();
         for (String kieBase : internal.getKieModuleModel().getKieBaseModels().keySet()) {
             KnowledgeBuilderImpl builder = internal.getKnowledgeBuilderForKieBase(kieBase) instanceof KnowledgeBuilderImpl impl ? impl : null;
             for (var kiePackage : internal.getKnowledgePackagesForKieBase(kieBase)) {
+                built.add(kiePackage.getName());
                 Source source = sources.get(kiePackage.getName());
                 if (source == null) {
-                    continue; // java.lang, io.annexa.evidence...: packages the imports named, holding no code of a rule
+                    // java.lang, io.annexa.evidence...: packages the imports named, holding no code of a rule
+                    if (!CompiledRuleCache.holdsNoCode((InternalKnowledgePackage) kiePackage)) {
+                        problems.add(Problem.error(fileOf(builder, kiePackage.getName(), sources),
+                                "package " + kiePackage.getName() + " holds code but is no rule folder's package, so its code"
+                                        + " is not checked; it is refused (sandbox)"));
+                    }
+                    continue;
                 }
                 List<PackageDescr> descrs = builder == null ? null : builder.getPackageDescrs(kiePackage.getName());
                 if (descrs == null || descrs.isEmpty()) {
@@ -80,7 +88,27 @@ public final class RuleSandbox {
                 new PackageCheck((InternalKnowledgePackage) kiePackage, descrs, source, problems).run();
             }
         }
+        sources.forEach((drlPackage, source) -> {
+            if (!built.contains(drlPackage)) {
+                problems.add(Problem.error(source.display(), "the build made no package " + drlPackage
+                        + " of this rule, so the sandbox cannot check it; it is not loaded (sandbox)"));
+            }
+        });
         return problems;
+    }
+
+    /** The file that made a package, as a problem names it: one of {@code sources}, or the rules folder when unknown. */
+    private static String fileOf(KnowledgeBuilderImpl builder, String packageName, Map<String, Source> sources) {
+        List<PackageDescr> descrs = builder == null ? null : builder.getPackageDescrs(packageName);
+        for (PackageDescr descr : descrs == null ? List.<PackageDescr>of() : descrs) {
+            String path = descr.getResource() == null ? null : descr.getResource().getSourcePath();
+            for (Source source : sources.values()) {
+                if (path != null && path.endsWith(source.display().substring("rules".length()))) {
+                    return source.display();
+                }
+            }
+        }
+        return sources.size() == 1 ? sources.values().iterator().next().display() : "rules";
     }
 
     private static final class PackageCheck {
@@ -105,9 +133,8 @@ public final class RuleSandbox {
             for (PackageDescr descr : descrs) {
                 descr.getFunctions().forEach(function -> functionsByClass.put(
                         internalPackage + ucFirst(function.getName()), function.getName()));
-                checkExpressions(descr);
             }
-            checkDialects();
+            checkCompiled();
             // the line mappings name every rule class (its consequence's 'then' line) and every function class
             kiePackage.getDialectRuntimeRegistry().getLineMappings().forEach((className, mapping) -> {
                 String internalName = className.replace('.', '/');
@@ -129,6 +156,37 @@ public final class RuleSandbox {
             }
         }
 
+        /**
+         * What the compiled package says of itself: every rule and function compiled as Java (an MVEL consequence is
+         * interpreted, never bytecode, so never checked), every type the rule declares extending only what rule code
+         * may use (its inherited members are called on the declared type, which the bytecode check takes for the
+         * rule's own). {@link DrlSourceCheck} refuses all this in the text already; this is the compiler's view of it.
+         */
+        private void checkCompiled() {
+            for (Rule rule : kiePackage.getRules()) {
+                String dialect = ((RuleImpl) rule).getDialect();
+                if (!"java".equals(dialect)) {
+                    RuleDescr descr = descrs.stream().flatMap(d -> d.getRules().stream())
+                            .filter(r -> r.getName().equals(rule.getName())).findFirst().orElse(null);
+                    add(descr == null ? 0 : descr.getLine(), "rule " + rule.getName() + ": dialect \"" + dialect
+                            + "\" is refused: rule code must be Java, so that it can be inspected (sandbox)");
+                }
+            }
+            for (Function function : kiePackage.getFunctions().values()) {
+                if (!"java".equals(function.getDialect())) {
+                    add(0, "function " + function.getName() + ": dialect \"" + function.getDialect()
+                            + "\" is refused: rule code must be Java, so that it can be inspected (sandbox)");
+                }
+            }
+            for (TypeDeclaration type : kiePackage.getTypeDeclarations().values()) {
+                String superClass = type.getTypeClassDef() == null ? null : type.getTypeClassDef().getSuperClass();
+                if (superClass != null && !superClass.startsWith(kiePackage.getName() + ".") && !superClass.equals("java.lang.Enum")
+                        && !BytecodePolicy.allowsAsSupertype(superClass.replace('.', '/'))) {
+                    add(0, "declare " + type.getTypeName() + " extends " + superClass + " (not a class rule code may extend)" + SANDBOX);
+                }
+            }
+        }
+
         /** @return whether the class may run */
         private boolean checkClass(Inspected inspected) {
             String name = inspected.name();
@@ -138,8 +196,11 @@ public final class RuleSandbox {
             boolean invoker = ruleClass != null && name.endsWith("Invoker")
                     && !name.substring(ruleClass.length()).contains("$") && !functionsByClass.containsKey(name);
             for (Reference reference : inspected.references()) {
-                if (reference.owner().startsWith(internalPackage) && !reference.owner().substring(internalPackage.length()).contains("/")) {
-                    continue; // the rule's own generated classes, inspected themselves
+                if (reference.owner().startsWith(internalPackage) && !reference.owner().substring(internalPackage.length()).contains("/")
+                        && (invoker || !BytecodePolicy.OBJECT_MONITORS_AND_CLASS.contains(reference.member()))) {
+                    // the rule's own generated classes and declared types, inspected themselves or made by Drools; but
+                    // getClass, wait and notify a declared type inherits from Object are refused on it as anywhere
+                    continue;
                 }
                 if (allowed(reference, invoker)) {
                     continue;
@@ -228,95 +289,6 @@ public final class RuleSandbox {
                 line += text.charAt(i) == '\n' ? 1 : 0;
             }
             return line;
-        }
-
-        /**
-         * Refuses {@code dialect "mvel"}, read from the DRL text itself: the compiled descriptors carry the dialect
-         * Drools settled on, not always what the author wrote. A match in a comment refuses too, which is harmless.
-         */
-        private void checkDialects() {
-            Matcher dialect = DIALECT.matcher(source.text());
-            while (dialect.find()) {
-                if (!dialect.group(1).equals("java")) {
-                    int line = (int) source.text().substring(0, dialect.start()).chars().filter(c -> c == '\n').count() + 1;
-                    String rule = descrs.stream().flatMap(d -> d.getRules().stream()).filter(r -> r.getLine() <= line)
-                            .reduce((a, b) -> b).map(r -> "rule " + r.getName() + ": ").orElse("");
-                    add(line, rule + "dialect \"" + dialect.group(1) + "\" is refused: rule code must be Java, so that it can be inspected (sandbox)");
-                }
-            }
-        }
-
-        private void checkExpressions(PackageDescr descr) {
-            List<String> imports = descr.getImports().stream().map(ImportDescr::getTarget).toList();
-            Set<String> declared = new HashSet<>();
-            descr.getTypeDeclarations().forEach(type -> declared.add(type.getTypeName()));
-            ExpressionPolicy policy = new ExpressionPolicy(imports, descr.getName(), declared);
-            for (FunctionImportDescr function : descr.getFunctionImports()) {
-                String target = function.getTarget();
-                int dot = target.lastIndexOf('.');
-                if (dot < 0 || !BytecodePolicy.allows(target.substring(0, dot).replace('.', '/'), target.substring(dot + 1))) {
-                    add(function.getLine(), "import function " + target + SANDBOX);
-                }
-            }
-            descr.getAccumulateImports().forEach(imported -> add(imported.getLine(), "import accumulate " + imported.getTarget() + SANDBOX));
-            for (TypeDeclarationDescr type : descr.getTypeDeclarations()) {
-                for (TypeFieldDescr field : type.getFields().values()) {
-                    String init = field.getInitExpr();
-                    policy.refusal(init).ifPresent(why -> add(field.getLine(), "declare " + type.getTypeName() + ": field "
-                            + field.getFieldName() + " initialised with " + why + SANDBOX));
-                }
-            }
-            for (RuleDescr rule : descr.getRules()) {
-                for (AttributeDescr attribute : rule.getAttributes().values()) {
-                    if (Set.of("salience", "enabled", "duration").contains(attribute.getName())) {
-                        expression(policy, rule, attribute.getLine() > 0 ? attribute.getLine() : rule.getLine(), attribute.getValue());
-                    }
-                }
-                walk(policy, rule, rule.getLhs(), rule.getLine());
-            }
-        }
-
-        private void walk(ExpressionPolicy policy, RuleDescr rule, BaseDescr descr, int outerLine) {
-            if (descr == null || descr instanceof EvalDescr) {
-                return; // an eval is compiled Java: its bytecode is checked
-            }
-            int line = descr.getLine() > 0 ? descr.getLine() : outerLine;
-            if (descr instanceof PatternDescr pattern) {
-                if (pattern.getObjectType() != null) {
-                    expression(policy, rule, line, pattern.getObjectType());
-                }
-                walk(policy, rule, (BaseDescr) pattern.getConstraint(), line);
-                walk(policy, rule, pattern.getSource(), line);
-                for (BehaviorDescr behavior : pattern.getBehaviors()) {
-                    behavior.getParameters().forEach(parameter -> expression(policy, rule, line, parameter));
-                }
-                return;
-            }
-            if (descr instanceof ExprConstraintDescr constraint) {
-                expression(policy, rule, line, constraint.getExpression());
-            } else if (descr instanceof BindingDescr binding) {
-                expression(policy, rule, line, binding.getExpression());
-            } else if (descr instanceof FromDescr from) {
-                expression(policy, rule, line, from.getDataSource() == null ? from.getText() : from.getDataSource().getText());
-            } else if (descr instanceof AccumulateDescr accumulate) {
-                for (AccumulateDescr.AccumulateFunctionCallDescr function : accumulate.getFunctions()) {
-                    for (String parameter : function.getParams()) {
-                        expression(policy, rule, line, parameter);
-                    }
-                }
-                // inline init/action/reverse/result code is compiled Java, checked in bytecode
-            }
-            if (descr instanceof ConditionalElementDescr element) {
-                for (BaseDescr child : element.getDescrs()) {
-                    walk(policy, rule, child, line);
-                }
-            }
-        }
-
-        private void expression(ExpressionPolicy policy, RuleDescr rule, int line, String text) {
-            Optional<String> refusal = policy.refusal(text);
-            refusal.ifPresent(why -> add(line,
-                    "rule " + rule.getName() + " uses " + why + " in '" + text.strip() + "'" + SANDBOX));
         }
 
         private void add(int line, String message) {
