@@ -268,7 +268,7 @@ public final class RuleLibraryBuildBenchmark {
             try (EvaluationEngine engine = new EvaluationEngine(library, result -> { }, Measure.daemonThreads())) {
                 BenchLibraries.handOverScenarioEvidence(real, engine);
                 engine.events(liveEvents(liveEvents));
-                EngineState.settled(engine);
+                long held = EngineState.settled(engine).liveEvents();
                 for (int round = -1; round < rounds; round++) {
                     change.edit();
                     RuleLibrary viaNewSession = RuleLibrary.loadForSwap(rulesDir, BenchLibraries.SETTINGS, BenchLibraries.CATALOG);
@@ -284,8 +284,8 @@ public final class RuleLibraryBuildBenchmark {
                     long liveAfterInPlace = EngineState.settled(engine).liveEvents();
                     System.out.printf("swap alone, one rule changed: new session %.0f ms (%d live events after), in place %.1f ms (%d)%n",
                             newMillis, liveAfterNew, inPlaceMillis, liveAfterInPlace);
-                    if (liveAfterNew != liveEvents || liveAfterInPlace != liveEvents) {
-                        throw new IllegalStateException("live events before the swaps: " + liveEvents + ", after: "
+                    if (liveAfterNew != held || liveAfterInPlace != held) {
+                        throw new IllegalStateException("live events before the swaps: " + held + ", after: "
                                 + liveAfterNew + " / " + liveAfterInPlace);
                     }
                     if (round >= 0) {
