@@ -52,7 +52,10 @@ public final class Authenticator {
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     private final Map<Long, Instant> lastUseWritten = new ConcurrentHashMap<>();
 
-    private record Verified(String user, Instant until) {
+    /** When each user's password last changed or the user was disabled, since start: checks begun before are void. */
+    private final Map<String, Instant> credentialsChanged = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Verified(String user, Instant until, Instant checkedAt) {
     }
 
     public Authenticator(AccessStore store, PasswordHasher hasher, LoginThrottle perUser, LoginThrottle perAddress,
@@ -111,6 +114,39 @@ public final class Authenticator {
     }
 
     /**
+     * Signs in to a session: the password is checked as by {@link #signIn}, and on success a session is started that
+     * is bound to that check, so a password change or a disabling that happens while the check runs ends it too.
+     *
+     * @return the outcome, and the session started when it is {@link AuthOutcome.Authenticated}
+     */
+    public SessionSignIn signInToSession(String name, String password, String address) {
+        Instant checkedAt = clock.instant();
+        AuthOutcome outcome = signIn(name, password, address);
+        if (!(outcome instanceof AuthOutcome.Authenticated authenticated)) {
+            return new SessionSignIn(outcome, null);
+        }
+        LoginSessions.Started started = sessions.start(authenticated.caller().name(), checkedAt);
+        if (!current(authenticated.caller().name(), checkedAt)) {
+            sessions.end(started.session());
+            return new SessionSignIn(new AuthOutcome.Rejected("the user changed while signing in: sign in again"), null);
+        }
+        return new SessionSignIn(new AuthOutcome.Authenticated(authenticated.caller(), started.session()), started);
+    }
+
+    /** A session sign-in's outcome, with the session (and the id for its cookie) when it succeeded. */
+    public record SessionSignIn(AuthOutcome outcome, LoginSessions.Started started) {
+    }
+
+    /**
+     * No password change or disabling of the user after {@code checkedAt}. The change is noted once it is committed,
+     * so a check that began at that instant or later read the changed user.
+     */
+    private boolean current(String user, Instant checkedAt) {
+        Instant changed = credentialsChanged.get(user);
+        return changed == null || !checkedAt.isBefore(changed);
+    }
+
+    /**
      * The session a cookie names, for its user with the role the user has now: a role changed since the
      * sign-in applies at once, and a disabled user's session ends.
      */
@@ -122,7 +158,7 @@ public final class Authenticator {
         }
         LoginSession session = found.get();
         Optional<UserAccount> user = store.user(session.user()).filter(u -> !u.isDisabled());
-        if (user.isEmpty()) {
+        if (user.isEmpty() || !current(session.user(), session.credentialsCheckedAt())) {
             sessions.end(session);
             return new AuthOutcome.Rejected("the session's user is disabled or deleted");
         }
@@ -163,10 +199,12 @@ public final class Authenticator {
         if (userWait.isPresent()) {
             return throttled("too many failed sign-ins for user " + name, userWait.get());
         }
+        // read before the user is: a change to the user from here on makes this check void (see current)
+        Instant checkedAt = clock.instant();
         String cacheEntry = cacheKeyOf(name, password);
         Verified known = verified.get(cacheEntry);
-        Instant now = clock.instant();
-        if (known != null && now.isBefore(known.until())) {
+        Instant now = checkedAt;
+        if (known != null && now.isBefore(known.until()) && current(name, known.checkedAt())) {
             Optional<UserAccount> user = store.user(name).filter(u -> !u.isDisabled());
             if (user.isPresent()) {
                 return new AuthOutcome.Authenticated(new Caller(name, user.get().getRole(), null));
@@ -178,10 +216,14 @@ public final class Authenticator {
             return reject(name, address, "wrong user name or password, or the user is disabled");
         }
         perUser.succeeded(name);
+        if (!current(name, checkedAt)) {
+            // the password was changed or the user disabled while the hash was computed: the old password is void
+            return new AuthOutcome.Rejected("the user changed while signing in: sign in again");
+        }
         if (verified.size() >= MAX_VERIFIED) {
             verified.clear();
         }
-        verified.put(cacheEntry, new Verified(name, now.plus(VERIFIED_FOR)));
+        verified.put(cacheEntry, new Verified(name, now.plus(VERIFIED_FOR), checkedAt));
         return new AuthOutcome.Authenticated(new Caller(name, user.get().getRole(), null));
     }
 
@@ -224,6 +266,7 @@ public final class Authenticator {
 
     /** A user's password changed or the user was disabled: their sessions end, and remembered checks are forgotten. */
     public void signOutEverywhere(String user) {
+        credentialsChanged.put(user, clock.instant());
         verified.clear();
         sessions.endAllOf(user);
     }

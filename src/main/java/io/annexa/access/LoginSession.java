@@ -17,10 +17,12 @@ public final class LoginSession {
     private final String csrfToken;
     private final Instant createdAt;
     private final Instant expiresAt;
+    private final Instant credentialsCheckedAt;
     private volatile Instant lastSeenAt;
 
-    LoginSession(String key, String user, String csrfToken, Instant createdAt, Instant expiresAt) {
+    LoginSession(String key, String user, String csrfToken, Instant createdAt, Instant expiresAt, Instant credentialsCheckedAt) {
         this.key = key;
+        this.credentialsCheckedAt = credentialsCheckedAt;
         this.user = user;
         this.csrfToken = csrfToken;
         this.createdAt = createdAt;
@@ -43,6 +45,11 @@ public final class LoginSession {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    /** When the password it was started with was read to be checked: a change to the user after that ends it. */
+    public Instant credentialsCheckedAt() {
+        return credentialsCheckedAt;
     }
 
     /** The end of its absolute lifetime, however busy it is. */

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -27,6 +28,8 @@ import java.util.regex.Pattern;
 public final class LoginSessions {
 
     static final int MAX_SESSIONS = 10_000;
+    /** Sessions one user may hold at once (browsers, devices); a further sign-in ends their longest idle one. */
+    static final int MAX_PER_USER = 20;
     private static final int RANDOM_BYTES = 32;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{43}");
 
@@ -58,13 +61,28 @@ public final class LoginSessions {
     }
 
     public Started start(String user) {
+        return start(user, clock.instant());
+    }
+
+    /**
+     * @param credentialsCheckedAt when the password was read to be checked (see {@link LoginSession#credentialsCheckedAt})
+     */
+    public Started start(String user, Instant credentialsCheckedAt) {
         Instant now = clock.instant();
-        if (sessions.size() >= MAX_SESSIONS) {
-            makeRoom(now);
-        }
         String id = randomText();
-        LoginSession session = new LoginSession(digest(id), user, randomText(), now, now.plus(maxLifetime));
-        sessions.put(session.key(), session);
+        LoginSession session = new LoginSession(digest(id), user, randomText(), now, now.plus(maxLifetime), credentialsCheckedAt);
+        // one user cannot crowd the others out: past MAX_PER_USER their own longest idle session goes first
+        synchronized (this) {
+            List<LoginSession> own = sessions.values().stream().filter(s -> s.user().equals(user))
+                    .sorted(Comparator.comparing(LoginSession::lastSeenAt)).toList();
+            for (int i = 0; i <= own.size() - MAX_PER_USER; i++) {
+                sessions.remove(own.get(i).key(), own.get(i));
+            }
+            if (sessions.size() >= MAX_SESSIONS) {
+                makeRoom(now);
+            }
+            sessions.put(session.key(), session);
+        }
         return new Started(id, session);
     }
 

@@ -103,7 +103,8 @@ public class SessionResource {
         }
         Authenticator authenticator = authenticator();
         String address = request.getRemoteAddr();
-        AuthOutcome outcome = authenticator.signIn(username, password, address);
+        Authenticator.SessionSignIn signIn = authenticator.signInToSession(username, password, address);
+        AuthOutcome outcome = signIn.outcome();
         if (outcome instanceof AuthOutcome.Throttled throttled) {
             return Response.fromResponse(AccessFilter.error(Response.Status.TOO_MANY_REQUESTS, throttled.message()))
                     .header("Retry-After", throttled.retryAfter().toSeconds()).build();
@@ -116,7 +117,7 @@ public class SessionResource {
         // a new id at every sign-in: a session id somebody planted or saw before does not become signed in
         AccessFilter.session(request).ifPresent(authenticator.sessions()::end);
         Caller caller = authenticated.caller();
-        LoginSessions.Started started = authenticator.sessions().start(caller.name());
+        LoginSessions.Started started = signIn.started();
         LOG.info(() -> caller.name() + " signed in to a session from " + address);
         return Response.ok(view(caller, Optional.of(started.session()), authenticator.sessions()))
                 .cookie(SessionCookie.issue(started.id(), request.isSecure()))

@@ -269,6 +269,25 @@ class AccessControlTest {
         }
 
         @Test
+        void aSignInWhosePasswordWasReadBeforeAChangeDoesNotOutliveIt() {
+            admin.createUser("alice", "correct horse battery", "viewer");
+            Instant checkStarted = clock.instant();
+            clock.advance(Duration.ofMillis(300)); // the hash is being computed
+            admin.updateUser("alice", null, "a brand new password", null);
+            clock.advance(Duration.ofMillis(1));
+
+            // the sign-in that was checking the old password finishes now: its session is void at once
+            String late = authenticator.sessions().start("alice", checkStarted).id();
+            assertThat(authenticator.session(late)).isInstanceOf(AuthOutcome.Rejected.class);
+            assertThat(authenticator.signInToSession("alice", "correct horse battery", ADDRESS).outcome())
+                    .isInstanceOf(AuthOutcome.Rejected.class);
+
+            Authenticator.SessionSignIn fresh = authenticator.signInToSession("alice", "a brand new password", ADDRESS);
+            assertThat(caller(fresh.outcome()).name()).isEqualTo("alice");
+            assertThat(caller(authenticator.session(fresh.started().id())).name()).isEqualTo("alice");
+        }
+
+        @Test
         void aTokenActsForItsUserWithItsOwnRoleAndIsStoredOnlyAsADigest() throws Exception {
             admin.createUser("erin", "correct horse battery", "rule-author");
             Caller erin = caller(basic("erin", "correct horse battery"));

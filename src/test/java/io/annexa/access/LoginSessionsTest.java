@@ -150,4 +150,20 @@ class LoginSessionsTest {
         assertThatIllegalArgumentException().isThrownBy(() -> new LoginSessions(Duration.ZERO, LIFETIME, clock));
         assertThatIllegalArgumentException().isThrownBy(() -> new LoginSessions(IDLE, Duration.ofMinutes(-1), clock));
     }
+
+    @Test
+    void oneUserCannotCrowdOthersOut() {
+        ManualClock clock = new ManualClock(Instant.parse("2026-06-01T08:00:00Z"));
+        LoginSessions sessions = new LoginSessions(Duration.ofMinutes(30), Duration.ofHours(8), clock);
+        String bob = sessions.start("bob").id();
+        String first = sessions.start("mallory").id();
+        for (int i = 0; i < LoginSessions.MAX_PER_USER * 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            sessions.start("mallory");
+        }
+
+        assertThat(sessions.find(bob)).as("another user's session stays").isPresent();
+        assertThat(sessions.find(first)).as("mallory's longest idle session went first").isEmpty();
+        assertThat(sessions.size()).isEqualTo(LoginSessions.MAX_PER_USER + 1);
+    }
 }
