@@ -40,6 +40,30 @@ public record RouteTarget(String receiver, List<String> groupBy, Duration groupW
             key.append(i == 0 ? "" : ",").append(names.get(i)).append("=\"")
                     .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
         }
-        return key.append('}').toString();
+        return bounded(key.append('}').toString());
     }
+
+    /**
+     * Keys are stored and indexed (a PostgreSQL index entry holds about 2.7 kB, up to 4 bytes a character): a key
+     * longer than {@value #MAX_KEY_LENGTH} characters keeps its beginning, readable, and ends in the SHA-256 of the
+     * whole, so it stays unique and stable.
+     */
+    static String bounded(String key) {
+        if (key.length() <= MAX_KEY_LENGTH) {
+            return key;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String tail = "...#" + java.util.HexFormat.of().formatHex(digest);
+            int cut = MAX_KEY_LENGTH - tail.length();
+            if (Character.isHighSurrogate(key.charAt(cut - 1))) {
+                cut--; // never half a character
+            }
+            return key.substring(0, cut) + tail;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    static final int MAX_KEY_LENGTH = 512;
 }
