@@ -3,8 +3,10 @@ package io.annexa.evidence;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +29,25 @@ public final class SshAlgorithms {
      * @param weakPatterns comma-separated names or patterns ({@code *} any characters, {@code ?} one)
      */
     public static String weakEnabled(String setting, String defaults, String weakPatterns) {
+        // the same three strings come back host after host across a fleet; the answer depends on nothing else
+        List<String> key = List.of(setting, defaults, weakPatterns);
+        String known = ANSWERS.get(key);
+        if (known != null) {
+            return known;
+        }
+        String answer = assess(setting, defaults, weakPatterns);
+        if (ANSWERS.size() >= MAX_ANSWERS) {
+            ANSWERS.clear();
+        }
+        ANSWERS.put(key, answer);
+        return answer;
+    }
+
+    /** Distinct (setting, defaults, patterns) answers kept; a fleet has a handful, a hostile input cannot grow it. */
+    private static final int MAX_ANSWERS = 1024;
+    private static final Map<List<String>, String> ANSWERS = new ConcurrentHashMap<>();
+
+    private static String assess(String setting, String defaults, String weakPatterns) {
         Set<String> enabled = new LinkedHashSet<>();
         if (setting.startsWith("-")) {
             for (String name : names(defaults)) {
@@ -51,7 +72,7 @@ public final class SshAlgorithms {
 
     private static List<String> names(String list) {
         List<String> names = new ArrayList<>();
-        for (String name : list.split("[,\\s]+")) {
+        for (String name : SEPARATORS.split(list)) {
             if (!name.isEmpty()) {
                 names.add(name);
             }
@@ -59,17 +80,43 @@ public final class SshAlgorithms {
         return names;
     }
 
-    /** sshd's match_pattern(): '*' stands for any run of characters, '?' for one; case matters. */
+    private static final Pattern SEPARATORS = Pattern.compile("[,\\s]+");
+
     private static boolean matchesAny(String name, String patterns) {
         for (String pattern : names(patterns)) {
-            StringBuilder regex = new StringBuilder();
-            for (char c : pattern.toCharArray()) {
-                regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-            }
-            if (name.matches(regex.toString())) {
+            if (matches(name, pattern)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * sshd's match_pattern(): '*' stands for any run of characters, '?' for one; case matters. Greedy with one
+     * backtrack point (the last '*'), which is exact for these two wildcards and linear in practice.
+     */
+    static boolean matches(String name, String pattern) {
+        int n = 0;
+        int p = 0;
+        int star = -1;
+        int resume = 0;
+        while (n < name.length()) {
+            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == name.charAt(n))) {
+                n++;
+                p++;
+            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+                star = p++;
+                resume = n;
+            } else if (star >= 0) {
+                p = star + 1;
+                n = ++resume;
+            } else {
+                return false;
+            }
+        }
+        while (p < pattern.length() && pattern.charAt(p) == '*') {
+            p++;
+        }
+        return p == pattern.length();
     }
 }

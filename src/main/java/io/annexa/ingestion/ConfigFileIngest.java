@@ -3,13 +3,14 @@ package io.annexa.ingestion;
 import io.annexa.evidence.InvalidInputException;
 import io.annexa.evidence.AssetNames;
 import io.annexa.evidence.EvidenceKey;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -150,18 +151,47 @@ public final class ConfigFileIngest implements Processor {
     }
 
     private static Optional<String> assetComment(Path file) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-            for (int i = 0; i < ASSET_COMMENT_LINES; i++) {
-                String line = reader.readLine();
-                if (line == null) {
-                    break;
+        // only the first lines count: read no more of the file than they take, through no reader or decoder
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = new byte[1024];
+            int length = 0;
+            int lines = 0;
+            int lineStart = 0;
+            while (lines < ASSET_COMMENT_LINES) {
+                if (length == head.length) {
+                    if (head.length >= ASSET_COMMENT_SCAN_BYTES) {
+                        break;
+                    }
+                    head = Arrays.copyOf(head, head.length * 2);
                 }
-                Matcher m = ASSET_COMMENT.matcher(line);
-                if (m.matches()) {
-                    return Optional.of(m.group(1));
+                int read = in.read(head, length, head.length - length);
+                boolean end = read < 0;
+                int from = length;
+                length += Math.max(read, 0);
+                for (int i = from; i < length && lines < ASSET_COMMENT_LINES; i++) {
+                    if (head[i] == '\n') {
+                        Optional<String> asset = assetIn(head, lineStart, i);
+                        if (asset.isPresent()) {
+                            return asset;
+                        }
+                        lines++;
+                        lineStart = i + 1;
+                    }
+                }
+                if (end) {
+                    return lines < ASSET_COMMENT_LINES && lineStart < length ? assetIn(head, lineStart, length) : Optional.empty();
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** Lines of the head beyond this are not looked at: an asset comment is a short line near the top. */
+    private static final int ASSET_COMMENT_SCAN_BYTES = 64 * 1024;
+
+    private static Optional<String> assetIn(byte[] head, int from, int to) {
+        int end = to > from && head[to - 1] == '\r' ? to - 1 : to;
+        Matcher m = ASSET_COMMENT.matcher(new String(head, from, end - from, StandardCharsets.ISO_8859_1));
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 }

@@ -4,6 +4,7 @@ import io.annexa.evidence.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,21 +41,30 @@ public final class ConfigLines {
         byte[] bytes = Files.readAllBytes(path);
         boolean bom = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF;
         List<String> lines = new ArrayList<>();
+        CharsetDecoder utf8 = null;
         for (int start = bom ? 3 : 0; start < bytes.length; ) {
             int end = start;
+            boolean ascii = true;
             while (end < bytes.length && bytes[end] != '\n') {
                 if (bytes[end] == 0) {
                     throw new InvalidInputException(file, lines.size() + 1, "NUL byte: binary content, not text");
                 }
+                ascii &= bytes[end] > 0;
                 end++;
             }
             if (end - start > MAX_LINE_BYTES) {
                 throw new InvalidInputException(file, lines.size() + 1, "line longer than " + MAX_LINE_BYTES + " bytes");
             }
-            try {
-                lines.add(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, start, end - start)).toString());
-            } catch (CharacterCodingException e) {
-                throw new InvalidInputException(file, lines.size() + 1, "invalid UTF-8");
+            if (ascii) {
+                // nearly every line of a configuration file: no decoder, no intermediate buffers (a fleet reads 30,000 files)
+                lines.add(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1));
+            } else {
+                try {
+                    utf8 = utf8 == null ? StandardCharsets.UTF_8.newDecoder() : utf8.reset();
+                    lines.add(utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString());
+                } catch (CharacterCodingException e) {
+                    throw new InvalidInputException(file, lines.size() + 1, "invalid UTF-8");
+                }
             }
             start = end + 1;
         }

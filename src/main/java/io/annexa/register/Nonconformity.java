@@ -6,12 +6,14 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.persistence.TableGenerator;
 import jakarta.persistence.Version;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -399,8 +401,23 @@ public class Nonconformity {
     }
 
     public Set<String> getEvidenceSources() {
-        return evidenceSources.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(evidenceSources.split(",")));
+        String stored = evidenceSources;
+        ParsedSources parsed = parsedSources;
+        if (parsed == null || parsed.from() != stored) {
+            // asked for every active nonconformity on every evaluation cycle: split the column once per value
+            parsed = new ParsedSources(stored, stored.isEmpty() ? Set.of()
+                    : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(stored.split(",")))));
+            parsedSources = parsed;
+        }
+        return parsed.sources();
     }
+
+    /** The column's value (compared by identity) and its sources; one immutable reference, so readers on other threads are safe. */
+    private record ParsedSources(String from, Set<String> sources) {
+    }
+
+    @Transient
+    private transient ParsedSources parsedSources;
 
     public String getEvidenceSummary() {
         return evidenceSummary;

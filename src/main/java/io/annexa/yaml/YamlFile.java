@@ -63,11 +63,28 @@ public final class YamlFile {
             return new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> mark = e.getProblemMark();
-            throw new YamlException("not valid YAML: " + e.getProblem(), mark.map(m -> m.getLine() + 1).orElse(0),
+            throw new YamlException("not valid YAML: " + printable(e.getProblem()), mark.map(m -> m.getLine() + 1).orElse(0),
                     mark.map(m -> m.getColumn() + 1).orElse(0));
         } catch (IOException | RuntimeException e) {
-            throw new YamlException("cannot be read: " + e.getMessage(), 0, 0);
+            throw new YamlException("cannot be read: " + printable(String.valueOf(e.getMessage())), 0, 0);
         }
+    }
+
+    /**
+     * The parser quotes the offending character itself ("unexpected character found\n(10)"): a line break or other
+     * control character in a problem would split it in a log or a terminal, so each is shown as its code.
+     */
+    static String printable(String problem) {
+        StringBuilder shown = new StringBuilder(problem.length());
+        problem.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                shown.append("\\u").append(String.format("%04x", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.toString();
     }
 
     /**

@@ -15,6 +15,17 @@ class YamlFileTest {
     Path temp;
 
     @Test
+    void aProblemQuotingALineBreakShowsItsCodeSoTheMessageStaysOneLine() throws Exception {
+        // an anchor with no name: the parser's problem quotes the line break after '&'
+        Path file = Files.writeString(temp.resolve("hosts.yml"), "hosts:\n  - name: a\n&\nb: 2\n");
+
+        assertThatThrownBy(() -> YamlFile.read(file, "hosts.yml")).isInstanceOfSatisfying(YamlFile.YamlException.class, e -> {
+            assertThat(e.getMessage()).startsWith("not valid YAML: ").contains("\\u000a").doesNotContain("\n");
+            assertThat(e.line()).isEqualTo(3);
+        });
+    }
+
+    @Test
     void nestingUpToTheLimitIsRead() throws Exception {
         Path file = Files.writeString(temp.resolve("deep.yml"), "a: " + "[".repeat(YamlFile.MAX_NESTING - 1) + "]".repeat(YamlFile.MAX_NESTING - 1) + "\n");
 
