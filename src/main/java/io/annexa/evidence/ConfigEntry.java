@@ -20,10 +20,11 @@ import org.kie.api.definition.type.ClassReactive;
 public final class ConfigEntry {
 
     /**
-     * Values up to this length are shared ({@link SharedStrings}): a fleet's files repeat the same short values
-     * ({@code no}, {@code 3}, {@code 077}) host after host, and the session holds every entry of every host.
+     * Values up to this length are shared ({@link SharedStrings}): a fleet's files repeat the same values
+     * ({@code no}, {@code 077}, the same cipher lists and {@code secure_path}) host after host, and the session holds
+     * every entry of every host.
      */
-    private static final int SHARED_VALUE_LENGTH = 64;
+    private static final int SHARED_VALUE_LENGTH = 512;
 
     private final String asset;
     private final String source;

@@ -12,7 +12,11 @@ package io.annexa.evidence;
  */
 public final class SharedStrings {
 
-    private static final int SLOTS = 1 << 13;
+    /**
+     * 64 Ki slots (256 KB of references): a fleet of 10,000 hosts repeats each asset name in every entry of its
+     * files, and with 8 Ki slots the names displaced each other before the next file came.
+     */
+    private static final int SLOTS = 1 << 16;
     private static final String[] TABLE = new String[SLOTS];
 
     private SharedStrings() {

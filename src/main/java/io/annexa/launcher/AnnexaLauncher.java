@@ -28,7 +28,13 @@ import java.util.List;
 public final class AnnexaLauncher {
 
     static final String PAYARA_MAIN = "fish.payara.micro.PayaraMicro";
-    static final String DEFAULT_JAVA_OPTS = "-Xmx512m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    /**
+     * A fleet keeps most of the heap live (every host's evidence in the rule engine: about 380 MB for 10,000 hosts).
+     * The serial collector's default young generation is a third of the heap, which left the old one smaller than
+     * that live set, so every young collection became a full one (more than half the time in GC); a fixed 64 MB young
+     * generation leaves it room, for the same resident size (FleetBenchmark, README).
+     */
+    static final String DEFAULT_JAVA_OPTS = "-Xmx512m -Xmn64m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
     /** The sub-command that runs rule scenarios instead of the service, and the application class that does. */
     static final String RULE_TESTS = "test-rules";
     static final String RULE_TEST_COMMAND = "io.annexa.service.RuleTestCommand";

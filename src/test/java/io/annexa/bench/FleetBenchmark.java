@@ -74,6 +74,10 @@ public final class FleetBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("stage")) {
+            stage(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
+            return;
+        }
         List<String> databases = args.length > 0 && !args[0].equals("both") ? List.of(args[0]) : List.of("h2", "postgres");
         int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int idleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
@@ -254,6 +258,19 @@ public final class FleetBenchmark {
                 repository.close();
             }
         }
+    }
+
+    /**
+     * {@code stage <folder> [hosts]}: writes the same fleet as {@code <folder>/<kind>/<asset>}, for dropping into a
+     * running service's inbox ({@code bench/fleet-service.sh}).
+     */
+    private static void stage(Path folder, int hosts) throws IOException {
+        for (int i = 0; i < hosts; i++) {
+            for (String kind : KINDS) {
+                Files.writeString(Files.createDirectories(folder.resolve(kind)).resolve(asset(i)), content(kind, i), StandardCharsets.UTF_8);
+            }
+        }
+        System.out.printf("%,d hosts, %,d files staged in %s%n", hosts, hosts * KINDS.length, folder);
     }
 
     /** Every n-th host allows root login, so its sshd_config has a finding. */
