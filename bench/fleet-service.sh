@@ -35,12 +35,12 @@ cpu() { awk '{print $14 + $15}' "/proc/$jpid/stat"; }
 sleep 10
 before=$(open); max=$(rss)
 echo "service up (RSS $max MB, $before open nonconformities from the samples); moving $((hosts * 3)) files into the inbox"
-for kind in sshd_config login.defs sudoers; do
+[ "$hosts" -gt 0 ] && for kind in sshd_config login.defs sudoers; do
   mkdir -p "$work/data/inbox/$kind"
   find "$work/staging/$kind" -type f -exec mv -t "$work/data/inbox/$kind" {} +
 done
 landed=$(date +%s.%N); last=$landed; count=$before
-while :; do
+while [ "$hosts" -gt 0 ]; do
   sleep 1
   r=$(rss); [ "$r" -gt "$max" ] && max=$r
   now=$(open || echo "$count")
@@ -49,6 +49,14 @@ while :; do
 done
 printf 'intake: %d open nonconformities (%d from the fleet), the last change %.1f s after the last file landed; largest RSS %d MB\n' \
   "$count" "$((count - before))" "$(echo "$last - $landed" | bc)" "$max"
+declare -A before_threads
+for t in /proc/$jpid/task/*; do before_threads[${t##*/}]=$(awk '{print $14 + $15}' "$t/stat"); done
+[ -n "${FLEET_HISTOGRAM:-}" ] && jcmd "$jpid" GC.class_histogram | head -30 > "$FLEET_HISTOGRAM"
 c0=$(cpu); t0=$(date +%s.%N); sleep "$idle"; c1=$(cpu); t1=$(date +%s.%N)
+echo "busiest threads while idle (CPU ticks):"
+for t in /proc/$jpid/task/*; do
+  now=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)
+  echo "$((now - ${before_threads[${t##*/}]:-0})) $(cat "$t/comm" 2>/dev/null)"
+done | sort -rn | head -8
 hz=$(getconf CLK_TCK)
 printf 'idle: %.2f %% of one core over %d s; RSS %d MB\n' "$(echo "($c1 - $c0) / $hz / ($t1 - $t0) * 100" | bc -l)" "$idle" "$(rss)"
