@@ -18,13 +18,18 @@ final class Soa {
     }
 
     static StatementOfApplicability current(AnnexaService service) {
+        return of(service, service.repository().map(r -> r.findActive()).orElse(List.of()));
+    }
+
+    /** The same from nonconformities already read ({@code findActive}), so a caller that needs them too reads them once. */
+    static StatementOfApplicability of(AnnexaService service, List<Nonconformity> active) {
         ControlCatalog catalog = Ready.require(service, AnnexaService::catalog);
         List<MonitoringRule> rules = service.engine().map(engine -> engine.library().rules().stream()
                 .map(r -> new MonitoringRule(r.id(), r.controls(), engine.lastEvaluated().get(r.id())))
                 .toList()).orElse(List.of());
         Map<String, List<Long>> openByControl = new HashMap<>();
         // accepted risks and fixes awaiting their effectiveness review do not make a control nonconforming
-        for (Nonconformity nc : service.repository().map(r -> r.findActive()).orElse(List.of())) {
+        for (Nonconformity nc : active) {
             if (!nc.getStatus().unfixed()) {
                 continue;
             }
