@@ -1,5 +1,6 @@
 package io.annexa.api;
 
+import io.annexa.control.Applicability;
 import io.annexa.control.ControlCatalog;
 import io.annexa.control.MonitoringRule;
 import io.annexa.control.StatementOfApplicability;
@@ -27,6 +28,11 @@ final class Soa {
         List<MonitoringRule> rules = service.engine().map(engine -> engine.library().rules().stream()
                 .map(r -> new MonitoringRule(r.id(), r.controls(), engine.lastEvaluated().get(r.id())))
                 .toList()).orElse(List.of());
+        return of(catalog, service.applicability(), rules, active, Instant.now());
+    }
+
+    static StatementOfApplicability of(ControlCatalog catalog, Map<String, Applicability> decisions, List<MonitoringRule> rules,
+                                       List<Nonconformity> active, Instant now) {
         Map<String, List<Long>> openByControl = new HashMap<>();
         // accepted risks and fixes awaiting their effectiveness review do not make a control nonconforming
         for (Nonconformity nc : active) {
@@ -37,6 +43,6 @@ final class Soa {
                 openByControl.computeIfAbsent(control, c -> new ArrayList<>()).add(nc.getId());
             }
         }
-        return StatementOfApplicability.of(catalog, service.applicability(), rules, openByControl, Instant.now());
+        return StatementOfApplicability.of(catalog, decisions, rules, openByControl, now);
     }
 }
