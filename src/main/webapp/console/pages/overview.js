@@ -78,7 +78,7 @@ function trend(points) {
     const colours = {major: '#b42318', minor: '#b54708', observation: '#175cd3'};
     const width = Math.max(300, chart.clientWidth || 600);
     new window.uPlot({width, height: 200, legend: {show: true},
-      scales: {x: {time: true}}, axes: [{}, {label: 'open'}],
+      scales: {x: {time: true, range: (u, min, max) => min === max ? [min - 6 * 86400, max + 86400] : [min, max]}}, axes: [{}, {label: 'open'}],
       series: [{}, ...GRADES.map(g => ({label: g, stroke: colours[g], width: 2, points: {show: days.length < 30}}))]},
     [x, ...GRADES.map(g => days.map(d => byDay.get(d)[g]))], chart);
   };

@@ -8,6 +8,7 @@ import io.annexa.control.MonitoringRule;
 import io.annexa.evaluation.RuleDefinition;
 import io.annexa.evaluation.Severity;
 import io.annexa.register.LifecycleAction;
+import io.annexa.register.NonconformityRepository;
 import io.annexa.register.policy.AssetInventory;
 import io.annexa.register.policy.AssetRecord;
 import io.annexa.register.policy.Criticality;
@@ -54,9 +55,14 @@ class OverviewTest {
                     new MonitoringRule(banner.id(), banner.controls(), NOW), new MonitoringRule(ntp.id(), ntp.controls(), NOW),
                     new MonitoringRule("sshd_macs_strong", List.of("8.24"), NOW));
             var active = fixture.repository.findActive();
-            var soa = Soa.of(CATALOG, decisions, rules, active, NOW);
+            var unfixed = fixture.repository.unfixed();
+            assertThat(unfixed).extracting(NonconformityRepository.Unfixed::id).containsExactlyInAnyOrderElementsOf(
+                    active.stream().filter(nc -> nc.getStatus().unfixed()).map(nc -> nc.getId()).toList());
+            var soa = Soa.ofUnfixed(CATALOG, decisions, rules, unfixed, NOW);
+            // the same Statement of Applicability as /api/controls builds from the entities
+            assertThat(soa.entries()).isEqualTo(Soa.of(CATALOG, decisions, rules, active, NOW).entries());
 
-            OverviewResource.Overview overview = OverviewResource.overview(soa, active);
+            OverviewResource.Overview overview = OverviewResource.overview(soa, unfixed);
 
             assertThat(overview.controls()).hasSize(93);
             Map<String, OverviewResource.Cell> cells = overview.controls().stream()

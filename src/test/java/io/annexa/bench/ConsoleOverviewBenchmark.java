@@ -76,7 +76,7 @@ public final class ConsoleOverviewBenchmark {
         long started = System.nanoTime();
         Process annexa = builder.start();
         String base = "http://127.0.0.1:" + port + "/";
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ChromeDriver browser = null;
         try {
             waitFor("healthy", Duration.ofMinutes(5), () -> get(http, base + "health", false).contains("\"UP\""));

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -172,6 +173,8 @@ class ConsoleIT {
         }
         assertThat(browser.findElements(By.cssSelector("tr[data-source]"))).as("source health").isNotEmpty();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".chart canvas")));
+        assertThat(script("return document.documentElement.scrollWidth <= window.innerWidth")).as("no sideways scrolling at 1366x768")
+                .isEqualTo(true);
         screenshot("overview");
         accessible("overview");
     }
@@ -382,9 +385,17 @@ class ConsoleIT {
         }
     }
 
+    /** The whole page at 1366 pixels wide (the window grows to the page's height for the picture, then shrinks back). */
     private void screenshot(String name) throws IOException {
         Path folder = Files.createDirectories(target().resolve("console-screenshots"));
-        Files.move(browser.getScreenshotAs(OutputType.FILE).toPath(), folder.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Dimension laptop = browser.manage().window().getSize();
+        long height = (Long) script("return Math.ceil(document.documentElement.scrollHeight)");
+        browser.manage().window().setSize(new Dimension(laptop.getWidth(), (int) Math.min(4000, Math.max(laptop.getHeight(), height + 100))));
+        try {
+            Files.move(browser.getScreenshotAs(OutputType.FILE).toPath(), folder.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.manage().window().setSize(laptop);
+        }
     }
 
     private static Path target() {
