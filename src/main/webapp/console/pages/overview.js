@@ -75,10 +75,12 @@ function trend(points) {
   section.draw = () => {
     if (typeof window.uPlot !== 'function') return;
     const x = days.map(d => Date.parse(d + 'T00:00:00Z') / 1000);
+    // the whole 90 days, today last, however few days have a snapshot
+    const end = Date.parse(new Date().toISOString().slice(0, 10) + 'T00:00:00Z') / 1000;
     const colours = {major: '#b42318', minor: '#b54708', observation: '#175cd3'};
     const width = Math.max(300, chart.clientWidth || 600);
     new window.uPlot({width, height: 200, legend: {show: true},
-      scales: {x: {time: true, range: (u, min, max) => min === max ? [min - 6 * 86400, max + 86400] : [min, max]}}, axes: [{}, {label: 'open'}],
+      scales: {x: {time: true, auto: false, range: [end - 89 * 86400, end]}}, axes: [{}, {label: 'open'}],
       series: [{}, ...GRADES.map(g => ({label: g, stroke: colours[g], width: 2, points: {show: days.length < 30}}))]},
     [x, ...GRADES.map(g => days.map(d => byDay.get(d)[g]))], chart);
   };
@@ -89,17 +91,19 @@ function trend(points) {
 export function health(source) {
   if (source.silent) return 'silent';
   if (source.lastError && (!source.lastSuccess || source.lastError > source.lastSuccess)) return 'failing';
-  if (source.state && source.state.toLowerCase() !== 'started') return 'stopped';
+  // a route not started is one the configuration leaves off (no syslog port, no inventory URL): shown, not alarming
+  if (source.state && source.state.toLowerCase() !== 'started') return 'off';
   return 'ok';
 }
 
 function sources(list) {
-  const order = {silent: 0, failing: 1, stopped: 2, ok: 3};
+  const order = {silent: 0, failing: 1, ok: 2, off: 3};
   const sorted = [...list].sort((a, b) => order[health(a)] - order[health(b)] || a.routeId.localeCompare(b.routeId));
-  const bad = sorted.filter(s => health(s) !== 'ok').length;
+  const bad = sorted.filter(s => health(s) === 'silent' || health(s) === 'failing').length;
   return h('section', {class: 'card', 'aria-labelledby': 'sources-title'},
     h('h2', {id: 'sources-title'}, 'Sources and collection'),
-    h('p', {class: bad ? 'warn-text' : ''}, bad ? `${bad} of ${list.length} sources need attention.` : `All ${list.length} sources are delivering.`),
+    h('p', {class: bad ? 'warn-text' : ''}, bad ? `${bad} of ${list.length} sources need attention: silent, or their last attempt failed.`
+      : `No source is silent or failing (${list.filter(s => health(s) === 'off').length} of ${list.length} are off).`),
     h('div', {class: 'scroll'}, table('Source routes', ['Health', 'Source', 'Kind', 'Last success', 'Items read', 'Errors', 'Last error'],
       sorted.map(s => {
         const state = health(s);
