@@ -46,6 +46,21 @@ public final class NonconformityRepository implements AutoCloseable {
                 Nonconformity.class).getResultList());
     }
 
+    /**
+     * The nonconformities not yet fixed ({@link NonconformityStatus#unfixed()}) as id, cited controls and grade only, read
+     * as plain columns without loading the entities: for figures over the whole register (the console's overview).
+     */
+    public List<Unfixed> unfixed() {
+        List<Object[]> rows = read(em -> em.createQuery("select n.id, n.controls, n.grade from Nonconformity n where n.status in :statuses order by n.id",
+                Object[].class).setParameter("statuses", NonconformityStatus.unfixedOnes().stream().map(NonconformityStatus::label).toList())
+                .getResultList());
+        return rows.stream().map(r -> new Unfixed(((Number) r[0]).longValue(), List.of(((String) r[1]).split(",")), (String) r[2])).toList();
+    }
+
+    /** A nonconformity not yet fixed, as figures over the register need it. */
+    public record Unfixed(long id, List<String> controls, String grade) {
+    }
+
     public Optional<Nonconformity> find(long id) {
         return read(em -> Optional.ofNullable(em.find(Nonconformity.class, id)));
     }
