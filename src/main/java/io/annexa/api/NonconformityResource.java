@@ -156,17 +156,27 @@ public class NonconformityResource {
     public Page<OccurrenceView> occurrences(@PathParam("id") String id, @QueryParam("after") String after,
                                             @QueryParam("limit") String limit) {
         long number = find(id).getId();
-        int size;
         try {
-            size = blank(limit).map(l -> number("limit", l)).orElse(100);
+            return occurrences(repository(), number, after, limit);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
+    }
+
+    /**
+     * One page of a nonconformity's evidence occurrences, oldest first: {@code limit} (1 to the list maximum, default
+     * 100) after the occurrence {@code after}.
+     *
+     * @throws IllegalArgumentException naming the query parameter that is wrong
+     */
+    static Page<OccurrenceView> occurrences(NonconformityRepository repository, long number, String after, String limit) {
+        int size = blank(limit).map(l -> number("limit", l)).orElse(100);
         if (size < 1 || size > NonconformityQuery.MAX_LIMIT) {
-            throw ApiError.badRequest("query parameter limit: between 1 and " + NonconformityQuery.MAX_LIMIT + ", not " + size);
+            throw new IllegalArgumentException("query parameter limit: between 1 and " + NonconformityQuery.MAX_LIMIT + ", not " + size);
         }
-        long from = blank(after).map(a -> ApiError.id("occurrence", a)).orElse(0L);
-        List<Occurrence> rows = repository().occurrences(number, from, size + 1);
+        long from = blank(after).map(NonconformityResource::occurrenceId).orElse(0L);
+        // one row more than the page: whether there is a next page is known without counting
+        List<Occurrence> rows = repository.occurrences(number, from, size + 1);
         List<OccurrenceView> items = rows.stream().limit(size).map(OccurrenceView::of).toList();
         return new Page<>(items, rows.size() > size ? Long.toString(items.get(items.size() - 1).id()) : null);
     }
@@ -312,6 +322,14 @@ public class NonconformityResource {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("query parameter " + parameter + ": '" + text + "' is not a number");
+        }
+    }
+
+    private static long occurrenceId(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("query parameter after: occurrence id '" + text + "' is not a number");
         }
     }
 
