@@ -129,7 +129,7 @@ public class AccessFilter implements ContainerRequestFilter {
      */
     static Response challenge(String message, HttpServletRequest request) {
         String mode = request.getHeader("Sec-Fetch-Mode");
-        boolean fromPageScript = (mode != null && !mode.equalsIgnoreCase("navigate")) || SessionCookie.read(request).isPresent();
+        boolean fromPageScript = (mode != null && !mode.equalsIgnoreCase("navigate")) || SessionCookie.carried(request);
         return challenge(message, !fromPageScript);
     }
 

@@ -35,7 +35,7 @@ public class AnnexaAuthenticationMechanism implements HttpAuthenticationMechanis
             return context.doNothing();
         }
         String authorization = request.getHeader("Authorization");
-        Optional<String> session = SessionCookie.read(request);
+        Optional<String> session = SessionCookie.read(request, SessionCookie.secure(request, service.trustedProxies()));
         AuthOutcome outcome = (authorization == null || authorization.isBlank()) && session.isPresent()
                 ? authenticator.get().session(session.get())
                 : authenticator.get().authenticate(authorization, request.getRemoteAddr());

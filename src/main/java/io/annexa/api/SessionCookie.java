@@ -1,5 +1,6 @@
 package io.annexa.api;
 
+import io.annexa.access.TrustedProxies;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.NewCookie;
@@ -21,15 +22,29 @@ final class SessionCookie {
     private SessionCookie() {
     }
 
+    /**
+     * Whether the browser reached Annexa over TLS: on Annexa's own HTTPS listener, or through a trusted proxy that ended
+     * TLS and says so in {@code X-Forwarded-Proto} ({@link TrustedProxies}).
+     */
+    static boolean secure(HttpServletRequest request, TrustedProxies proxies) {
+        return proxies.secure(request.isSecure(), request.getRemoteAddr(), request.getHeader("X-Forwarded-Proto"));
+    }
+
     /** The session id the request's cookie carries, read under the name that fits how the request came. */
-    static Optional<String> read(HttpServletRequest request) {
+    static Optional<String> read(HttpServletRequest request, boolean secure) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
             return Optional.empty();
         }
-        String name = nameFor(request.isSecure());
+        String name = nameFor(secure);
         return Arrays.stream(cookies).filter(c -> c.getName().equals(name)).map(Cookie::getValue)
                 .filter(v -> v != null && !v.isEmpty()).findFirst();
+    }
+
+    /** Whether the request carries a session cookie under either name (whether or not it is valid). */
+    static boolean carried(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        return cookies != null && Arrays.stream(cookies).anyMatch(c -> c.getName().equals(NAME) || c.getName().equals(SECURE_NAME));
     }
 
     static NewCookie issue(String id, boolean secure) {

@@ -93,7 +93,7 @@ public class SessionResource {
                 + " signed in with " + (caller.tokenId() == null ? "HTTP Basic" : "an API token")));
         authenticator().sessions().end(session);
         LOG.info(() -> caller.describe() + " signed out of a session");
-        return Response.noContent().cookie(SessionCookie.clear(request.isSecure())).build();
+        return Response.noContent().cookie(SessionCookie.clear(SessionCookie.secure(request, service.trustedProxies()))).build();
     }
 
     private Response start(String username, String password) {
@@ -120,7 +120,7 @@ public class SessionResource {
         LoginSessions.Started started = signIn.started();
         LOG.info(() -> caller.name() + " signed in to a session from " + address);
         return Response.ok(view(caller, Optional.of(started.session()), authenticator.sessions()))
-                .cookie(SessionCookie.issue(started.id(), request.isSecure()))
+                .cookie(SessionCookie.issue(started.id(), SessionCookie.secure(request, service.trustedProxies())))
                 .header("Cache-Control", "no-store").build();
     }
 

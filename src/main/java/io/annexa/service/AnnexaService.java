@@ -96,6 +96,7 @@ public class AnnexaService {
     private volatile RuleDeployer deployer;
     private volatile AccessStore accessStore;
     private volatile Authenticator authenticator;
+    private volatile io.annexa.access.TrustedProxies trustedProxies = io.annexa.access.TrustedProxies.NONE;
     private volatile AccessAdministration administration;
     private volatile AlertStore alertStore;
     private volatile AlertOutbox alertOutbox;
@@ -334,6 +335,8 @@ public class AnnexaService {
      * The database schema is migrated here, before anything opens it.
      */
     private void startAccessControl() throws java.io.IOException {
+        // a wrong entry stops the start with the setting and entry named, before anything else is opened
+        trustedProxies = io.annexa.access.TrustedProxies.parse(setting(io.annexa.access.TrustedProxies.SETTING).orElse(""));
         DatabaseSettings database = databaseSettings();
         DatabaseMigrations.migrate(database);
         accessStore = AccessStore.open(database.url(), database.user(), database.password());
@@ -510,6 +513,11 @@ public class AnnexaService {
 
     public Optional<EvaluationEngine> engine() {
         return Optional.ofNullable(engine);
+    }
+
+    /** The proxies whose X-Forwarded-Proto is believed ({@code annexa.http.trusted-proxies}); none until access control is up. */
+    public io.annexa.access.TrustedProxies trustedProxies() {
+        return trustedProxies;
     }
 
     /** Checks credentials; empty until access control is up (and after it failed to start). */

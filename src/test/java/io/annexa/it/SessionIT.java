@@ -114,6 +114,33 @@ class SessionIT {
     }
 
     @Test
+    void behindATrustedProxyThatEndedTlsTheCookieIsSecureAndHostPrefixed() {
+        // the container trusts loopback as a reverse proxy (arquillian.xml: annexa.http.trusted-proxies)
+        AnnexaClient proxy = new AnnexaClient(URI.create(base.toString().replace("//" + base.getHost() + ":", "//127.0.0.1:"))).anonymous();
+        String credentials = "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}";
+
+        AnnexaClient.Reply signedIn = proxy.request("POST", "api/session", credentials, "application/json",
+                "X-Forwarded-Proto", "https", "Accept", "application/json");
+        assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(200);
+        List<String> secure = signedIn.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-annexa-session=")).toList();
+        assertThat(secure).as("Set-Cookie headers: %s", signedIn.headers().allValues("Set-Cookie")).hasSize(1);
+        assertThat(attributes(secure.get(0))).contains("secure", "httponly", "samesite=strict", "path=/")
+                .noneMatch(a -> a.startsWith("domain="));
+        String cookie = secure.get(0).substring(0, secure.get(0).indexOf(';')).strip();
+
+        assertThat(proxy.request("GET", "api/controls", null, null, "Cookie", cookie, "X-Forwarded-Proto", "https",
+                "Accept", "application/json").status()).isEqualTo(200);
+        // the same cookie on a request the proxy did not receive over TLS is not a session
+        assertThat(proxy.request("GET", "api/controls", null, null, "Cookie", cookie, "Accept", "application/json").status())
+                .isEqualTo(401);
+
+        AnnexaClient.Reply plain = proxy.request("POST", "api/session", credentials, "application/json",
+                "X-Forwarded-Proto", "http", "Accept", "application/json");
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(attributes(sessionSetCookie(plain))).doesNotContain("secure");
+    }
+
+    @Test
     void anHtmlFormSignsInToo() {
         AnnexaClient.Reply signedIn = send("POST", "api/session", form(USER, PASSWORD), "application/x-www-form-urlencoded",
                 "Origin", base.getProtocol() + "://" + base.getHost() + ":" + base.getPort());
