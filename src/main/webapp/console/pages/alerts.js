@@ -1,6 +1,67 @@
 import {api} from '../api.js';
 import {h, table, row, time, message, announce} from '../dom.js';
 
+const SILENCE_FOR = [['1h', 'one hour', 3600], ['4h', 'four hours', 14400], ['1d', 'one day', 86400], ['7d', 'seven days', 604800]];
+
+/** Where a problem with a silence's field is said, next to the field, and the field marked for assistive technology. */
+function flag(form, key, problem) {
+  form.querySelector(`#silence-${key}-error`).textContent = problem || '';
+  form.elements[key].setAttribute('aria-invalid', problem ? 'true' : 'false');
+}
+
+/** An admin's form for a new silence: matchers one per line, how long, and why (the API refuses anything else in words). */
+function silenceForm() {
+  const error = h('div', {class: 'form-error'});
+  const field = (key, label, input, hint) => h('div', {class: 'field'},
+    h('label', {for: 'silence-' + key}, label, h('span', {class: 'req'}, ' (required)')), input,
+    hint ? h('span', {id: `silence-${key}-hint`, class: 'hint'}, hint) : null, h('span', {id: `silence-${key}-error`, class: 'field-error'}));
+  const described = key => [`silence-${key}-hint`, `silence-${key}-error`].join(' ');
+  const form = h('form', {class: 'silence', novalidate: true, 'aria-label': 'New silence', on: {submit: async event => {
+    event.preventDefault();
+    error.replaceChildren();
+    const matchers = form.elements.matchers.value.split('\n').map(m => m.trim()).filter(Boolean);
+    const comment = form.elements.comment.value.trim();
+    flag(form, 'matchers', matchers.length ? null : 'At least one matcher is required.');
+    flag(form, 'comment', comment ? null : 'Comment is required: say why the alerts are silenced.');
+    if (!matchers.length) { form.elements.matchers.focus(); return; }
+    if (!comment) { form.elements.comment.focus(); return; }
+    const seconds = SILENCE_FOR.find(([value]) => value === form.elements.for.value)[2];
+    const submit = form.querySelector('button[type=submit]');
+    submit.disabled = true;
+    try {
+      await api('silences', {method: 'POST', body: {matchers, endsAt: new Date(Date.now() + seconds * 1000).toISOString(), comment}});
+      announce('Silence created.');
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (err) {
+      error.append(message(`Not created: ${err.message}`));
+      submit.disabled = false;
+    }
+  }}}, error,
+  field('matchers', 'Matchers, one per line', h('textarea', {id: 'silence-matchers', name: 'matchers', rows: 2, required: true,
+    'aria-describedby': described('matchers')}), 'as in config/alerts.yml, e.g. asset="web-01" or grade=~"minor|observation"'),
+  field('for', 'For', h('select', {id: 'silence-for', name: 'for', 'aria-describedby': described('for')},
+    SILENCE_FOR.map(([value, label]) => h('option', {value}, label))), null),
+  field('comment', 'Comment', h('input', {id: 'silence-comment', name: 'comment', type: 'text', required: true,
+    'aria-describedby': described('comment')}), null),
+  h('div', {class: 'buttons'}, h('button', {type: 'submit', id: 'silence-create'}, 'Silence')));
+  return h('details', {class: 'action-box'}, h('summary', {}, 'New silence'), form);
+}
+
+function endButton(silence) {
+  return h('button', {type: 'button', class: 'secondary small', data: {silenceEnd: silence.id}, on: {click: async e => {
+    const button = e.currentTarget;
+    button.disabled = true;
+    try {
+      await api(`silences/${encodeURIComponent(silence.id)}`, {method: 'DELETE'});
+      announce('Silence ended.');
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (err) {
+      button.after(message(err.message));
+      button.disabled = false;
+    }
+  }}}, 'End', h('span', {class: 'visually-hidden'}, ' silence ' + silence.id));
+}
+
 export const name = 'alerts';
 
 const STATES = ['pending', 'delivered', 'failed', 'dead'];
@@ -47,6 +108,8 @@ export async function render(main, {query, can, go}) {
         {data: {delivery: d.id, state: d.state}})))),
       page.next ? h('p', {}, h('a', {href: '#/alerts?' + new URLSearchParams({...(state ? {state} : {}), cursor: page.next})}, 'Older deliveries →')) : null),
     h('section', {class: 'card', 'aria-labelledby': 'silences-title'}, h('h2', {id: 'silences-title'}, 'Silences'),
-      h('div', {class: 'scroll'}, table('Silences in force or to come', ['Matchers', 'From', 'Until', 'Comment', 'By'],
-        silences.map(s => row([h('code', {}, s.matchers.join(', ')), time(s.startsAt), time(s.endsAt), s.comment, s.createdBy]))))));
+      admin ? silenceForm() : null,
+      h('div', {class: 'scroll'}, table('Silences in force or to come', ['Matchers', 'From', 'Until', 'Comment', 'By', ...(admin ? [''] : [])],
+        silences.map(s => row([h('code', {}, s.matchers.join(', ')), time(s.startsAt), time(s.endsAt), s.comment, s.createdBy,
+          ...(admin ? [endButton(s)] : [])], {data: {silence: s.id}}))))));
 }

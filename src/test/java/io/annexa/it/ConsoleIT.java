@@ -64,7 +64,7 @@ class ConsoleIT {
     private static final String AXE = "META-INF/resources/webjars/axe-core/4.6.3/axe.min.js";
     private static final String PASSWORD = "console password 0001";
     private static final Map<String, String> USERS = Map.of("console-viewer", "viewer", "console-analyst", "analyst",
-            "console-author", "rule-author");
+            "console-author", "rule-author", "console-admin", "admin");
 
     private static ChromeDriver browser;
     private static final Map<String, List<String>> CHECKED = new LinkedHashMap<>();
@@ -224,7 +224,7 @@ class ConsoleIT {
         assertThat(browser.findElements(By.cssSelector("#validate, #deploy, button[data-rule], textarea"))).isEmpty();
         open("#/alerts");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Alerts"));
-        assertThat(browser.findElements(By.cssSelector("[data-redeliver]"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("[data-redeliver], #silence-create, [data-silence-end]"))).isEmpty();
         accessible("alerts as a viewer");
         open("#/exports");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("soa-json")));
@@ -317,6 +317,40 @@ class ConsoleIT {
     }
 
     // --- helpers ---
+
+    @Test
+    @Order(7)
+    void anAdminSilencesAlertsFromTheConsoleAndEndsTheSilence() {
+        String why = "maintenance window of the sample host";
+        signIn("console-admin");
+        open("#/alerts");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Alerts"));
+        browser.findElement(By.xpath("//details[.//form[contains(@class, 'silence')]]/summary")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("silence-matchers"))).sendKeys("asset = \"" + SAMPLE + "\"");
+
+        // the comment is required: said at the field, which gets the focus
+        browser.findElement(By.id("silence-create")).click();
+        assertThat(browser.findElement(By.id("silence-comment-error")).getText()).startsWith("Comment is required");
+        assertThat(browser.findElement(By.id("silence-comment")).getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("silence-comment");
+        accessible("alerts as an admin, a silence's field refused");
+
+        browser.findElement(By.id("silence-comment")).sendKeys(why);
+        browser.findElement(By.id("silence-create")).click();
+        WebElement silenced = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//tr[@data-silence][td[contains(., '" + why + "')]]")));
+        String id = silenced.getDomAttribute("data-silence");
+        JsonObject stored = admin.get("api/silences").json().asJsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(silence -> silence.getString("comment").equals(why)).findFirst().orElseThrow();
+        assertThat(stored.getJsonNumber("id").toString()).isEqualTo(id);
+        assertThat(stored.getString("createdBy")).contains("console-admin");
+        assertThat(stored.getJsonArray("matchers").getValuesAs(jakarta.json.JsonString::getString)).singleElement()
+                .asString().contains("asset").contains(SAMPLE);
+
+        silenced.findElement(By.cssSelector("button[data-silence-end]")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-silence='" + id + "']")));
+        assertThat(admin.get("api/silences").body()).doesNotContain(why);
+    }
 
     private void signIn(String user) {
         browser.manage().deleteAllCookies();
