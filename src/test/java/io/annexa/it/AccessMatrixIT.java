@@ -250,6 +250,8 @@ class AccessMatrixIT {
         // what the successes did, where a 2xx alone would not show it
         assertThat(succeeded.get("POST api/rules/validate").json().asJsonObject().getBoolean("valid")).isTrue();
         assertThat(succeeded.get("PUT api/rules/{id}").json().asJsonObject().getString("state")).isIn("deployed", "pending");
+        assertThat(succeeded.get("GET api/rules/{id}/draft").json()).as("the folder in service, as PUT takes it")
+                .isEqualTo(Json.createReader(new java.io.StringReader(draft(RULE))).read());
         assertThat(succeeded.get("POST api/nonconformities/{id}/{action}").json().asJsonObject().getString("status"))
                 .isEqualTo("acknowledged");
         assertThat(succeeded.get("POST api/alerts/receivers/{name}/enable").json().asJsonObject().getBoolean("disabled")).isFalse();
@@ -319,6 +321,7 @@ class AccessMatrixIT {
         f.put("GET api/rules/events", Call.of("api/rules/events"));
         f.put("POST api/rules/validate", Call.of("api/rules/validate", draft));
         f.put("PUT api/rules/{id}", Call.of("api/rules/" + ruleId, draft));
+        f.put("GET api/rules/{id}/draft", Call.of("api/rules/" + ruleId + "/draft"));
         f.put("PUT api/rules/{id}/enabled", Call.of("api/rules/" + ruleId + "/enabled", "true"));
         f.put("GET api/schemas/{name}", Call.of("api/schemas/alert-1.json").accepting("*/*"));
         // signing in is open to anybody: a real user's name and password, as JSON and as the console's form posts them
