@@ -234,6 +234,10 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
                     + " a draft may be written"));
         }
         Path folder = rules.resolve(path);
+        if (Files.isSymbolicLink(folder)) {
+            // the library does not follow it either; reading through it could reach anything on the machine
+            throw new NotADraft(id, List.of("its folder " + path + " is a link; a draft carries plain files only"));
+        }
         List<String> problems = new ArrayList<>();
         List<String> drls = new ArrayList<>();
         List<Path> scenarioFiles = new ArrayList<>();

@@ -25,6 +25,10 @@ class RuleDraftReadTest {
     @TempDir
     Path rules;
 
+    /** Outside the rules: another library, a link's target. */
+    @TempDir
+    Path outside;
+
     private static RuleDraft draft() {
         Map<String, String> scenarios = new LinkedHashMap<>();
         scenarios.put("x_no.pass.sshd_config", "X no\n");
@@ -61,9 +65,8 @@ class RuleDraftReadTest {
         assertThat(read.scenarios().keySet()).containsExactly("x_no.pass.sshd_config", "x_yes.fail.sshd_config",
                 "x_yes.fail.sshd_config.expect");
         // and written back, the folder is the same
-        Path other = Files.createTempDirectory(rules.getParent(), "again");
-        read.writeInto(other);
-        assertThat(RuleDraft.read(other, ID)).contains(written);
+        read.writeInto(outside);
+        assertThat(RuleDraft.read(outside, ID)).contains(written);
     }
 
     @Test
@@ -132,13 +135,19 @@ class RuleDraftReadTest {
     @Test
     void aLinkIsRefusedAndNotFollowed() throws Exception {
         draft().writeInto(rules);
-        Path secret = Files.writeString(rules.getParent().resolve("secret-" + System.nanoTime()), "s3cret\n");
-        try {
-            Files.createSymbolicLink(folder().resolve("tests/leak.pass.sshd_config"), secret);
-            assertThat(refusal()).contains("tests/leak.pass.sshd_config is a link").doesNotContain("s3cret");
-        } finally {
-            Files.delete(secret);
-        }
+        Path secret = Files.writeString(outside.resolve("secret"), "s3cret\n");
+        Files.createSymbolicLink(folder().resolve("tests/leak.pass.sshd_config"), secret);
+
+        assertThat(refusal()).contains("tests/leak.pass.sshd_config is a link").doesNotContain("s3cret");
+    }
+
+    @Test
+    void aRuleFolderThatIsALinkIsRefused() throws Exception {
+        draft().writeInto(outside);
+        Files.createDirectories(folder().getParent());
+        Files.createSymbolicLink(folder(), outside.resolve(PATH));
+
+        assertThat(refusal()).contains("its folder " + PATH + " is a link");
     }
 
     @Test
