@@ -502,6 +502,29 @@ class AccessMatrixIT {
     }
 
     @Test
+    void aRuleDraftIsReadOnlyForARuleFolderItCarriesWhole() {
+        AnnexaClient author = as(Role.RULE_AUTHOR);
+        AnnexaClient.Reply unknown = author.get("api/rules/no_such_rule/draft");
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no rule 'no_such_rule' in the rules in service");
+        for (String id : List.of("Sshd_root_login_disabled", "tests", "a-b", "x".repeat(101))) {
+            AnnexaClient.Reply refused = author.get("api/rules/" + id + "/draft");
+            assertThat(refused.status()).as(id + ": " + refused.body()).isEqualTo(404);
+            assertThat(refused.body()).contains("a rule id is a lower-case letter");
+        }
+        // a path segment that climbs out is stopped by the server or by the id's shape; no file is ever read for it
+        for (String id : List.of("%2E%2E", "..%2Frules", "%2E%2E%2F%2E%2E%2Fconfig")) {
+            AnnexaClient.Reply refused = author.get("api/rules/" + id + "/draft");
+            assertThat(refused.status()).as(id + ": " + refused.body()).isIn(400, 404, 405);
+            assertThat(refused.body()).as(id).doesNotContain("ruleYml");
+        }
+        // its scenarios include whole-host folders, which a draft cannot carry: refused, nothing dropped
+        AnnexaClient.Reply hosts = author.get("api/rules/sshd_root_login_disabled/draft");
+        assertThat(hosts.status()).as(hosts.body()).isEqualTo(409);
+        assertThat(hosts.body()).contains("a scenario of a whole host");
+    }
+
+    @Test
     void anOversizedBodyIsRefusedBeforeItIsRead() {
         String huge = "{\"path\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}";
 
