@@ -53,6 +53,7 @@ function editor(id, label, value, rows = 12) {
   paint();
   const box = h('div', {class: 'field editor-field'}, h('label', {for: id}, label), h('div', {class: 'editor'}, gutter, area));
   box.area = area;
+  box.set = value => { area.value = value; marks.clear(); area.scrollTop = 0; paint(); };
   box.mark = lines => { marks.clear(); lines.forEach(l => marks.add(l)); paint(); };
   box.goTo = line => {
     const text = area.value.split('\n');
@@ -87,6 +88,7 @@ function authoring(main) {
   };
   Object.entries(STARTER.scenarios).forEach(([f, c]) => addScenario(f, c));
   const results = h('div', {id: 'rule-results', 'aria-live': 'polite'});
+  const editing = h('p', {id: 'rule-editing', class: 'hint'}, 'Starting from an example rule; Edit on a loaded rule opens that rule here.');
 
   const draft = () => {
     const files = {};
@@ -138,10 +140,34 @@ function authoring(main) {
       button.disabled = false;
     }
   };
+  /** Opens a rule folder in service in the editor, as GET rules/{id}/draft gives it. */
+  const load = async (id, button) => {
+    if (button) button.disabled = true;
+    try {
+      const d = await api('rules/' + encodeURIComponent(id) + '/draft');
+      path.value = d.path;
+      yml.set(d.ruleYml);
+      drl.set(d.drl);
+      scenarios.replaceChildren();
+      Object.entries(d.scenarios).forEach(([f, c]) => addScenario(f, c));
+      results.replaceChildren();
+      editing.textContent = `Editing ${id} as it is in service (${Object.keys(d.scenarios).length} scenario files). Validate checks it; Deploy puts it back in service.`;
+      section.scrollIntoView({block: 'start'});
+      drl.area.focus();
+      announce(`Rule ${id} opened in the editor`);
+    } catch (e) {
+      results.replaceChildren(message(`Cannot open ${id} in the editor: ${e.message}`));
+      section.scrollIntoView({block: 'start'});
+      announce(`Cannot open ${id} in the editor`);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  };
   const validate = h('button', {type: 'button', id: 'validate', on: {click: e => run('validate', e.currentTarget)}}, 'Validate');
   const deploy = h('button', {type: 'button', id: 'deploy', class: 'secondary', on: {click: e => run('deploy', e.currentTarget)}}, 'Deploy');
-  return h('section', {class: 'card', 'aria-labelledby': 'author-title'}, h('h2', {id: 'author-title'}, 'Write a rule'),
+  const section = h('section', {class: 'card', 'aria-labelledby': 'author-title'}, h('h2', {id: 'author-title'}, 'Write a rule'),
     h('p', {}, 'Paste or edit a rule folder: its rule.yml, its DRL and its scenarios. Validate compiles it with the whole library and runs every scenario; Deploy writes it and puts it in service.'),
+    editing,
     h('form', {class: 'author', on: {submit: e => e.preventDefault()}},
       h('div', {class: 'field'}, h('label', {for: 'rule-path'}, 'Rule folder'), path,
         h('span', {id: 'rule-path-hint', class: 'hint'}, '<theme>/c<control>_<name>/<rule_id>, e.g. technological/c8_05_secure_authentication/sshd_root_login_disabled')),
@@ -150,11 +176,16 @@ function authoring(main) {
       scenarios,
       h('div', {class: 'buttons'}, h('button', {type: 'button', class: 'secondary', on: {click: () => addScenario()}}, 'Add a scenario'), validate, deploy),
       results));
+  section.load = load;
+  return section;
 }
 
 export async function render(main, {can}) {
   const [rules, deployment] = await Promise.all([api('rules'), api('rules/deployment')]);
   const author = can('rule-author');
+  const editorSection = author ? authoring(main) : null;
+  const edit = r => h('button', {type: 'button', class: 'secondary small', data: {edit: r.id}, 'aria-controls': 'rule-drl',
+    on: {click: e => editorSection.load(r.id, e.currentTarget)}}, 'Edit', h('span', {class: 'visually-hidden'}, ' ' + r.id));
   const toggle = r => h('button', {type: 'button', class: 'secondary small', data: {rule: r.id},
     on: {click: async e => {
       e.currentTarget.disabled = true;
@@ -171,10 +202,10 @@ export async function render(main, {can}) {
         h('dt', {}, 'Quarantined'), h('dd', {}, deployment.quarantined.length
           ? h('ul', {}, deployment.quarantined.map(q => h('li', {class: 'warn-text'}, `${q.rule}: ${q.reason} (since ${q.since})`))) : 'none'))),
     h('section', {class: 'card', 'aria-labelledby': 'loaded-title'}, h('h2', {id: 'loaded-title'}, `Loaded rules (${rules.length})`),
-      h('div', {class: 'scroll tall'}, table('Rules in service', ['Rule', 'Title', 'Controls', 'Severity', 'Fired', 'State', ...(author ? ['Switch'] : [])],
+      h('div', {class: 'scroll tall'}, table('Rules in service', ['Rule', 'Title', 'Controls', 'Severity', 'Fired', 'State', ...(author ? ['Switch', 'Edit'] : [])],
         rules.map(r => row([r.id, r.title, h('span', {}, r.controls.map((c, i) => [i ? ', ' : '', h('a', {href: '#/controls/' + c}, c)])),
           r.severity, String(r.fired),
           r.quarantined ? h('span', {class: 'badge failing', title: r.quarantine && r.quarantine.reason}, 'quarantined') : r.enabled ? 'enabled' : 'disabled',
-          ...(author ? [toggle(r)] : [])], {data: {rule: r.id}}))))),
-    author ? authoring(main) : h('p', {class: 'note'}, 'Writing and deploying rules needs the rule-author role.'));
+          ...(author ? [toggle(r), edit(r)] : [])], {data: {rule: r.id}}))))),
+    author ? editorSection : h('p', {class: 'note'}, 'Writing and deploying rules needs the rule-author role.'));
 }

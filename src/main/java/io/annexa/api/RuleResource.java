@@ -154,6 +154,28 @@ public class RuleResource {
         return new Validation(problems.isEmpty(), problems);
     }
 
+    /**
+     * The folder of a rule in service, in the shape {@code PUT /api/rules/{id}} takes: read it, edit it, validate and put
+     * it back. 404 for an id no folder holds; 409 when the folder holds what a draft cannot carry (a second DRL, a host
+     * scenario folder, another file) or more than the draft limits, naming it, rather than dropping it.
+     */
+    @GET
+    @Path("{id}/draft")
+    @Requires(Role.RULE_AUTHOR)
+    public RuleDraft draft(@PathParam("id") String id) {
+        if (!RuleDraft.isRuleId(id)) {
+            throw ApiError.notFound("no such rule: a rule id is a lower-case letter, then lower-case letters, digits and"
+                    + " underscores, at most 100");
+        }
+        AnnexaHome home = Ready.require(service, AnnexaService::home);
+        try {
+            return RuleDraft.read(home.rules(), id, limits())
+                    .orElseThrow(() -> ApiError.notFound("no rule '" + id + "' in the rules in service"));
+        } catch (RuleDraft.NotADraft e) {
+            throw ApiError.of(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
     @PUT
     @Path("{id}")
     @Requires(Role.RULE_AUTHOR)

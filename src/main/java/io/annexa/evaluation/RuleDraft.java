@@ -30,6 +30,8 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
     private static final Pattern RULE_PATH = Pattern.compile(
             "(organizational|people|physical|technological)/c\\d{1,2}_\\d{1,2}_[a-z][a-z0-9_]*/[a-z][a-z0-9_]*");
     private static final Pattern SAFE_FILE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+    /** A rule id as a request may name it: one folder name, never a path ({@code ..}, {@code /}) nor anything the library refuses. */
+    private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_]{0,99}");
     /** Where a rule folder keeps its scenarios; the library skips every folder of that name. */
     private static final String SCENARIO_FOLDER = "tests";
 
@@ -159,17 +161,175 @@ public record RuleDraft(String path, String ruleYml, String drl, Map<String, Str
 
     /** The folder below {@code rulesInService} holding a rule of this id under another path, if one does. */
     private Optional<String> sameIdElsewhere(Path rulesInService) {
-        if (!Files.isDirectory(rulesInService)) {
+        return foldersOf(rulesInService, id()).stream().filter(relative -> !relative.equals(path)).findFirst();
+    }
+
+    /**
+     * The folders below {@code rules} holding a rule of this id (a folder of that name with a rule.yml, not inside a
+     * scenario folder), relative with {@code /}, sorted. More than one means the library refuses the id.
+     */
+    static List<String> foldersOf(Path rules, String id) {
+        if (!Files.isDirectory(rules)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(rules)) {
+            return files.filter(folder -> folder.getFileName().toString().equals(id))
+                    .filter(folder -> Files.isRegularFile(folder.resolve("rule.yml")))
+                    .map(folder -> rules.relativize(folder).toString().replace('\\', '/'))
+                    .filter(relative -> !("/" + relative + "/").contains("/" + SCENARIO_FOLDER + "/"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + rules, e);
+        }
+    }
+
+    /** Whether {@code id} has the shape of a rule id: a lower-case identifier, not the scenario folder's name. */
+    public static boolean isRuleId(String id) {
+        return id != null && RULE_ID.matcher(id).matches() && !id.equals(SCENARIO_FOLDER);
+    }
+
+    /** A rule folder on disk that a draft cannot carry whole; the problems say what it holds and why. */
+    public static final class NotADraft extends Exception {
+        private final List<String> problems;
+
+        NotADraft(String ruleId, List<String> problems) {
+            super("rule '" + ruleId + "' cannot be edited as a draft: " + String.join("; ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    /** {@link #read(Path, String, Limits)} within {@link Limits#DEFAULT}. */
+    public static Optional<RuleDraft> read(Path rules, String id) throws NotADraft {
+        return read(rules, id, Limits.DEFAULT);
+    }
+
+    /**
+     * The folder of rule {@code id} below {@code rules}, as the draft that {@link #writeInto} would write back unchanged:
+     * rule.yml, {@code <id>.drl} and the plain files of {@code tests/}. Empty when no folder holds that rule.
+     * Nothing is read past the limits, and nothing is left out: a folder holding more than a draft carries (another
+     * DRL, another file, a scenario folder, a link, text that is not UTF-8) or more than the limits allow is refused
+     * whole, naming what is in the way.
+     *
+     * @throws IllegalArgumentException if {@code id} is not a rule id ({@link #isRuleId}); it never reaches the file system
+     */
+    public static Optional<RuleDraft> read(Path rules, String id, Limits limits) throws NotADraft {
+        if (!isRuleId(id)) {
+            throw new IllegalArgumentException("not a rule id: '" + id + "'");
+        }
+        List<String> folders = foldersOf(rules, id);
+        if (folders.isEmpty()) {
             return Optional.empty();
         }
-        try (Stream<Path> files = Files.walk(rulesInService)) {
-            return files.filter(folder -> folder.getFileName().toString().equals(id()))
-                    .filter(folder -> Files.isRegularFile(folder.resolve("rule.yml")))
-                    .map(folder -> rulesInService.relativize(folder).toString().replace('\\', '/'))
-                    .filter(relative -> !relative.equals(path) && !("/" + relative + "/").contains("/" + SCENARIO_FOLDER + "/"))
-                    .sorted().findFirst();
+        if (folders.size() > 1) {
+            throw new NotADraft(id, List.of(folders.size() + " folders hold it (" + String.join(", ", folders)
+                    + "); the library refuses a rule id twice: remove all but one"));
+        }
+        String path = folders.get(0);
+        if (!RULE_PATH.matcher(path).matches()) {
+            throw new NotADraft(id, List.of("its folder " + path + " is not <theme>/c<control>_<name>/<rule_id>, the only place"
+                    + " a draft may be written"));
+        }
+        Path folder = rules.resolve(path);
+        if (Files.isSymbolicLink(folder)) {
+            // the library does not follow it either; reading through it could reach anything on the machine
+            throw new NotADraft(id, List.of("its folder " + path + " is a link; a draft carries plain files only"));
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> drls = new ArrayList<>();
+        List<Path> scenarioFiles = new ArrayList<>();
+        try {
+            for (Path entry : sortedList(folder)) {
+                String name = entry.getFileName().toString();
+                if (Files.isSymbolicLink(entry)) {
+                    problems.add(name + " is a link; a draft carries plain files only");
+                } else if (name.equals("rule.yml") && Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                } else if (name.endsWith(".drl") && Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    drls.add(name);
+                } else if (name.equals(SCENARIO_FOLDER) && Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    for (Path scenario : sortedList(entry)) {
+                        String file = SCENARIO_FOLDER + "/" + scenario.getFileName();
+                        if (Files.isSymbolicLink(scenario)) {
+                            problems.add(file + " is a link; a draft carries plain files only");
+                        } else if (Files.isDirectory(scenario, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                            problems.add(file + " is a folder (a scenario of a whole host); a draft carries plain scenario"
+                                    + " files only: edit this rule in its folder");
+                        } else if (!SAFE_FILE.matcher(scenario.getFileName().toString()).matches()) {
+                            problems.add(file + " is not a plain file name");
+                        } else {
+                            scenarioFiles.add(scenario);
+                        }
+                    }
+                } else {
+                    problems.add(name + (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? " is a folder" : " is a file")
+                            + " a draft cannot carry; it holds rule.yml, " + id + ".drl and " + SCENARIO_FOLDER + "/");
+                }
+            }
+            if (drls.size() > 1) {
+                problems.add(drls.size() + " DRL files (" + String.join(", ", drls) + "); a draft carries one, " + id + ".drl");
+            } else if (drls.size() == 1 && !drls.get(0).equals(id + ".drl")) {
+                problems.add("its DRL is " + drls.get(0) + ", not " + id + ".drl");
+            } else if (drls.isEmpty()) {
+                problems.add("it has no " + id + ".drl");
+            }
+            if (scenarioFiles.size() > limits.maxScenarios()) {
+                problems.add(scenarioFiles.size() + " scenario files, a draft holds at most " + limits.maxScenarios());
+            }
+            // sizes first: nothing is read when the whole would not fit in a draft
+            long bytes = Files.size(folder.resolve("rule.yml")) + (drls.size() == 1 ? Files.size(folder.resolve(drls.get(0))) : 0);
+            for (Path scenario : scenarioFiles) {
+                bytes += utf8(scenario.getFileName().toString()) + Files.size(scenario);
+            }
+            if (bytes > limits.maxBytes()) {
+                problems.add(bytes + " bytes (rule.yml, DRL and scenarios), a draft holds at most " + limits.maxBytes());
+            }
+            if (!problems.isEmpty()) {
+                throw new NotADraft(id, problems);
+            }
+            String ruleYml = text(folder.resolve("rule.yml"), limits, problems);
+            String drl = text(folder.resolve(drls.get(0)), limits, problems);
+            Map<String, String> scenarios = new java.util.TreeMap<>();
+            for (Path scenario : scenarioFiles) {
+                scenarios.put(scenario.getFileName().toString(), text(scenario, limits, problems));
+            }
+            if (!problems.isEmpty()) {
+                throw new NotADraft(id, problems);
+            }
+            return Optional.of(new RuleDraft(path, ruleYml, drl, scenarios));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + rulesInService, e);
+            throw new UncheckedIOException("cannot read rule folder " + folder, e);
+        }
+    }
+
+    private static List<Path> sortedList(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.sorted().toList();
+        }
+    }
+
+    /** A file's text, strictly UTF-8: what is not text would not survive the JSON round trip, so it is a problem. */
+    private static String text(Path file, Limits limits, List<String> problems) throws IOException {
+        String name = (file.getParent().getFileName().toString().equals(SCENARIO_FOLDER) ? SCENARIO_FOLDER + "/" : "") + file.getFileName();
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            bytes = in.readNBytes(limits.maxBytes() + 1); // bounded even if the file grew since its size was taken
+        }
+        if (bytes.length > limits.maxBytes()) {
+            problems.add(name + " holds more than " + limits.maxBytes() + " bytes, a draft's limit");
+            return null;
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            problems.add(name + " is not UTF-8 text");
+            return null;
         }
     }
 

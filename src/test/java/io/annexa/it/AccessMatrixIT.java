@@ -250,6 +250,8 @@ class AccessMatrixIT {
         // what the successes did, where a 2xx alone would not show it
         assertThat(succeeded.get("POST api/rules/validate").json().asJsonObject().getBoolean("valid")).isTrue();
         assertThat(succeeded.get("PUT api/rules/{id}").json().asJsonObject().getString("state")).isIn("deployed", "pending");
+        assertThat(succeeded.get("GET api/rules/{id}/draft").json()).as("the folder in service, as PUT takes it")
+                .isEqualTo(Json.createReader(new java.io.StringReader(draft(RULE))).read());
         assertThat(succeeded.get("POST api/nonconformities/{id}/{action}").json().asJsonObject().getString("status"))
                 .isEqualTo("acknowledged");
         assertThat(succeeded.get("POST api/alerts/receivers/{name}/enable").json().asJsonObject().getBoolean("disabled")).isFalse();
@@ -319,6 +321,7 @@ class AccessMatrixIT {
         f.put("GET api/rules/events", Call.of("api/rules/events"));
         f.put("POST api/rules/validate", Call.of("api/rules/validate", draft));
         f.put("PUT api/rules/{id}", Call.of("api/rules/" + ruleId, draft));
+        f.put("GET api/rules/{id}/draft", Call.of("api/rules/" + ruleId + "/draft"));
         f.put("PUT api/rules/{id}/enabled", Call.of("api/rules/" + ruleId + "/enabled", "true"));
         f.put("GET api/schemas/{name}", Call.of("api/schemas/alert-1.json").accepting("*/*"));
         // signing in is open to anybody: a real user's name and password, as JSON and as the console's form posts them
@@ -496,6 +499,29 @@ class AccessMatrixIT {
             assertThat(rule.getBoolean("quarantined")).isFalse();
             assertThat(rule.isNull("quarantine")).isTrue();
         });
+    }
+
+    @Test
+    void aRuleDraftIsReadOnlyForARuleFolderItCarriesWhole() {
+        AnnexaClient author = as(Role.RULE_AUTHOR);
+        AnnexaClient.Reply unknown = author.get("api/rules/no_such_rule/draft");
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no rule 'no_such_rule' in the rules in service");
+        for (String id : List.of("Sshd_root_login_disabled", "tests", "a-b", "x".repeat(101))) {
+            AnnexaClient.Reply refused = author.get("api/rules/" + id + "/draft");
+            assertThat(refused.status()).as(id + ": " + refused.body()).isEqualTo(404);
+            assertThat(refused.body()).contains("a rule id is a lower-case letter");
+        }
+        // a path segment that climbs out is stopped by the server or by the id's shape; no file is ever read for it
+        for (String id : List.of("%2E%2E", "..%2Frules", "%2E%2E%2F%2E%2E%2Fconfig")) {
+            AnnexaClient.Reply refused = author.get("api/rules/" + id + "/draft");
+            assertThat(refused.status()).as(id + ": " + refused.body()).isIn(400, 404, 405);
+            assertThat(refused.body()).as(id).doesNotContain("ruleYml");
+        }
+        // its scenarios include whole-host folders, which a draft cannot carry: refused, nothing dropped
+        AnnexaClient.Reply hosts = author.get("api/rules/sshd_root_login_disabled/draft");
+        assertThat(hosts.status()).as(hosts.body()).isEqualTo(409);
+        assertThat(hosts.body()).contains("a scenario of a whole host");
     }
 
     @Test

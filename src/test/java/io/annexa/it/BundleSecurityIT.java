@@ -377,6 +377,7 @@ class BundleSecurityIT {
         reads.put("api/rules", List.of("api/rules"));
         reads.put("api/rules/deployment", List.of("api/rules/deployment"));
         reads.put("api/rules/events", List.of("api/rules/events"));
+        reads.put("api/rules/{id}/draft", List.of("api/rules/sshd_empty_passwords_disabled/draft"));
         reads.put("api/session", List.of("api/session"));
         reads.put("api/schemas/{name}", List.of("api/schemas/alert-1.json", "api/schemas/soa-1.xsd", "api/schemas/audit-report-1.xsd"));
         reads.put("api/silences", List.of("api/silences"));

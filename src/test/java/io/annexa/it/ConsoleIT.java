@@ -40,6 +40,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -221,7 +222,7 @@ class ConsoleIT {
 
         open("#/rules");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-rule]")));
-        assertThat(browser.findElements(By.cssSelector("#validate, #deploy, button[data-rule], textarea"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#validate, #deploy, button[data-rule], button[data-edit], textarea"))).isEmpty();
         open("#/alerts");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Alerts"));
         assertThat(browser.findElements(By.cssSelector("[data-redeliver], #silence-create, [data-silence-end]"))).isEmpty();
@@ -272,6 +273,40 @@ class ConsoleIT {
         assertThat(selected).as("the problem's button selects its line").isEqualTo(9L);
         screenshot("rules-problem");
         accessible("rules with a problem");
+
+        // an existing rule of the library, opened in the editor from its row with the keyboard, broken and validated
+        String shipped = "technological/c8_05_secure_authentication/sshd_empty_passwords_disabled";
+        String id = shipped.substring(shipped.lastIndexOf('/') + 1);
+        Path folder = Path.of(System.getProperty("annexa.projectDir"), "rules", shipped);
+        WebElement edit = browser.findElement(By.cssSelector("tr[data-rule='" + id + "'] button[data-edit='" + id + "']"));
+        assertThat(edit.getText()).startsWith("Edit");
+        assertThat(edit.getDomProperty("textContent")).as("the button's name says which rule").isEqualTo("Edit " + id);
+        edit.sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rule-editing"), "Editing " + id));
+        assertThat(browser.findElement(By.id("rule-path")).getDomProperty("value")).isEqualTo(shipped);
+        assertThat(browser.findElement(By.id("rule-yml")).getDomProperty("value"))
+                .isEqualTo(Files.readString(folder.resolve("rule.yml")));
+        assertThat(drl.getDomProperty("value")).isEqualTo(Files.readString(folder.resolve(id + ".drl")));
+        try (Stream<Path> files = Files.list(folder.resolve("tests"))) {
+            assertThat(browser.findElements(By.cssSelector("fieldset.scenario input[id$='-name']")))
+                    .extracting(e -> e.getDomProperty("value"))
+                    .containsExactlyInAnyOrderElementsOf(files.map(f -> f.getFileName().toString()).toList());
+        }
+        assertThat(script("return document.activeElement.id")).as("the DRL has the focus").isEqualTo("rule-drl");
+        assertThat(browser.findElements(By.cssSelector("#rule-results li.problem"))).as("the last draft's problems are gone").isEmpty();
+
+        String brokenShipped = drl.getDomProperty("value").replace("key == \"PermitEmptyPasswords\"", "keyy == \"PermitEmptyPasswords\"");
+        assertThat(brokenShipped.split("\n")[10]).contains("keyy");
+        drl.clear();
+        drl.sendKeys(brokenShipped);
+        browser.findElement(By.id("validate")).click();
+        WebElement shippedProblem = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("li.problem[data-file='" + id + ".drl']")));
+        assertThat(shippedProblem.getDomAttribute("data-line")).isEqualTo("11");
+        assertThat(shippedProblem.getText()).contains("line 11").contains("keyy");
+        assertThat(browser.findElements(By.cssSelector(".editor-field:has(#rule-drl) .gutter span.bad")))
+                .extracting(e -> e.getDomAttribute("data-line")).containsExactly("11");
+        assertThat(Files.readString(folder.resolve(id + ".drl"))).as("validating writes nothing").doesNotContain("keyy");
     }
 
     @Test
