@@ -47,19 +47,28 @@ function silenceForm() {
   return h('details', {class: 'action-box'}, h('summary', {}, 'New silence'), form);
 }
 
-function endButton(silence) {
-  return h('button', {type: 'button', class: 'secondary small', data: {silenceEnd: silence.id}, on: {click: async e => {
+/**
+ * A row's one-click action: disabled while the request runs, announced when done (the page is then drawn again),
+ * its refusal said next to it.
+ */
+function rowAction(label, spoken, data, path, method, done) {
+  return h('button', {type: 'button', class: 'secondary small', data, on: {click: async e => {
     const button = e.currentTarget;
     button.disabled = true;
     try {
-      await api(`silences/${encodeURIComponent(silence.id)}`, {method: 'DELETE'});
-      announce('Silence ended.');
+      await api(path, {method});
+      announce(done);
       window.dispatchEvent(new HashChangeEvent('hashchange'));
     } catch (err) {
       button.after(message(err.message));
       button.disabled = false;
     }
-  }}}, 'End', h('span', {class: 'visually-hidden'}, ' silence ' + silence.id));
+  }}}, label, h('span', {class: 'visually-hidden'}, ' ' + spoken));
+}
+
+function endButton(silence) {
+  return rowAction('End', 'silence ' + silence.id, {silenceEnd: silence.id}, `silences/${encodeURIComponent(silence.id)}`,
+    'DELETE', 'Silence ended.');
 }
 
 export const name = 'alerts';
@@ -73,18 +82,8 @@ export async function render(main, {query, can, go}) {
     api('alerts/deliveries?limit=50' + (state ? '&state=' + state : '') + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')),
     api('silences'), api('alerts/receivers')]);
   const admin = can('admin');
-  const redeliver = d => h('button', {type: 'button', class: 'secondary small', data: {redeliver: d.id}, on: {click: async e => {
-    const button = e.currentTarget;
-    button.disabled = true;
-    try {
-      await api(`alerts/deliveries/${encodeURIComponent(d.id)}/redeliver`, {method: 'POST'});
-      announce('Queued for delivery again.');
-      window.dispatchEvent(new HashChangeEvent('hashchange'));
-    } catch (err) {
-      button.after(message(err.message));
-      button.disabled = false;
-    }
-  }}}, 'Redeliver', h('span', {class: 'visually-hidden'}, ' ' + d.id));
+  const redeliver = d => rowAction('Redeliver', d.id, {redeliver: d.id},
+    `alerts/deliveries/${encodeURIComponent(d.id)}/redeliver`, 'POST', 'Queued for delivery again.');
 
   const picker = h('form', {class: 'inline', on: {submit: e => {
     e.preventDefault();

@@ -1,5 +1,7 @@
 package io.annexa.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.annexa.it.Chromium;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -79,9 +81,9 @@ public final class ConsoleOverviewBenchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ChromeDriver browser = null;
         try {
-            waitFor("healthy", Duration.ofMinutes(5), () -> get(http, base + "health", false).contains("\"UP\""));
+            waitFor("healthy", Duration.ofMinutes(5), Duration.ofMillis(200), () -> get(http, base + "health", false).contains("\"UP\""));
             System.out.printf("ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
-            waitFor(hosts * 7 + " nonconformities", Duration.ofMinutes(15), () -> {
+            waitFor(hosts * 7 + " nonconformities", Duration.ofMinutes(15), Duration.ofSeconds(2), () -> {
                 int open = overview(http, base).getInt("open");
                 System.out.printf("  %,d not yet fixed after %.0f s%n", open, (System.nanoTime() - started) / 1e9);
                 return open >= hosts * 7;
@@ -171,14 +173,9 @@ public final class ConsoleOverviewBenchmark {
         }
     }
 
-    private static void waitFor(String what, Duration limit, java.util.function.BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new IllegalStateException("not " + what + " within " + limit);
-            }
-            Thread.sleep(2000);
-        }
+    /** Polls {@code done} until it holds, failing after {@code limit}. */
+    private static void waitFor(String what, Duration limit, Duration every, java.util.function.BooleanSupplier done) {
+        await(what).atMost(limit).pollInterval(every).until(done::getAsBoolean);
     }
 
     private static void copy(Path from, Path to) throws IOException {
