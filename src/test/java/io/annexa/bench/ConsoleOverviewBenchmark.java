@@ -2,6 +2,7 @@ package io.annexa.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import io.annexa.it.BundleFiles;
 import io.annexa.it.Chromium;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -63,7 +64,7 @@ public final class ConsoleOverviewBenchmark {
         Path sample = project.resolve("integrations/samples/hosts/web-01");
         Path staging = Files.createDirectories(work.resolve("staging"));
         for (int i = 0; i < hosts; i++) {
-            copy(sample, staging.resolve("bench-%05d".formatted(i)));
+            BundleFiles.copyTree(sample, staging.resolve("bench-%05d".formatted(i)));
         }
         Files.move(staging, Files.createDirectories(data.resolve("inbox")).resolve("hosts"));
         int port;
@@ -176,19 +177,6 @@ public final class ConsoleOverviewBenchmark {
     /** Polls {@code done} until it holds, failing after {@code limit}. */
     private static void waitFor(String what, Duration limit, Duration every, java.util.function.BooleanSupplier done) {
         await(what).atMost(limit).pollInterval(every).until(done::getAsBoolean);
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
     }
 
     private static void delete(Path folder) throws IOException {

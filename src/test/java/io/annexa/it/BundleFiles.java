@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** What the tests that start the runnable bundle as a process of its own share: its files, its JVM, a port. */
-final class BundleFiles {
+public final class BundleFiles {
 
     private BundleFiles() {
     }
@@ -23,7 +23,7 @@ final class BundleFiles {
         }
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path source : (Iterable<Path>) walk::iterator) {
                 Path target = to.resolve(from.relativize(source).toString());
