@@ -81,15 +81,30 @@ public class RuleResource {
      * @param libraryVersion pending or deployed: the new library; failed: the one that stays in service
      * @param inService      the library evaluating now
      * @param problems       compiler warnings; for a failed deployment, why
+     * @param instances      cluster mode: the library each instance runs, as it last said (empty standalone)
      */
     public record Deployment(Instant at, boolean deployed, String state, String libraryVersion, String inService,
-                             List<String> problems, List<Quarantined> quarantined) {
+                             List<String> problems, List<Quarantined> quarantined, List<InstanceLibrary> instances) {
 
-        static Deployment of(RuleDeployer.Deployment d, EvaluationEngine engine) {
+        Deployment with(List<InstanceLibrary> all) {
+            return new Deployment(at, deployed, state, libraryVersion, inService, problems, quarantined, all);
+        }
+
+        static Deployment of(RuleDeployer.Deployment d, io.annexa.evaluation.Evaluation engine) {
             return new Deployment(d.at(), d.deployed(), d.status().name().toLowerCase(java.util.Locale.ROOT), d.libraryVersion(),
                     engine.library().contentHash(), d.problems().stream().map(Problem::toString).toList(),
-                    engine.quarantines().stream().map(Quarantined::of).toList());
+                    engine.quarantines().stream().map(Quarantined::of).toList(), List.of());
         }
+    }
+
+    /** One instance of the cluster and the library it runs; {@code up} false when it has not been heard of lately. */
+    public record InstanceLibrary(String instanceId, String libraryVersion, boolean up, Instant seenAt) {
+    }
+
+    /** The instances' libraries in cluster mode, none standalone. */
+    private List<InstanceLibrary> instances() {
+        return service.cluster().map(cluster -> cluster.members().all(Instant.now()).stream()
+                .map(m -> new InstanceLibrary(m.instanceId(), m.libraryVersion(), m.up(), m.seenAt())).toList()).orElse(List.of());
     }
 
     @Inject
@@ -106,7 +121,7 @@ public class RuleResource {
     @GET
     @Requires(Role.VIEWER)
     public List<View> list() {
-        EvaluationEngine engine = Ready.require(service, AnnexaService::engine);
+        io.annexa.evaluation.Evaluation engine = Ready.require(service, AnnexaService::engine);
         RuleLibrary library = engine.library();
         Map<String, Long> fired = engine.firings();
         Instant deployedAt = service.deployer().map(RuleDeployer::deployedAt).orElse(null);
@@ -130,7 +145,7 @@ public class RuleResource {
     @Path("events")
     @Requires(Role.VIEWER)
     public Events events() {
-        EvaluationEngine engine = Ready.require(service, AnnexaService::engine);
+        io.annexa.evaluation.Evaluation engine = Ready.require(service, AnnexaService::engine);
         Map<String, KindCounts> kinds = new java.util.TreeMap<>();
         engine.eventStats().kinds().forEach((kind, stats) -> kinds.put(kind, new KindCounts(
                 stats.retention() == null ? null : stats.retention().toString(), stats.live(), stats.notInserted(), stats.unmatched())));
@@ -142,7 +157,7 @@ public class RuleResource {
     @Requires(Role.VIEWER)
     public Deployment deployment() {
         return Deployment.of(Ready.require(service, AnnexaService::deployer).lastDeployment(),
-                Ready.require(service, AnnexaService::engine));
+                Ready.require(service, AnnexaService::engine)).with(instances());
     }
 
     @POST
@@ -202,6 +217,8 @@ public class RuleResource {
         }
         Deployment deployment = Deployment.of(Ready.require(service, AnnexaService::deployer).deploy(),
                 Ready.require(service, AnnexaService::engine));
+        // cluster mode: the other instances write and deploy the same folder
+        service.cluster().ifPresent(cluster -> cluster.rules().publish(draft));
         LOG.info(() -> AccessFilter.caller(request).describe() + " wrote rule " + id + " (" + draft.path() + "): " + deployment.state());
         return Response.ok(deployment).build();
     }
@@ -228,6 +245,7 @@ public class RuleResource {
             throw ApiError.of(Response.Status.CONFLICT, e.getMessage());
         }
         LOG.info(() -> AccessFilter.caller(request).describe() + " set rule " + id + " enabled=" + flag);
+        service.cluster().ifPresent(cluster -> cluster.rules().publishEnabled(id, Boolean.parseBoolean(flag)));
         return Deployment.of(Ready.require(service, AnnexaService::deployer).deploy(), Ready.require(service, AnnexaService::engine));
     }
 

@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  * queued batches, as batches vary from one event to thousands. Evidence reads, withdrawals and library swaps are
  * outside it: they are never refused nor delayed, and they are few (one per file or scan).
  */
-public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
+public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EvaluationEngine.class.getName());
     private static final int BATCH = 10_000;
@@ -167,6 +167,15 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     public void events(List<?> events) {
         List<?> copy = List.copyOf(events);
         inbox.add(new Counted(eventRoom, awaitRoom(eventRoom, maxPendingEvents, copy.size(), "events"), s -> insertLive(s, copy)));
+    }
+
+    /**
+     * Runs {@code marker} on the evaluation thread once everything handed over before it has been applied, before the
+     * cycle whose result includes it is published. A consumer that must not acknowledge its input before the register
+     * has it (cluster mode: Kafka offsets) marks its position with this and acknowledges once the result is recorded.
+     */
+    public void whenApplied(Runnable marker) {
+        inbox.add(s -> marker.run());
     }
 
     /** Refuses the batch, without waiting, when it does not fit now or senders are already waiting for room. */
@@ -317,6 +326,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
      * @return completed on the evaluation thread with {@code next} once it is in service, or exceptionally, with
      *         the reason, when it could not be put in service (the library in service then stays)
      */
+    @Override
     public CompletableFuture<RuleLibrary> swap(RuleLibrary next) {
         return queue(new Swap(next, new CompletableFuture<>(), true));
     }
@@ -561,11 +571,13 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
      * Rules switched off after failing at run time, oldest first, each with its reason and since when. A quarantine
      * ends when another version of its rule is in service.
      */
+    @Override
     public List<Quarantine> quarantines() {
         return quarantines;
     }
 
     /** The quarantine of a rule, if it is switched off. */
+    @Override
     public Optional<Quarantine> quarantine(String ruleId) {
         return quarantines.stream().filter(q -> q.ruleId().equals(ruleId)).findFirst();
     }
@@ -601,6 +613,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         return sources.isEmpty() || sources.stream().anyMatch(s -> observed.contains(new EvidenceScope(s, finding.getAsset())));
     }
 
+    @Override
     public RuleLibrary library() {
         return library;
     }
@@ -623,6 +636,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
     }
 
     /** When each rule (by id) last evaluated freshly read evidence of the kinds it reads. */
+    @Override
     public Map<String, Instant> lastEvaluated() {
         return lastEvaluated;
     }
@@ -642,11 +656,13 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
      * The live session's log events by kind, as of the last cycle: how long each kind stays, how many are live, how
      * many were only counted because no enabled rule reads their kind.
      */
+    @Override
     public EventStats eventStats() {
         return eventStats;
     }
 
     /** How often each rule has fired, by rule id. */
+    @Override
     public Map<String, Long> firings() {
         return firings;
     }
@@ -655,6 +671,7 @@ public final class EvaluationEngine implements EvidenceSink, AutoCloseable {
         return lastCycle;
     }
 
+    @Override
     public boolean isRunning() {
         return running && thread.isAlive();
     }

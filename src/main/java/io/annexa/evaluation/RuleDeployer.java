@@ -68,7 +68,7 @@ public final class RuleDeployer implements AutoCloseable {
     private final Path rulesDir;
     private final Path settingsFile;
     private final ControlCatalog catalog;
-    private final EvaluationEngine engine;
+    private final RuleTarget engine;
     private final ScheduledExecutorService watcher;
     private volatile String fingerprint;
     private volatile Deployment last;
@@ -77,13 +77,13 @@ public final class RuleDeployer implements AutoCloseable {
     /** Numbers deployment attempts: the outcome of an older one the engine applies late does not hide a newer one. */
     private final AtomicLong attempts = new AtomicLong();
 
-    public RuleDeployer(Path rulesDir, Path settingsFile, ControlCatalog catalog, EvaluationEngine engine,
+    public RuleDeployer(Path rulesDir, Path settingsFile, ControlCatalog catalog, RuleTarget engine,
                         ThreadFactory threads, long pollMillis) {
         this(rulesDir, settingsFile, catalog, engine, threads, pollMillis, DEFAULT_APPLY_WAIT);
     }
 
     /** @param applyWait how long {@link #deploy} waits for the new rules to be in service before it reports them pending */
-    public RuleDeployer(Path rulesDir, Path settingsFile, ControlCatalog catalog, EvaluationEngine engine,
+    public RuleDeployer(Path rulesDir, Path settingsFile, ControlCatalog catalog, RuleTarget engine,
                         ThreadFactory threads, long pollMillis, Duration applyWait) {
         this.applyWait = applyWait;
         this.rulesDir = rulesDir;

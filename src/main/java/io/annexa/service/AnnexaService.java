@@ -35,6 +35,8 @@ import io.annexa.register.DatabaseMigrations;
 import io.annexa.register.DatabaseSettings;
 import io.annexa.register.NonconformityRegister;
 import io.annexa.register.NonconformityRepository;
+import io.annexa.register.RegisterScope;
+import io.annexa.register.WriteFence;
 import io.annexa.register.policy.RegisterConfigException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,6 +94,9 @@ public class AnnexaService {
     private volatile RegisterConfiguration registerConfig;
     private volatile ScheduledExecutorService registerTimer;
     private volatile EvaluationEngine engine;
+    /** The engine standalone; this instance's partitions in cluster mode. */
+    private volatile io.annexa.evaluation.Evaluation evaluation;
+    private volatile ClusterMode cluster;
     private volatile SourceRuntime sources;
     private volatile RuleDeployer deployer;
     private volatile AccessStore accessStore;
@@ -113,6 +118,7 @@ public class AnnexaService {
         try {
             home = new AnnexaHome(AnnexaHome.locateHome(), Path.of(setting("annexa.data").orElse("./annexa-data")));
             LOG.info(() -> "Annexa home " + home.home() + ", data " + home.data());
+            boolean clustered = clusterMode();
             catalog = ControlCatalog.load();
             // compiling the rules and opening access control (migrations, first admin) wait on different
             // things, CPU and database: side by side they start about two seconds sooner
@@ -128,28 +134,46 @@ public class AnnexaService {
             repository = NonconformityRepository.open(databaseSettings());
             registerConfig = new RegisterConfiguration(home.config());
             ChangeJournal journal = openAlertOutbox();
+            // in cluster mode each owned partition has a register of its own; this one only serves the API's lifecycle
+            // actions, which it applies to the rows as they are in the database
             register = new NonconformityRegister(repository, registerConfig.policy(), registerConfig.inventory(), Clock.systemUTC(),
-                    journal);
-            startRegisterTimer();
+                    journal, clustered ? new RegisterScope(asset -> false, WriteFence.NONE, RegisterScope.Figures.NONE) : RegisterScope.WHOLE);
+            startRegisterTimer(!clustered);
             startAlerts();
-            // the rules in service when the result is recorded: a deployment may have swapped them
-            engine = new EvaluationEngine(library, result -> recorded(register.reconcile(result, id -> engine.library().enabledRule(id))),
-                    threads,
-                    setting("annexa.engine.max-pending-events").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS),
-                    setting("annexa.engine.max-pending-facts").map(Integer::parseInt).orElse(EvaluationEngine.DEFAULT_MAX_PENDING_FACTS),
-                    eventRetention());
+            int maxPendingEvents = setting("annexa.engine.max-pending-events").map(Integer::parseInt)
+                    .orElse(EvaluationEngine.DEFAULT_MAX_PENDING_EVENTS);
+            int maxPendingFacts = setting("annexa.engine.max-pending-facts").map(Integer::parseInt)
+                    .orElse(EvaluationEngine.DEFAULT_MAX_PENDING_FACTS);
+            io.annexa.evidence.EvidenceSink sink;
+            if (clustered) {
+                cluster = new ClusterMode(ClusterMode.settings(this::setting, hostName()), databaseSettings(), library, repository,
+                        registerConfig, journal, threads, eventRetention(), maxPendingEvents, maxPendingFacts, this::recorded);
+                cluster.start();
+                evaluation = cluster.node();
+                sink = cluster.publisher();
+            } else {
+                // the rules in service when the result is recorded: a deployment may have swapped them
+                engine = new EvaluationEngine(library, result -> recorded(register.reconcile(result, id -> engine.library().enabledRule(id))),
+                        threads, maxPendingEvents, maxPendingFacts, eventRetention());
+                evaluation = engine;
+                sink = engine;
+            }
             startQuarantineAlerts();
 
             for (ConfigParsers.Kind kind : ConfigParsers.kinds()) {
                 Files.createDirectories(home.inbox(kind.source()));
             }
-            sources = new SourceRuntime(home.integrations(), fixedProperties(), new SourceContext(engine, new SourceMonitor(),
+            sources = new SourceRuntime(home.integrations(), fixedProperties(), new SourceContext(sink, new SourceMonitor(),
                     home.data(), this::setting, catalog, setting("annexa.sources.max-file-bytes").map(Long::parseLong).orElse(1_048_576L)));
             startHostInventory();
             sources.start();
-            deployer = new RuleDeployer(home.rules(), home.config().resolve("rules.yml"), catalog, engine, threads,
+            deployer = new RuleDeployer(home.rules(), home.config().resolve("rules.yml"), catalog, evaluation, threads,
                     setting("annexa.rules.reload-ms").map(Long::parseLong).orElse(5_000L),
                     setting("annexa.rules.deploy-wait-ms").map(Long::parseLong).map(Duration::ofMillis).orElse(RuleDeployer.DEFAULT_APPLY_WAIT));
+            if (cluster != null) {
+                RuleDeployer deploying = deployer;
+                cluster.startRuleBroadcast(home.rules(), home.config().resolve("rules.yml"), deploying::deploy, threads);
+            }
             state = State.READY;
             LOG.info(() -> "Annexa ready in " + Duration.between(started, Instant.now()).toMillis() + " ms; "
                     + sources.routes().size() + " source routes started");
@@ -160,6 +184,8 @@ public class AnnexaService {
             fail("the control catalog or the applicability decisions cannot be used:\n" + e.getMessage(), null);
         } catch (RuleLibraryException e) {
             fail("the rule library cannot be used, so Annexa does not evaluate anything until it is fixed:\n" + e.getMessage(), null);
+        } catch (InvalidSetting e) {
+            fail("the settings cannot be used: " + e.getMessage(), null);
         } catch (Exception | LinkageError e) {
             fail("start-up failed: " + e, e);
         }
@@ -269,7 +295,7 @@ public class AnnexaService {
         if (alertOutbox == null) {
             return;
         }
-        EvaluationEngine running = engine;
+        io.annexa.evaluation.Evaluation running = evaluation;
         quarantineAlerts = new QuarantineAlerts(running::quarantines, id -> running.library().rule(id), catalog, alertOutbox,
                 setting("annexa.public-url").orElse("http://localhost:8080"));
         long poll = setting("annexa.alerts.quarantine-poll-ms").map(Long::parseLong).orElse(5_000L);
@@ -381,6 +407,33 @@ public class AnnexaService {
         });
     }
 
+    /**
+     * {@code annexa.mode}: standalone (the default: evaluates everything itself) or cluster (shares the estate with other
+     * instances through Kafka, on a shared PostgreSQL register).
+     */
+    private boolean clusterMode() {
+        String mode = setting("annexa.mode").orElse("standalone");
+        if (!mode.equals("standalone") && !mode.equals("cluster")) {
+            throw new InvalidSetting("annexa.mode must be standalone or cluster, not '" + mode + "'");
+        }
+        if (mode.equals("cluster")) {
+            try {
+                ClusterMode.requireSharedDatabase(databaseSettings());
+                ClusterMode.settings(this::setting, hostName());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSetting(e.getMessage());
+            }
+        }
+        return mode.equals("cluster");
+    }
+
+    /** A setting whose value cannot be used: the start stops, naming it. */
+    private static final class InvalidSetting extends RuntimeException {
+        InvalidSetting(String message) {
+            super(message);
+        }
+    }
+
     private DatabaseSettings databaseSettings() {
         return setting("annexa.db.url")
                 .map(url -> new DatabaseSettings(url, setting("annexa.db.user").orElse(""), setting("annexa.db.password").orElse("")))
@@ -416,12 +469,15 @@ public class AnnexaService {
      * Time alone changes nonconformities (closing after the effectiveness period, risk acceptances expiring, due
      * dates passing) while no evidence arrives; edits to register.yml and assets.yml are taken in on the same beat.
      */
-    private void startRegisterTimer() {
+    private void startRegisterTimer(boolean tick) {
         long seconds = setting("annexa.register.tick-seconds").map(Long::parseLong).orElse(60L);
         registerTimer = Executors.newSingleThreadScheduledExecutor(threads);
         registerTimer.scheduleWithFixedDelay(() -> {
             try {
                 registerConfig.reloadIfChanged().ifPresent(c -> register.configure(c.policy(), c.inventory()));
+                if (!tick) {
+                    return;
+                }
                 register.tick().forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
                         + change.kind().name().toLowerCase(java.util.Locale.ROOT)));
             } catch (RuntimeException e) {
@@ -460,6 +516,9 @@ public class AnnexaService {
         if (engine != null) {
             engine.close();
         }
+        if (cluster != null) {
+            cluster.close();
+        }
         if (repository != null) {
             repository.close();
         }
@@ -470,6 +529,8 @@ public class AnnexaService {
         sources = null;
         deployer = null;
         engine = null;
+        cluster = null;
+        evaluation = null;
         repository = null;
     }
 
@@ -482,7 +543,9 @@ public class AnnexaService {
     }
 
     public boolean isReady() {
-        return state == State.READY && engine.isRunning() && sources.isStarted();
+        ClusterMode clustered = cluster;
+        return state == State.READY && evaluation.isRunning() && sources.isStarted()
+                && (clustered == null || clustered.node().ready());
     }
 
     public Optional<AnnexaHome> home() {
@@ -511,8 +574,14 @@ public class AnnexaService {
         return Optional.ofNullable(register);
     }
 
-    public Optional<EvaluationEngine> engine() {
-        return Optional.ofNullable(engine);
+    /** What evaluates: the engine standalone, this instance's partitions in cluster mode. */
+    public Optional<io.annexa.evaluation.Evaluation> engine() {
+        return Optional.ofNullable(evaluation);
+    }
+
+    /** This instance's part in the cluster; empty standalone ({@code annexa.mode=standalone}, the default). */
+    public Optional<ClusterMode> cluster() {
+        return Optional.ofNullable(cluster);
     }
 
     /** The proxies whose X-Forwarded-Proto is believed ({@code annexa.http.trusted-proxies}); none until access control is up. */

@@ -6,6 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+import java.util.List;
 
 /**
  * UP once the rules are compiled, the register is open and every source route has started. Quarantined rules are
@@ -34,6 +35,12 @@ public class ReadinessCheck implements HealthCheck {
             }
         });
         service.sources().ifPresent(s -> response.withData("routes", s.routes().size()));
+        // cluster mode: ready once every partition this instance owns is rebuilt
+        service.cluster().ifPresent(c -> {
+            List<io.annexa.cluster.ClusterNode.PartitionStatus> owned = c.node().partitions();
+            response.withData("partitions", owned.size());
+            response.withData("partitionsRebuilding", owned.stream().filter(p -> !p.state().equals("live")).count());
+        });
         // rows the database refused are left out and logged; the count tells an operator to look at the log
         service.register().ifPresent(r -> response.withData("registerRejectedRows", r.rejectedRows()));
         return response.build();

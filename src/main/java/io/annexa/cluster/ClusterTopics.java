@@ -1,0 +1,75 @@
+package io.annexa.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the two topics when they are missing and checks that they can be used together: both partitioned alike,
+ * because an asset's evidence and events must land in partitions of the same number.
+ */
+public final class ClusterTopics {
+
+    /** Largest record value: a host snapshot or a batch of events, compressed by the producer. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private ClusterTopics() {
+    }
+
+    /**
+     * @param eventRetention how long the events topic keeps events: at least twice the longest window a rule uses, so a
+     *                       partition can always be rebuilt from {@code now − longest window}
+     * @return the partition count both topics have
+     */
+    public static int ensure(Admin admin, ClusterSettings settings, Duration eventRetention) {
+        try {
+            create(admin, new NewTopic(settings.evidenceTopic(), settings.partitions(), (short) -1).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES))));
+            create(admin, new NewTopic(settings.eventsTopic(), settings.partitions(), (short) -1).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(eventRetention.toMillis()),
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES))));
+            create(admin, new NewTopic(settings.rulesTopic(), 1, (short) -1).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES))));
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(settings.evidenceTopic(), settings.eventsTopic()))
+                    .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            int evidence = topics.get(settings.evidenceTopic()).partitions().size();
+            int events = topics.get(settings.eventsTopic()).partitions().size();
+            if (evidence != events) {
+                throw new IllegalStateException("topics " + settings.evidenceTopic() + " (" + evidence + " partitions) and "
+                        + settings.eventsTopic() + " (" + events + ") must have as many partitions: an asset's evidence and "
+                        + "events are evaluated together only if they land in partitions of the same number");
+            }
+            return evidence;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the cluster's topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create or describe the topics " + settings.evidenceTopic() + " and "
+                    + settings.eventsTopic() + " on " + settings.bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void create(Admin admin, NewTopic topic) throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            admin.createTopics(Set.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+}

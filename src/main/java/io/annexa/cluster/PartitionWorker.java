@@ -1,0 +1,178 @@
+package io.annexa.cluster;
+
+import io.annexa.evaluation.EvaluationEngine;
+import io.annexa.evaluation.EvaluationResult;
+import io.annexa.evaluation.EventRetention;
+import io.annexa.evaluation.RuleLibrary;
+import io.annexa.evidence.EvidenceKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * One owned partition: a session of its own, fed with the partition's evidence and events, recording into the register
+ * under the partition's lease. Events are acknowledged (their offset becomes committable) only once a result that
+ * includes them is in the register, so a crash before that replays them instead of losing them.
+ */
+final class PartitionWorker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PartitionWorker.class.getName());
+
+    enum State { REBUILDING, LIVE, LOST }
+
+    private final int partition;
+    private final EvaluationEngine engine;
+    private final PartitionRecorder recorder;
+    private final EvidenceCodec codec;
+    private final AtomicLong rejected;
+    private volatile State state = State.REBUILDING;
+    /** The events offset up to which everything was applied to the session. Evaluation thread only. */
+    private long applied = -1;
+    /** The events offset up to which everything is in the register: safe to commit. */
+    private volatile long durable = -1;
+    private long handed = -1;
+
+    PartitionWorker(int partition, RuleLibrary library, PartitionRecorder recorder, EvidenceCodec codec, ThreadFactory threads,
+                    int maxPendingEvents, int maxPendingFacts, EventRetention retention, AtomicLong rejected) {
+        this.partition = partition;
+        this.recorder = recorder;
+        this.codec = codec;
+        this.rejected = rejected;
+        this.engine = new EvaluationEngine(library, this::record, threads, maxPendingEvents, maxPendingFacts, retention);
+    }
+
+    int partition() {
+        return partition;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void live() {
+        if (state == State.REBUILDING) {
+            state = State.LIVE;
+        }
+    }
+
+    boolean lost() {
+        return state == State.LOST;
+    }
+
+    EvaluationEngine engine() {
+        return engine;
+    }
+
+    /** One record of the evidence topic: a read, a host snapshot or a tombstone. */
+    void evidence(ConsumerRecord<String, byte[]> record) {
+        try {
+            EvidenceKey key = EvidenceCodec.evidenceKey(record.key());
+            if (record.value() == null) {
+                if (KafkaEvidencePublisher.SNAPSHOT_SOURCE.equals(key.source())) {
+                    engine.replaceSnapshot(key.asset(), key.origin(), Map.of());
+                } else {
+                    engine.withdraw(key);
+                }
+                return;
+            }
+            switch (codec.decode(record.value())) {
+                case EvidenceCodec.Decoded.Facts facts -> engine.replace(key, facts.facts());
+                case EvidenceCodec.Decoded.Snapshot snapshot -> engine.replaceSnapshot(snapshot.asset(), snapshot.origin(), snapshot.evidence());
+                case EvidenceCodec.Decoded.Events events -> throw new EvidenceCodecException("events in the evidence topic");
+            }
+        } catch (RuntimeException e) {
+            reject(record, e);
+        }
+    }
+
+    /** Records of the events topic, in offset order. */
+    void events(List<ConsumerRecord<String, byte[]>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Object> events = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                if (codec.decode(record.value()) instanceof EvidenceCodec.Decoded.Events decoded) {
+                    events.addAll(decoded.events());
+                } else {
+                    throw new EvidenceCodecException("evidence in the events topic");
+                }
+            } catch (RuntimeException e) {
+                reject(record, e);
+            }
+        }
+        if (!events.isEmpty()) {
+            engine.events(events);
+        }
+        long next = records.get(records.size() - 1).offset() + 1;
+        handed = next;
+        engine.whenApplied(() -> applied = next);
+    }
+
+    private void reject(ConsumerRecord<String, byte[]> record, RuntimeException e) {
+        rejected.incrementAndGet();
+        LOG.log(Level.WARNING, "record " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                + " cannot be evaluated and is skipped: " + e.getMessage());
+    }
+
+    /** Evaluation thread: the cycle's result includes everything applied before it, markers included. */
+    private void record(EvaluationResult result) {
+        if (state == State.LOST) {
+            return;
+        }
+        long upTo = applied;
+        try {
+            recorder.record(result);
+            durable = upTo;
+        } catch (PartitionLostException e) {
+            state = State.LOST;
+            LOG.warning(() -> "partition " + partition + " was taken over: " + e.getMessage() + "; it is no longer evaluated here");
+        }
+    }
+
+    /** Time-driven lifecycle changes of this partition's nonconformities; a database failure waits for the next tick. */
+    void tick() {
+        if (state == State.LOST) {
+            return;
+        }
+        try {
+            recorder.tick();
+        } catch (PartitionLostException e) {
+            state = State.LOST;
+            LOG.warning(() -> "partition " + partition + " was taken over: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "partition " + partition + ": the lifecycle's timed changes failed; retried at the next tick", e);
+        }
+    }
+
+    long epoch() {
+        return recorder.epoch();
+    }
+
+    /** The offset to commit for the events topic, or -1 while nothing new is in the register. */
+    long durableOffset() {
+        return durable;
+    }
+
+    /** The next events offset handed to the session. */
+    long handedOffset() {
+        return handed;
+    }
+
+    CompletableFuture<RuleLibrary> swap(RuleLibrary next) {
+        return engine.swap(next);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        recorder.close();
+    }
+}
