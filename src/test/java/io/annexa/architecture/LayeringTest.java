@@ -27,7 +27,7 @@ class LayeringTest {
         noClasses().that().resideInAPackage("io.annexa.evidence..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.annexa.control..", "io.annexa.ingestion..",
                         "io.annexa.evaluation..", "io.annexa.register..", "io.annexa.access..", "io.annexa.api..",
-                        "io.annexa.service..", "io.annexa.yaml..", "io.annexa.launcher..")
+                        "io.annexa.service..", "io.annexa.yaml..", "io.annexa.launcher..", "io.annexa.cluster..")
                 .check(annexa);
     }
 
@@ -36,7 +36,7 @@ class LayeringTest {
         noClasses().that().resideInAPackage("io.annexa.access..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.annexa.evidence..", "io.annexa.control..",
                         "io.annexa.ingestion..", "io.annexa.evaluation..", "io.annexa.register..", "io.annexa.api..",
-                        "io.annexa.service..", "io.annexa.launcher..")
+                        "io.annexa.service..", "io.annexa.launcher..", "io.annexa.cluster..")
                 .check(annexa);
     }
 
@@ -44,7 +44,7 @@ class LayeringTest {
     void sourcesNeverReachTheEngineTheRegisterOrTheApi() {
         noClasses().that().resideInAPackage("io.annexa.ingestion..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.annexa.evaluation..", "io.annexa.register..",
-                        "io.annexa.access..", "io.annexa.api..", "io.annexa.service..")
+                        "io.annexa.access..", "io.annexa.api..", "io.annexa.service..", "io.annexa.cluster..")
                 .check(annexa);
     }
 
@@ -52,7 +52,7 @@ class LayeringTest {
     void theEngineNeverReachesTheSourcesTheRegisterAccessOrTheApi() {
         noClasses().that().resideInAPackage("io.annexa.evaluation..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.annexa.ingestion..", "io.annexa.register..", "io.annexa.access..",
-                        "io.annexa.api..", "io.annexa.service..")
+                        "io.annexa.api..", "io.annexa.service..", "io.annexa.cluster..")
                 .check(annexa);
     }
 
@@ -60,7 +60,7 @@ class LayeringTest {
     void theRegisterBuildsOnTheEngineOnly() {
         noClasses().that().resideInAPackage("io.annexa.register..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.annexa.ingestion..", "io.annexa.access..",
-                        "io.annexa.api..", "io.annexa.service..")
+                        "io.annexa.api..", "io.annexa.service..", "io.annexa.cluster..")
                 .check(annexa);
     }
 
@@ -78,13 +78,27 @@ class LayeringTest {
     void alertingBuildsOnTheRegisterEvidenceCatalogAndYamlOnly() {
         noClasses().that().resideInAPackage("io.annexa.alerting..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.annexa.ingestion..", "io.annexa.evaluation..",
-                        "io.annexa.access..", "io.annexa.api..", "io.annexa.service..", "io.annexa.launcher..")
+                        "io.annexa.access..", "io.annexa.api..", "io.annexa.service..", "io.annexa.launcher..", "io.annexa.cluster..")
+                .check(annexa);
+    }
+
+    /**
+     * Cluster mode carries evidence between nodes (Kafka records made from sink calls, applied to the engine on the other
+     * side): it builds on the fact model and the engine, and never on a source, so a source cannot tell whether its
+     * facts stay in this process or travel.
+     */
+    @Test
+    void clusterModeBuildsOnTheEvidenceEngineRegisterAlertingCatalogAndYamlOnly() {
+        noClasses().that().resideInAPackage("io.annexa.cluster..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.annexa.ingestion..", "io.annexa.api..",
+                        "io.annexa.service..", "io.annexa.launcher..", "io.annexa.access..")
                 .check(annexa);
     }
 
     @Test
-    void onlyTheServiceAndTheApiUseAlerting() {
-        noClasses().that().resideOutsideOfPackages("io.annexa.alerting..", "io.annexa.api..", "io.annexa.service..")
+    void onlyTheServiceTheApiAndClusterModeUseAlerting() {
+        noClasses().that().resideOutsideOfPackages("io.annexa.alerting..", "io.annexa.api..", "io.annexa.service..",
+                        "io.annexa.cluster..")
                 .should().dependOnClassesThat().resideInAPackage("io.annexa.alerting..")
                 .check(annexa);
     }

@@ -1,0 +1,73 @@
+package io.annexa.cluster;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** Where a parser stands, as a field path people read ({@code evidence[1].facts[3].value}), and refusals naming it. */
+final class JsonPaths {
+
+    static final String RECORD = "(record)";
+
+    private JsonPaths() {
+    }
+
+    /** The path of the value the parser stands on, or of the object or array whose end it stands on. */
+    static String of(JsonStreamContext context) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray() && c.getCurrentIndex() >= 0) {
+                parts.push("[" + c.getCurrentIndex() + "]");
+            } else if (c.inObject() && c.getCurrentName() != null) {
+                parts.push("." + c.getCurrentName());
+            }
+        }
+        String path = String.join("", parts);
+        if (path.startsWith(".")) {
+            path = path.substring(1);
+        }
+        return path.isEmpty() ? RECORD : path;
+    }
+
+    static EvidenceCodecException refused(JsonParser parser, String problem) {
+        return new EvidenceCodecException(of(parser.getParsingContext()), problem);
+    }
+
+    /** The next token, which must be there and be {@code expected}; {@code what} says what was expected, for people. */
+    static void expect(JsonParser parser, JsonToken expected, String what) throws java.io.IOException, EvidenceCodecException {
+        JsonToken token = parser.nextToken();
+        if (token != expected) {
+            throw refused(parser, "expected " + what + ", found " + describe(token));
+        }
+    }
+
+    /** The next token must be the field {@code name}: the fields of the envelope come in a fixed order. */
+    static void expectField(JsonParser parser, String name) throws java.io.IOException, EvidenceCodecException {
+        JsonToken token = parser.nextToken();
+        if (token != JsonToken.FIELD_NAME || !name.equals(parser.currentName())) {
+            throw refused(parser, "expected the field '" + name + "' here, found "
+                    + (token == JsonToken.FIELD_NAME ? "the field " + EvidenceCodecException.shown(parser.currentName()) : describe(token)));
+        }
+    }
+
+    static String describe(JsonToken token) {
+        if (token == null) {
+            return "the end of the record";
+        }
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case END_OBJECT -> "the end of an object";
+            case START_ARRAY -> "an array";
+            case END_ARRAY -> "the end of an array";
+            case FIELD_NAME -> "a field";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT -> "a whole number";
+            case VALUE_NUMBER_FLOAT -> "a decimal number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name();
+        };
+    }
+}
