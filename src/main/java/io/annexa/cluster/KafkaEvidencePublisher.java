@@ -71,7 +71,7 @@ public final class KafkaEvidencePublisher implements EvidenceSink, AutoCloseable
 
     @Override
     public void replace(EvidenceKey key, List<Object> facts) {
-        await(send(settings.evidenceTopic(), key.asset(), EvidenceCodec.recordKey(key), codec.facts(facts)));
+        await(send(settings.evidenceTopic(), key.asset(), EvidenceCodec.recordKey(key), encoded(() -> codec.facts(facts))));
     }
 
     /** One record, so whoever evaluates it applies the whole snapshot in one step, as the local engine does. */
@@ -79,7 +79,7 @@ public final class KafkaEvidencePublisher implements EvidenceSink, AutoCloseable
     public void replaceSnapshot(String asset, String origin, Map<EvidenceKey, List<Object>> evidence) {
         SnapshotKeys.check(asset, origin, evidence.keySet());
         await(send(settings.evidenceTopic(), asset, EvidenceCodec.recordKey(new EvidenceKey(SNAPSHOT_SOURCE, asset, origin)),
-                codec.snapshot(asset, origin, evidence)));
+                encoded(() -> codec.snapshot(asset, origin, evidence))));
     }
 
     @Override
@@ -108,8 +108,21 @@ public final class KafkaEvidencePublisher implements EvidenceSink, AutoCloseable
             byAsset.computeIfAbsent(log.getAsset(), a -> new ArrayList<>()).add(log);
         }
         List<Future<RecordMetadata>> sent = new ArrayList<>(byAsset.size());
-        byAsset.forEach((asset, batch) -> sent.addAll(send(settings.eventsTopic(), asset, asset, codec.events(batch))));
+        byAsset.forEach((asset, batch) -> sent.addAll(send(settings.eventsTopic(), asset, asset, encoded(() -> codec.events(batch)))));
         return sent;
+    }
+
+    private interface Encoding {
+        byte[] value() throws EvidenceCodecException;
+    }
+
+    /** What a source hands over and cannot be encoded (too large, a type no rule could read) is refused to the source. */
+    private static byte[] encoded(Encoding encoding) {
+        try {
+            return encoding.value();
+        } catch (EvidenceCodecException e) {
+            throw new IllegalArgumentException("cannot publish: " + e.getMessage(), e);
+        }
     }
 
     private List<Future<RecordMetadata>> send(String topic, String asset, String key, byte[] value) {

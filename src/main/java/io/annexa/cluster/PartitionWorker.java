@@ -82,11 +82,11 @@ final class PartitionWorker implements AutoCloseable {
                 return;
             }
             switch (codec.decode(record.value())) {
-                case EvidenceCodec.Decoded.Facts facts -> engine.replace(key, facts.facts());
-                case EvidenceCodec.Decoded.Snapshot snapshot -> engine.replaceSnapshot(snapshot.asset(), snapshot.origin(), snapshot.evidence());
-                case EvidenceCodec.Decoded.Events events -> throw new EvidenceCodecException("events in the evidence topic");
+                case Decoded.Facts facts -> engine.replace(key, facts.facts());
+                case Decoded.Snapshot snapshot -> engine.replaceSnapshot(snapshot.asset(), snapshot.origin(), snapshot.evidence());
+                case Decoded.Events events -> throw new EvidenceCodecException("(record)", "events in the evidence topic");
             }
-        } catch (RuntimeException e) {
+        } catch (EvidenceCodecException | RuntimeException e) {
             reject(record, e);
         }
     }
@@ -99,12 +99,12 @@ final class PartitionWorker implements AutoCloseable {
         List<Object> events = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
-                if (codec.decode(record.value()) instanceof EvidenceCodec.Decoded.Events decoded) {
+                if (codec.decode(record.value()) instanceof Decoded.Events decoded) {
                     events.addAll(decoded.events());
                 } else {
-                    throw new EvidenceCodecException("evidence in the events topic");
+                    throw new EvidenceCodecException("(record)", "evidence in the events topic");
                 }
-            } catch (RuntimeException e) {
+            } catch (EvidenceCodecException | RuntimeException e) {
                 reject(record, e);
             }
         }
@@ -116,7 +116,7 @@ final class PartitionWorker implements AutoCloseable {
         engine.whenApplied(() -> applied = next);
     }
 
-    private void reject(ConsumerRecord<String, byte[]> record, RuntimeException e) {
+    private void reject(ConsumerRecord<String, byte[]> record, Exception e) {
         rejected.incrementAndGet();
         LOG.log(Level.WARNING, "record " + record.topic() + "-" + record.partition() + "@" + record.offset()
                 + " cannot be evaluated and is skipped: " + e.getMessage());
