@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the two topics when they are missing and checks that they can be used together: both partitioned alike,
@@ -44,8 +45,7 @@ public final class ClusterTopics {
             create(admin, new NewTopic(settings.rulesTopic(), 1, (short) -1).configs(Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES))));
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of(settings.evidenceTopic(), settings.eventsTopic()))
-                    .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics = described(admin, List.of(settings.evidenceTopic(), settings.eventsTopic()));
             int evidence = topics.get(settings.evidenceTopic()).partitions().size();
             int events = topics.get(settings.eventsTopic()).partitions().size();
             if (evidence != events) {
@@ -60,6 +60,22 @@ public final class ClusterTopics {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create or describe the topics " + settings.evidenceTopic() + " and "
                     + settings.eventsTopic() + " on " + settings.bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Topics just created may take a moment to be known to every broker: asked again until they are, for a while. */
+    private static Map<String, TopicDescription> described(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -81,10 +81,13 @@ final class PartitionWorker implements AutoCloseable {
                 }
                 return;
             }
-            switch (codec.decode(record.value())) {
-                case Decoded.Facts facts -> engine.replace(key, facts.facts());
-                case Decoded.Snapshot snapshot -> engine.replaceSnapshot(snapshot.asset(), snapshot.origin(), snapshot.evidence());
-                case Decoded.Events events -> throw new EvidenceCodecException("(record)", "events in the evidence topic");
+            Decoded decoded = codec.decode(record.value());
+            if (decoded instanceof Decoded.Facts facts) {
+                engine.replace(key, facts.facts());
+            } else if (decoded instanceof Decoded.Snapshot snapshot) {
+                engine.replaceSnapshot(snapshot.asset(), snapshot.origin(), snapshot.evidence());
+            } else {
+                throw new EvidenceCodecException("(record)", "events in the evidence topic");
             }
         } catch (EvidenceCodecException | RuntimeException e) {
             reject(record, e);
