@@ -7,6 +7,10 @@ import io.annexa.control.ControlCatalog;
 import io.annexa.evaluation.EventRetention;
 import io.annexa.evaluation.RuleLibrary;
 import io.annexa.evidence.EvidenceKey;
+import io.annexa.evidence.LogEvent;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import io.annexa.ingestion.ConfigParsers;
 import io.annexa.it.kafka.InProcessKafka;
 import io.annexa.register.ChangeJournal;
@@ -51,6 +55,7 @@ class ClusterEvaluationTest {
 
     private static final int PARTITIONS = 6;
     private static final String ROOT_LOGIN = "sshd_root_login_disabled";
+    private static final String BRUTE_FORCE = "ssh_brute_force_detected";
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static InProcessKafka kafka;
     private static RuleLibrary library;
@@ -169,6 +174,63 @@ class ClusterEvaluationTest {
         await().atMost(DEADLINE).until(() -> !owned(a).contains(partition));
         await().atMost(DEADLINE).until(() -> ids(open(ROOT_LOGIN)).containsKey(other));
         assertThat(all(ROOT_LOGIN)).extracting(Nonconformity::getAsset).doesNotContain(host);
+    }
+
+    @Test
+    void aBurstStraddlingARebalanceIsReportedOnceAndOneReportedBeforeIsNotReportedAgain() throws Exception {
+        ClusterNode a = start("node-a");
+        ClusterNode b = start("node-b");
+        awaitSplit(a, b);
+        Set<Integer> moving = owned(a);
+        List<String> onA = hosts(40).stream().filter(h -> moving.contains(AssetPartitioner.partition(h, PARTITIONS))).toList();
+        String reportedBefore = onA.get(0);
+        String straddling = onA.get(1);
+
+        sources.events(failures(reportedBefore, 0, 6));
+        await().atMost(DEADLINE).until(() -> ids(open(BRUTE_FORCE)).containsKey(reportedBefore));
+        long occurrencesBefore = occurrences(ids(open(BRUTE_FORCE)).get(reportedBefore));
+        sources.events(failures(straddling, 0, 3));
+        awaitCommitted();
+        assertThat(ids(open(BRUTE_FORCE))).doesNotContainKey(straddling);
+
+        a.close();
+        nodes.remove(a);
+        await().atMost(DEADLINE).until(() -> owned(b).size() == PARTITIONS && b.ready());
+        sources.events(failures(straddling, 3, 6));
+        await().atMost(DEADLINE).until(() -> ids(open(BRUTE_FORCE)).containsKey(straddling));
+        awaitCommitted();
+
+        // the rebuilt partition fired the first burst again from the events it re-read: absorbed, not a new occurrence
+        assertThat(all(BRUTE_FORCE)).extracting(Nonconformity::getAsset).containsExactlyInAnyOrder(reportedBefore, straddling);
+        assertThat(occurrences(ids(open(BRUTE_FORCE)).get(reportedBefore))).isEqualTo(occurrencesBefore);
+    }
+
+    /** sshd failures {@code from} to {@code to} (exclusive) against {@code host} from one source, a second apart, ending now. */
+    private static List<LogEvent> failures(String host, int from, int to) {
+        Instant now = Instant.now();
+        return IntStream.range(from, to).mapToObj(i -> new LogEvent(host, now.minusSeconds(to - i), "sshd", "auth_failure",
+                Map.of("reported_by", "sshd", "source_ip", "203.0.113.7", "user", "user" + i),
+                "Failed password for user" + i + " from 203.0.113.7 port 22 ssh2")).toList();
+    }
+
+    private long occurrences(long nonconformityId) {
+        return repository.occurrences(nonconformityId, 0, 1_000).size();
+    }
+
+    /** Until the group has committed every events partition to its end: all that was published is in the register. */
+    private void awaitCommitted() {
+        String topic = prefix + ".events";
+        await().atMost(DEADLINE).until(() -> {
+            try (var admin = kafka.admin()) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(prefix + ".evaluation")
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+                IntStream.range(0, PARTITIONS).forEach(p -> latest.put(new TopicPartition(topic, p), OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
+                        || committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue().offset());
+            }
+        });
     }
 
     private ClusterNode start(String id) {
