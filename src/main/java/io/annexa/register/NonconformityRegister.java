@@ -87,6 +87,7 @@ public final class NonconformityRegister {
     private final NonconformityRepository repository;
     private final Clock clock;
     private final ChangeJournal journal;
+    private final RegisterScope scope;
     private volatile RegisterPolicy policy;
     private volatile AssetInventory inventory;
     private final ReentrantLock lock = new ReentrantLock();
@@ -102,6 +103,8 @@ public final class NonconformityRegister {
     /** Rows the database refused, so each is logged as an error once and not every cycle. */
     private final Set<FindingKey> refused = new HashSet<>();
     private volatile long rejectedRows;
+    /** Set once a write was fenced off: the lease never comes back, so neither does the right to write. */
+    private volatile LeaseLostException lost;
     private LocalDate snapshotDay;
     private Map<List<String>, Integer> snapshotCounts = Map.of();
 
@@ -112,22 +115,47 @@ public final class NonconformityRegister {
     /** @param journal told of every change inside the transaction that stores it (alerts' outbox) */
     public NonconformityRegister(NonconformityRepository repository, RegisterPolicy policy, AssetInventory inventory, Clock clock,
                                  ChangeJournal journal) {
+        this(repository, policy, inventory, clock, journal, RegisterScope.WHOLE);
+    }
+
+    /**
+     * A register sharing its database with others (cluster mode): it loads and changes only the nonconformities of
+     * {@code scope}'s assets, and each of its write transactions passes {@code scope}'s fence first.
+     */
+    public NonconformityRegister(NonconformityRepository repository, RegisterPolicy policy, AssetInventory inventory, Clock clock,
+                                 ChangeJournal journal, RegisterScope scope) {
         this.repository = repository;
         this.journal = journal;
+        this.scope = scope;
         this.policy = policy;
         this.inventory = inventory;
         this.clock = clock;
         reload();
     }
 
+    /**
+     * Reads what the database holds for this register's assets: its memory is a cache, the database is the truth (other
+     * instances, and the API on them, write to it too).
+     */
     private void reload() {
         active.clear();
         episode.clear();
         seenUnstored.clear();
         for (Nonconformity nc : repository.findActive()) {
-            active.put(new FindingKey(nc.getRuleId(), nc.getAsset()), nc);
+            if (ours(nc.getAsset())) {
+                active.put(new FindingKey(nc.getRuleId(), nc.getAsset()), nc);
+            }
         }
-        episode.putAll(repository.episodeHashes());
+        Set<Long> ids = active.values().stream().map(Nonconformity::getId).collect(Collectors.toSet());
+        repository.episodeHashes().forEach((id, hashes) -> {
+            if (ids.contains(id)) {
+                episode.put(id, hashes);
+            }
+        });
+    }
+
+    private boolean ours(String asset) {
+        return scope.assets().test(asset);
     }
 
     /** Takes new grading and inventory into use; existing grades stay as recorded. */
@@ -146,16 +174,86 @@ public final class NonconformityRegister {
 
     // ------------------------------------------------------------------ evidence
 
+    /**
+     * @throws LeaseLostException when this register's fence refused the write: nothing of it was stored, and every
+     *                            later call throws it too (the partition's worker stops)
+     */
     public List<Change> reconcile(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
         lock.lock();
         try {
-            return reconcileLocked(result, rules);
+            failIfLost();
+            EvaluationResult ours = ownShare(result);
+            List<Change> changes = new ArrayList<>(afterConflicts(() -> evidenceLocked(ours, rules)));
+            changes.addAll(afterConflicts(this::tickLocked));
+            return changes;
         } finally {
             lock.unlock();
         }
     }
 
-    private List<Change> reconcileLocked(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
+    /** The part of an evaluation result about this register's assets. */
+    private EvaluationResult ownShare(EvaluationResult result) {
+        if (scope.whole()) {
+            return result;
+        }
+        java.util.function.Predicate<EvidenceScope> inScope = evidence -> ours(evidence.asset());
+        return new EvaluationResult(result.at(),
+                result.findings().stream().filter(f -> ours(f.getAsset())).collect(Collectors.toSet()),
+                result.observed().stream().filter(inScope).collect(Collectors.toSet()),
+                result.refreshed().stream().filter(inScope).collect(Collectors.toSet()),
+                result.fired(),
+                result.incidents().stream().filter(f -> ours(f.getAsset())).toList(),
+                result.removed().stream().filter(inScope).collect(Collectors.toSet()),
+                result.unevaluated());
+    }
+
+    /**
+     * How many times a change is computed again when another writer changed one of its rows first: each attempt starts
+     * from the rows as the database holds them after the conflict, so it only fails again if they change again.
+     */
+    static final int CONFLICT_ATTEMPTS = 3;
+
+    /**
+     * Runs a step again when its store failed on a row another writer changed since this register read it (another
+     * instance, the API on another instance). The failed store already read the register's rows again ({@link #store}),
+     * so the next attempt computes the change from what holds now, instead of the engine offering the stale one again.
+     */
+    private List<Change> afterConflicts(java.util.function.Supplier<List<Change>> step) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return step.get();
+            } catch (RuntimeException e) {
+                if (attempt >= CONFLICT_ATTEMPTS || !optimisticLock(e)) {
+                    throw e;
+                }
+                LOG.log(Level.FINE, "another writer changed a nonconformity first; computed again from the database", e);
+            }
+        }
+    }
+
+    private void failIfLost() {
+        LeaseLostException fenced = lost;
+        if (fenced != null) {
+            throw new LeaseLostException(fenced.partition(), fenced.ourEpoch(), fenced.currentEpoch(), fenced.currentOwner());
+        }
+    }
+
+    /** Every write transaction of the register: the fence first, in the same transaction, then the work. */
+    private <T> T write(Function<EntityManager, T> work) {
+        failIfLost();
+        try {
+            return repository.inTransaction(em -> {
+                scope.fence().check(em);
+                return work.apply(em);
+            });
+        } catch (LeaseLostException e) {
+            lost = e;
+            LOG.warning(() -> "the register stops writing: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private List<Change> evidenceLocked(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
         Instant at = result.at();
         result.refreshed().forEach(scope -> readAt.merge(scope, at, (a, b) -> a.isAfter(b) ? a : b));
         result.removed().forEach(readAt::remove);
@@ -230,7 +328,10 @@ public final class NonconformityRegister {
                 return;
             }
             Unit unit = new Unit(nc);
-            if (nc.getStatus() == NonconformityStatus.RESOLVED || nc.getStatus() == NonconformityStatus.PENDING_VERIFICATION) {
+            // a burst already recorded in this episode is not a new one: a session rebuilt after a crash reports the
+            // incidents it had reported again
+            if ((nc.getStatus() == NonconformityStatus.RESOLVED || nc.getStatus() == NonconformityStatus.PENDING_VERIFICATION)
+                    && !recorded(nc, evidence)) {
                 reopen(unit, at, "a new burst");
             }
             record(unit, rule, at, evidence, true);
@@ -284,7 +385,6 @@ public final class NonconformityRegister {
 
         List<Change> changes = store(work);
         storeSeen(seen, work, at);
-        changes.addAll(tickLocked());
         return changes;
     }
 
@@ -297,7 +397,10 @@ public final class NonconformityRegister {
         seenUnstored.entrySet().stream().limit(SEEN_WRITES_PER_CYCLE)
                 .forEach(e -> due.computeIfAbsent(e.getValue(), t -> new ArrayList<>()).add(e.getKey()));
         due.forEach((when, ids) -> {
-            repository.markSeen(ids, when);
+            write(em -> {
+                NonconformityRepository.markSeen(em, ids, when);
+                return null;
+            });
             ids.forEach(seenUnstored::remove);
         });
     }
@@ -306,7 +409,8 @@ public final class NonconformityRegister {
     public List<Change> tick() {
         lock.lock();
         try {
-            return tickLocked();
+            failIfLost();
+            return afterConflicts(this::tickLocked);
         } finally {
             lock.unlock();
         }
@@ -367,7 +471,7 @@ public final class NonconformityRegister {
             return;
         }
         try {
-            repository.inTransaction(em -> {
+            write(em -> {
                 for (Nonconformity nc : due) {
                     em.createNativeQuery("update nonconformity set risk_warned_at = ? where id = ?")
                             .setParameter(1, Nonconformity.utc(now)).setParameter(2, nc.getId()).executeUpdate();
@@ -376,6 +480,8 @@ public final class NonconformityRegister {
                 return null;
             });
             due.forEach(nc -> nc.riskWarned(now));
+        } catch (LeaseLostException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot record the warnings of risk acceptances about to expire; retried at the next beat", e);
         }
@@ -392,9 +498,10 @@ public final class NonconformityRegister {
     public Change act(long id, LifecycleAction action, ActionRequest request, String actor) {
         lock.lock();
         try {
-            Nonconformity nc = active.values().stream().filter(n -> n.getId() == id).findFirst()
-                    .or(() -> repository.find(id))
-                    .orElseThrow(() -> new LifecycleException.NotFound(id));
+            failIfLost();
+            // the row as the database holds it, not this register's copy: the API of any instance acts through any
+            // register, and another instance may have changed it since this one read it
+            Nonconformity nc = repository.find(id).orElseThrow(() -> new LifecycleException.NotFound(id));
             if (request.expectedVersion() != null && request.expectedVersion() != nc.getVersion()) {
                 throw new LifecycleException.Stale(id, request.expectedVersion(), nc.getVersion());
             }
@@ -563,6 +670,12 @@ public final class NonconformityRegister {
         }
     }
 
+    /** Every piece of this evidence is already an occurrence of the nonconformity's current episode. */
+    private boolean recorded(Nonconformity nc, List<String> evidence) {
+        Set<String> known = episode.getOrDefault(nc.getId(), Set.of());
+        return evidence.stream().allMatch(text -> known.contains(ContentHash.of(text)));
+    }
+
     private boolean decommissioned(String asset) {
         return inventory.find(asset).map(AssetRecord::decommissioned).orElse(false);
     }
@@ -710,10 +823,13 @@ public final class NonconformityRegister {
             // the rolled-back insert left its id and version on each new nonconformity: merged with them, it was
             // taken for a stored row changed since it was read, and the row-by-row retry failed for every new one
             work.units.stream().filter(unit -> unit.fresh).forEach(unit -> unit.nc.insertRolledBack());
-            for (Unit unit : work.units) {
-                saveAlone(unit, changes);
+            try {
+                for (Unit unit : work.units) {
+                    saveAlone(unit, changes);
+                }
+            } finally {
+                reload();
             }
-            reload();
         }
         return changes;
     }
@@ -731,7 +847,10 @@ public final class NonconformityRegister {
 
     private List<Change> save(List<Unit> units) {
         Instant now = clock.instant();
-        List<Nonconformity> stored = repository.inTransaction(em -> {
+        List<Nonconformity> stored = write(em -> {
+            // the audit trail's head first: every register writer takes it before the id counters (register_ids), in
+            // that order, or two writers on PostgreSQL could each hold the lock the other waits for
+            AuditTrail.lockHead(em);
             List<Nonconformity> merged = new ArrayList<>(units.size());
             List<Change> journaled = new ArrayList<>(units.size());
             for (Unit unit : units) {
@@ -752,6 +871,11 @@ public final class NonconformityRegister {
             Unit unit = units.get(i);
             Nonconformity nc = stored.get(i);
             FindingKey key = new FindingKey(nc.getRuleId(), nc.getAsset());
+            if (!ours(nc.getAsset())) {
+                // an action on another register's nonconformity: stored, and that register's copy is its own business
+                changes.add(new Change(unit.kind, nc));
+                continue;
+            }
             if (nc.getStatus().active()) {
                 active.put(key, nc);
                 Set<String> hashes = unit.newEpisode ? new HashSet<>() : episode.computeIfAbsent(nc.getId(), id -> new HashSet<>());
@@ -815,20 +939,33 @@ public final class NonconformityRegister {
 
     /** Today's snapshot is rewritten whenever the counts change, so it ends the day with the day's last figures. */
     private void snapshotIfDue(Instant now) {
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        Map<List<String>, Integer> counts = new HashMap<>();
-        for (Nonconformity nc : active.values()) {
-            if (nc.getStatus().unfixed()) {
-                counts.merge(List.of(nc.getGrade(), nc.getTheme()), 1, Integer::sum);
-            }
-        }
-        if (today.equals(snapshotDay) && counts.equals(snapshotCounts)) {
+        if (scope.figures() == RegisterScope.Figures.NONE) {
             return;
         }
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         try {
-            repository.writeSnapshot(today, counts);
+            Map<List<String>, Integer> counts;
+            if (scope.figures() == RegisterScope.Figures.FROM_DATABASE) {
+                counts = repository.unfixedCounts();
+            } else {
+                counts = new HashMap<>();
+                for (Nonconformity nc : active.values()) {
+                    if (nc.getStatus().unfixed()) {
+                        counts.merge(List.of(nc.getGrade(), nc.getTheme()), 1, Integer::sum);
+                    }
+                }
+            }
+            if (today.equals(snapshotDay) && counts.equals(snapshotCounts)) {
+                return;
+            }
+            write(em -> {
+                NonconformityRepository.writeSnapshot(em, today, counts);
+                return null;
+            });
             snapshotDay = today;
             snapshotCounts = counts;
+        } catch (LeaseLostException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot write the register's daily snapshot; retried at the next cycle", e);
         }

@@ -283,38 +283,44 @@ public final class NonconformityRepository implements AutoCloseable {
     public record Snapshot(LocalDate day, String grade, String theme, int open) {
     }
 
-    void writeSnapshot(LocalDate day, Map<List<String>, Integer> counts) {
-        inTransaction(em -> {
-            em.createNativeQuery("delete from register_snapshot where snapshot_day = ?").setParameter(1, day).executeUpdate();
-            counts.forEach((gradeAndTheme, count) -> em.createNativeQuery(
-                            "insert into register_snapshot (snapshot_day, grade, theme, open_count) values (?, ?, ?, ?)")
-                    .setParameter(1, day).setParameter(2, gradeAndTheme.get(0)).setParameter(3, gradeAndTheme.get(1))
-                    .setParameter(4, count).executeUpdate());
-            return null;
-        });
+    /** Writes the day's snapshot in the caller's transaction, replacing the one written earlier that day. */
+    static void writeSnapshot(EntityManager em, LocalDate day, Map<List<String>, Integer> counts) {
+        em.createNativeQuery("delete from register_snapshot where snapshot_day = ?").setParameter(1, day).executeUpdate();
+        counts.forEach((gradeAndTheme, count) -> em.createNativeQuery(
+                        "insert into register_snapshot (snapshot_day, grade, theme, open_count) values (?, ?, ?, ?)")
+                .setParameter(1, day).setParameter(2, gradeAndTheme.get(0)).setParameter(3, gradeAndTheme.get(1))
+                .setParameter(4, count).executeUpdate());
     }
 
-    /** Moves last seen forward for many nonconformities at once; not a lifecycle change, so the version stays. */
-    void markSeen(List<Long> ids, Instant at) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        inTransaction(em -> {
-            for (int i = 0; i < ids.size(); i += 500) {
-                List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
-                // SQL, not JPQL: the persistence provider increments the version on a JPQL bulk update, and the register
-                // holds these nonconformities with the version they had, so their next change (an action, a resolution)
-                // failed as changed by someone else
-                Query update = em.createNativeQuery("update nonconformity set last_seen = ? where last_seen < ?"
-                        + " and id in (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
-                update.setParameter(1, Nonconformity.utc(at)).setParameter(2, Nonconformity.utc(at));
-                for (int j = 0; j < chunk.size(); j++) {
-                    update.setParameter(j + 3, chunk.get(j));
-                }
-                update.executeUpdate();
+    /** How many nonconformities not yet fixed there are, by (grade, theme), over the whole register: the daily figures. */
+    Map<List<String>, Integer> unfixedCounts() {
+        List<Object[]> rows = read(em -> em.createQuery("select n.grade, n.theme, count(n) from Nonconformity n"
+                        + " where n.status in :statuses group by n.grade, n.theme", Object[].class)
+                .setParameter("statuses", NonconformityStatus.unfixedOnes().stream().map(NonconformityStatus::label).toList())
+                .getResultList());
+        Map<List<String>, Integer> counts = new HashMap<>();
+        rows.forEach(row -> counts.put(List.of((String) row[0], (String) row[1]), ((Number) row[2]).intValue()));
+        return counts;
+    }
+
+    /**
+     * Moves last seen forward for many nonconformities at once, in the caller's transaction; not a lifecycle change, so
+     * the version stays.
+     */
+    static void markSeen(EntityManager em, List<Long> ids, Instant at) {
+        for (int i = 0; i < ids.size(); i += 500) {
+            List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+            // SQL, not JPQL: the persistence provider increments the version on a JPQL bulk update, and the register
+            // holds these nonconformities with the version they had, so their next change (an action, a resolution)
+            // failed as changed by someone else
+            Query update = em.createNativeQuery("update nonconformity set last_seen = ? where last_seen < ?"
+                    + " and id in (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")");
+            update.setParameter(1, Nonconformity.utc(at)).setParameter(2, Nonconformity.utc(at));
+            for (int j = 0; j < chunk.size(); j++) {
+                update.setParameter(j + 3, chunk.get(j));
             }
-            return null;
-        });
+            update.executeUpdate();
+        }
     }
 
     /** Runs work in one transaction: all of it is stored, or none. */
