@@ -1,16 +1,10 @@
 package io.annexa.it.kafka;
 
 import io.annexa.ProjectFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.FileHandler;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -20,16 +14,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One combined KRaft node (broker and controller) in the test JVM, from {@link KafkaClusterTestKit}. Use it as a
  * {@code @RegisterExtension static} field (started before the class's tests, closed after them) or start and close it
- * yourself. Its data lives under {@code target/kafka/} and is deleted on close; the broker's (and the test's Kafka
- * clients') log goes to {@code target/kafka/logs/in-process-kafka.log}, keeping the test output readable.
+ * yourself. Its data lives under {@code target/kafka/} and is deleted on close; the broker's log goes to
+ * {@link KafkaTestLogs} ({@code target/kafka/logs/}), keeping the test output readable.
  */
 public final class InProcessKafka implements TestBroker, BeforeAllCallback, AfterAllCallback {
-
-    /** Held here: java.util.logging keeps loggers weakly, and a collected logger would lose its file handler. */
-    private static final Logger[] KAFKA_LOGGERS = {
-        Logger.getLogger("kafka"), Logger.getLogger("org.apache.kafka"), Logger.getLogger("state.change.logger")
-    };
-    private static boolean logsRedirected;
 
     private final Map<String, String> brokerConfig = new LinkedHashMap<>(BrokerDefaults.singleNode());
     private KafkaClusterTestKit cluster;
@@ -47,7 +35,7 @@ public final class InProcessKafka implements TestBroker, BeforeAllCallback, Afte
         if (cluster != null) {
             return this;
         }
-        redirectKafkaLogsToFile();
+        KafkaTestLogs.redirectToFile();
         Path baseDirectory = kafkaDirectory().resolve("in-process-" + UUID.randomUUID());
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
@@ -111,23 +99,5 @@ public final class InProcessKafka implements TestBroker, BeforeAllCallback, Afte
 
     static Path kafkaDirectory() {
         return ProjectFiles.root().resolve("target").resolve("kafka");
-    }
-
-    private static synchronized void redirectKafkaLogsToFile() {
-        if (logsRedirected) {
-            return;
-        }
-        try {
-            Path logs = Files.createDirectories(kafkaDirectory().resolve("logs"));
-            FileHandler file = new FileHandler(logs.resolve("in-process-kafka.log").toString(), true);
-            file.setFormatter(new SimpleFormatter());
-            for (Logger logger : KAFKA_LOGGERS) {
-                logger.addHandler(file);
-                logger.setUseParentHandlers(false);
-            }
-            logsRedirected = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the Kafka log file under target/kafka/logs", e);
-        }
     }
 }
