@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,24 +164,7 @@ public final class ChildProcessKafka implements TestBroker {
     }
 
     private Process java(List<String> mainAndArguments, String heap) {
-        try {
-            // the class path goes in an argument file: it is longer than some systems allow on a command line
-            Path argumentFile = directory.resolve("classpath.args");
-            Files.writeString(argumentFile, "-cp \"" + System.getProperty("java.class.path") + "\"\n",
-                    StandardCharsets.UTF_8);
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
-                    // a test broker starts often and runs briefly: C1 only and the serial collector start faster on 2 cores
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-Djava.io.tmpdir=" + directory, "@" + argumentFile));
-            command.addAll(mainAndArguments);
-            return new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a child JVM for " + mainAndArguments.get(0), e);
-        }
+        return ChildJvm.start(directory, logFile, heap, mainAndArguments);
     }
 
     private void writeServerProperties(int controllerPort) throws IOException {

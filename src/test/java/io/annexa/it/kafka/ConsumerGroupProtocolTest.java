@@ -3,9 +3,12 @@ package io.annexa.it.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +85,7 @@ class ConsumerGroupProtocolTest {
         LOG.info(() -> "static member closed: survivor holds all partitions after " + takeover.toMillis() + " ms");
         // held for the session (a restarting node gets them back unmoved), then moved within a few heartbeats
         assertThat(takeover).isBetween(Duration.ofMillis(SESSION_TIMEOUT_MS - 1_000),
-                Duration.ofMillis(SESSION_TIMEOUT_MS + 4_000));
+                Duration.ofMillis(SESSION_TIMEOUT_MS + 5_000));
     }
 
     @Test
@@ -132,6 +135,39 @@ class ConsumerGroupProtocolTest {
 
         assertThat(bAgain.partitionsOf(events)).isEqualTo(before).isEqualTo(bAgain.partitionsOf(state));
         assertThat(a.partitionsOf(events)).doesNotContainAnyElementsOf(before);
+    }
+
+    @Test
+    void aKilledStaticMembersPartitionsMoveWhenItsSessionTimesOut() throws Exception {
+        GroupMember a = member("node-a", "range");
+        Path output = KafkaTestLogs.directory().resolve("member-" + group + ".log");
+        Process b = ChildJvm.start(InProcessKafka.kafkaDirectory().resolve("member-" + group), output, "-Xmx64m",
+                List.of(ChildGroupMember.class.getName(), KAFKA.bootstrapServers(), group, "node-b", "range", events, state));
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(10)).until(() -> {
+                a.poll();
+                return a.assignment().size() == PARTITIONS && lastReportedAssignment(output) == PARTITIONS;
+            });
+
+            long killed = System.nanoTime();
+            b.destroyForcibly();
+            assertThat(b.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(b.exitValue()).as("SIGKILL").isEqualTo(137);
+            awaitAllPartitions(a);
+            Duration sinceKill = Duration.ofNanos(System.nanoTime() - killed);
+
+            LOG.info(() -> "static member killed: survivor holds all partitions " + sinceKill.toMillis() + " ms after the kill");
+            assertThat(sinceKill).isBetween(Duration.ofMillis(SESSION_TIMEOUT_MS - 1_000),
+                    Duration.ofMillis(SESSION_TIMEOUT_MS + 5_000));
+        } finally {
+            b.destroyForcibly();
+        }
+    }
+
+    /** The last {@code assigned <count>} line of a {@link ChildGroupMember}'s output (its log lines are mixed in). */
+    private static int lastReportedAssignment(Path output) throws java.io.IOException {
+        List<String> reports = Files.readAllLines(output).stream().filter(line -> line.startsWith("assigned ")).toList();
+        return reports.isEmpty() ? -1 : Integer.parseInt(reports.get(reports.size() - 1).substring("assigned ".length()));
     }
 
     private void awaitSplit(GroupMember a, GroupMember b) {
