@@ -125,11 +125,10 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
     }
 
     private void run() {
-        try (Consumer<String, byte[]> group = new KafkaConsumer<>(groupProperties(), new StringDeserializer(), new ByteArrayDeserializer());
-             Consumer<String, byte[]> plain = new KafkaConsumer<>(plainProperties("-evidence"), new StringDeserializer(),
-                     new ByteArrayDeserializer())) {
-            consumer = group;
-            evidence = plain;
+        Consumer<String, byte[]> group = new KafkaConsumer<>(groupProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+        evidence = new KafkaConsumer<>(plainProperties("-evidence"), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = group;
+        try {
             group.subscribe(List.of(settings.eventsTopic()), new Rebalance());
             while (running) {
                 ConsumerRecords<String, byte[]> events = group.poll(POLL);
@@ -151,8 +150,20 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
             LOG.log(Level.SEVERE, "the cluster consumer stopped; this instance no longer evaluates any partition", e);
         } finally {
             joined = false;
+            // the group's consumer first: closing it gives the partitions up through the rebalance callbacks, which
+            // commit what is in the register and still use the evidence consumer
+            closeQuietly(group);
+            closeQuietly(evidence);
             workers.values().forEach(PartitionWorker::close);
             workers.clear();
+        }
+    }
+
+    private static void closeQuietly(Consumer<String, byte[]> closing) {
+        try {
+            closing.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a Kafka consumer did not close cleanly", e);
         }
     }
 
