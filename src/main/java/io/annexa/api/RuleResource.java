@@ -216,7 +216,7 @@ public class RuleResource {
             return Response.status(422).entity(new Validation(false, problems)).build();
         }
         Deployment deployment = Deployment.of(Ready.require(service, AnnexaService::deployer).deploy(),
-                Ready.require(service, AnnexaService::engine));
+                Ready.require(service, AnnexaService::engine)).with(instances());
         // cluster mode: the other instances write and deploy the same folder
         service.cluster().ifPresent(cluster -> cluster.rules().publish(draft));
         LOG.info(() -> AccessFilter.caller(request).describe() + " wrote rule " + id + " (" + draft.path() + "): " + deployment.state());
@@ -246,7 +246,8 @@ public class RuleResource {
         }
         LOG.info(() -> AccessFilter.caller(request).describe() + " set rule " + id + " enabled=" + flag);
         service.cluster().ifPresent(cluster -> cluster.rules().publishEnabled(id, Boolean.parseBoolean(flag)));
-        return Deployment.of(Ready.require(service, AnnexaService::deployer).deploy(), Ready.require(service, AnnexaService::engine));
+        return Deployment.of(Ready.require(service, AnnexaService::deployer).deploy(), Ready.require(service, AnnexaService::engine))
+                .with(instances());
     }
 
     private List<String> checkAlone(RuleDraft draft) {

@@ -1,6 +1,9 @@
 package io.annexa.cluster;
 
 import io.annexa.evaluation.EvaluationResult;
+import io.annexa.evaluation.RuleDefinition;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where an owned partition's session records its results: the register, in transactions fenced by the partition's
@@ -9,10 +12,12 @@ import io.annexa.evaluation.EvaluationResult;
 public interface PartitionRecorder extends AutoCloseable {
 
     /**
+     * @param rules the enabled rule of an id in the library the result was made with: the partition's own session's,
+     *              which may run newer rules than others for the moment a deployment takes to reach every session
      * @throws PartitionLostException when another instance took the partition over since it was claimed: nothing of
      *                                this result was written, and nothing more will be
      */
-    void record(EvaluationResult result);
+    void record(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules);
 
     /**
      * The lifecycle's changes that time alone makes (closing after the effectiveness period, risk expiry, overdue), for

@@ -132,7 +132,8 @@ final class PartitionWorker implements AutoCloseable {
         }
         long upTo = applied;
         try {
-            recorder.record(result);
+            // the session's own library: the rules this result was made with, even while a deployment reaches the others
+            recorder.record(result, id -> engine.library().enabledRule(id));
             durable = upTo;
         } catch (PartitionLostException e) {
             state = State.LOST;

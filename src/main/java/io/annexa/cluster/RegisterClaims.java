@@ -27,20 +27,17 @@ public final class RegisterClaims implements PartitionRecorder.Claims {
     private final String instanceId;
     private final int partitions;
     private final Registers registers;
-    private final Function<String, Optional<RuleDefinition>> rules;
     private final Consumer<List<NonconformityRegister.Change>> changes;
 
     /**
-     * @param rules   the enabled rule of an id, as the library in service has it
      * @param changes told of what each recorded result changed (the log)
      */
     public RegisterClaims(PartitionLeases leases, String instanceId, int partitions, Registers registers,
-                          Function<String, Optional<RuleDefinition>> rules, Consumer<List<NonconformityRegister.Change>> changes) {
+                          Consumer<List<NonconformityRegister.Change>> changes) {
         this.leases = leases;
         this.instanceId = instanceId;
         this.partitions = partitions;
         this.registers = registers;
-        this.rules = rules;
         this.changes = changes;
     }
 
@@ -53,7 +50,7 @@ public final class RegisterClaims implements PartitionRecorder.Claims {
         NonconformityRegister register = registers.open(partition == 0 ? scope.keepingFigures() : scope);
         return new PartitionRecorder() {
             @Override
-            public void record(EvaluationResult result) {
+            public void record(EvaluationResult result, Function<String, Optional<RuleDefinition>> rules) {
                 try {
                     changes.accept(register.reconcile(result, rules));
                 } catch (LeaseLostException e) {

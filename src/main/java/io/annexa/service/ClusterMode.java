@@ -78,13 +78,11 @@ public final class ClusterMode implements AutoCloseable {
         EvidenceCodec codec = new EvidenceCodec(ClusterTopics.MAX_RECORD_BYTES);
         this.publisher = new KafkaEvidencePublisher(settings, partitions, codec);
         PartitionLeases leases = new PartitionLeases(repository, Clock.systemUTC());
-        ClusterNode[] self = new ClusterNode[1];
         RegisterClaims claims = new RegisterClaims(leases, settings.instanceId(), partitions,
                 scope -> new NonconformityRegister(repository, registerConfig.policy(), registerConfig.inventory(), Clock.systemUTC(),
                         journal, scope),
-                id -> self[0].library().enabledRule(id), recorded);
+                recorded);
         this.node = new ClusterNode(settings, library, claims, codec, threads, retention, maxPendingEvents, maxPendingFacts);
-        self[0] = node;
         this.members = new ClusterMembers(database);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(threads);
     }

@@ -238,7 +238,7 @@ class ClusterEvaluationTest {
         RegisterClaims claims = new RegisterClaims(new PartitionLeases(repository, Clock.systemUTC()), id, PARTITIONS,
                 scope -> new NonconformityRegister(repository, RegisterPolicy.defaults(), AssetInventory.empty(), Clock.systemUTC(),
                         ChangeJournal.NONE, scope),
-                library::enabledRule, changes -> { });
+                changes -> { });
         ClusterNode node = new ClusterNode(settings, library, claims, codec, Executors.defaultThreadFactory(), EventRetention.DEFAULT,
                 20_000, 50_000);
         node.start();
