@@ -29,7 +29,7 @@ import org.apache.kafka.common.Uuid;
  */
 public final class ChildProcessKafka implements TestBroker {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final String id = "child-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path directory = InProcessKafka.kafkaDirectory().resolve(id);
@@ -47,7 +47,8 @@ public final class ChildProcessKafka implements TestBroker {
         return this;
     }
 
-    /** Formats the log directory, starts the broker and returns once it answers a describe-cluster request. */
+    /** Formats the log directory, starts the broker and returns once it answers a describe-cluster request
+     * (20-30 s on 2 busy cores, about 2 s when idle; up to 120 s allowed). */
     public ChildProcessKafka start() {
         if (brokerPort != 0) {
             throw new IllegalStateException("already started once; use restart()");
