@@ -71,19 +71,6 @@ class ConsumerGroupProtocolTest {
         assertThat(a.partitionsOf(events)).doesNotContainAnyElementsOf(b.partitionsOf(events));
     }
 
-    /** Why {@code group.remote.assignor=range} is not optional: the default assignor hands out whole topics. */
-    @Test
-    void theBrokersDefaultAssignorDoesNotCoPartition() {
-        GroupMember a = member("node-a", null);
-        GroupMember b = member("node-b", null);
-
-        awaitSplit(a, b);
-
-        LOG.info(() -> "default (uniform) assignment: a=" + a.partitionsOf(events) + "/" + a.partitionsOf(state)
-                + " b=" + b.partitionsOf(events) + "/" + b.partitionsOf(state));
-        assertThat(a.partitionsOf(events)).isNotEqualTo(a.partitionsOf(state));
-    }
-
     @Test
     void aStaticMemberThatClosesKeepsItsPartitionsUntilItsSessionTimesOut() {
         GroupMember a = member("node-a", "range");
