@@ -57,7 +57,7 @@ class BrokerRestartDurabilityTest {
             long restarted = System.nanoTime();
             kafka.restart();
             LOG.info(() -> "child broker ready again after " + millisSince(restarted) + " ms");
-            RecordMetadata after = whileDown.get(60, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
+            RecordMetadata after = whileDown.get(150, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
             LOG.info(() -> "record sent while the broker was down acknowledged " + millisSince(sent) + " ms after send()");
 
             assertThat(after.partition()).isEqualTo(1);
@@ -77,7 +77,9 @@ class BrokerRestartDurabilityTest {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 // retries are unbounded by default; the delivery timeout bounds how long a record may wait for the broker
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000,
+                // send() blocks while the producer has no metadata for the topic, i.e. until the broker is back
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 150_000,
                 ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500),
                 new StringSerializer(), new StringSerializer());
     }
