@@ -291,6 +291,7 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
         workers.put(partition, worker);
         since.put(partition, started);
         loadEvidence(partition);
+        worker.evidenceLoaded();
         TopicPartition events = events(partition);
         long end = consumer.endOffsets(List.of(events)).get(events);
         long from = Instant.now().minus(longestWindow(library)).toEpochMilli();

@@ -45,6 +45,13 @@ final class PartitionWorker implements AutoCloseable {
         this.codec = codec;
         this.rejected = rejected;
         this.engine = new EvaluationEngine(library, this::record, threads, maxPendingEvents, maxPendingFacts, retention);
+        // nothing reaches the register before the partition's evidence is all in the session
+        engine.holdResults();
+    }
+
+    /** The partition's evidence is all in the session: its results may be recorded. */
+    void evidenceLoaded() {
+        engine.releaseResults();
     }
 
     int partition() {

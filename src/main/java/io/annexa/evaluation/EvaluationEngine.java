@@ -71,6 +71,8 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
     /** The findings of the last result made, as the register will see them. Engine thread only. */
     private Set<Finding> lastFindings = Set.of();
     private final int maxPendingEvents;
+    /** While true, results are merged and kept instead of published ({@link #holdResults}). */
+    private volatile boolean held;
     /** One permit per event that may still be handed over; taken by senders, given back once applied. Fair: a large batch is not starved by small ones. */
     private final Semaphore eventRoom;
     private final int maxPendingFacts;
@@ -176,6 +178,22 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
      */
     public void whenApplied(Runnable marker) {
         inbox.add(s -> marker.run());
+    }
+
+    /**
+     * Keeps the results to itself until {@link #releaseResults}: a session being filled with the state of a whole
+     * partition (cluster mode's take-over) would otherwise publish a cycle that saw half of it, and the register would
+     * open what the other half disproves a moment later. Kept results are merged as a result that failed to publish is,
+     * so nothing re-read, removed or raised in the meantime is lost.
+     */
+    public void holdResults() {
+        held = true;
+    }
+
+    /** Publishes what was kept, at the next cycle, which this call brings about. */
+    public void releaseResults() {
+        held = false;
+        whenApplied(() -> { });
     }
 
     /** Refuses the batch, without waiting, when it does not fit now or senders are already waiting for room. */
@@ -705,7 +723,8 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
                 if (!batch.isEmpty()) {
                     recordEvaluated(result);
                 }
-                unpublished = publish(result);
+                // held: kept and merged with the next cycles (as a result that failed to publish is), published once released
+                unpublished = held ? result : publish(result);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

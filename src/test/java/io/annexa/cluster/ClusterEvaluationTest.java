@@ -205,6 +205,27 @@ class ClusterEvaluationTest {
         assertThat(occurrences(ids(open(BRUTE_FORCE)).get(reportedBefore))).isEqualTo(occurrencesBefore);
     }
 
+    @Test
+    void aRuleSwitchedOffWhileTheSessionsSwapOneByOneWithdrawsItsNonconformitiesEverywhere() throws Exception {
+        ClusterNode a = start("node-a");
+        ClusterNode b = start("node-b");
+        awaitSplit(a, b);
+        List<String> hosts = hosts(30);
+        for (String host : hosts) {
+            sources.replace(new EvidenceKey("sshd_config", host, "inbox"), sshd(host, "PermitRootLogin yes\n"));
+        }
+        await().atMost(DEADLINE).until(() -> open(ROOT_LOGIN).size() == hosts.size());
+
+        Path settings = Files.writeString(files.resolve("rules.yml"), "rules:\n  " + ROOT_LOGIN + ":\n    enabled: false\n");
+        RuleLibrary without = RuleLibrary.load(Path.of("rules"), settings, ControlCatalog.load());
+        a.swap(without).get();
+        b.swap(without).get();
+
+        // each partition's result is recorded with its own session's rules: withdrawn as retired, never taken for fixed
+        await().atMost(DEADLINE).until(() -> open(ROOT_LOGIN).isEmpty());
+        assertThat(all(ROOT_LOGIN)).hasSize(hosts.size()).extracting(Nonconformity::getStatus).containsOnly(NonconformityStatus.WITHDRAWN);
+    }
+
     /** sshd failures {@code from} to {@code to} (exclusive) against {@code host} from one source, a second apart, ending now. */
     private static List<LogEvent> failures(String host, int from, int to) {
         Instant now = Instant.now();
