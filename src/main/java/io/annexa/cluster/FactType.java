@@ -113,7 +113,7 @@ final class FactType<T> {
             throw refused(in, "expected a field or the end of the " + name + ", found " + describe(token));
         }
         // the parser stands after the object: its context is the enclosing array, at this fact's index
-        String where = JsonPaths.of(in.getParsingContext());
+        String where = JsonPaths.of(in);
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null && !fields.get(i).optional()) {
                 throw new EvidenceCodecException(where + "." + fields.get(i).name(), "missing; a " + name + " needs it");
