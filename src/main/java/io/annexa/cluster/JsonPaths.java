@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import io.annexa.evidence.AssetNames;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.regex.Pattern;
@@ -57,7 +58,7 @@ final class JsonPaths {
     }
 
     /** The next token, which must be there and be {@code expected}; {@code what} says what was expected, for people. */
-    static void expect(JsonParser parser, JsonToken expected, String what) throws java.io.IOException, EvidenceCodecException {
+    static void expect(JsonParser parser, JsonToken expected, String what) throws IOException, EvidenceCodecException {
         JsonToken token = parser.nextToken();
         if (token != expected) {
             throw refused(parser, "expected " + what + ", found " + describe(token));
@@ -65,7 +66,7 @@ final class JsonPaths {
     }
 
     /** The next token must be the field {@code name}: the fields of the envelope come in a fixed order. */
-    static void expectField(JsonParser parser, String name) throws java.io.IOException, EvidenceCodecException {
+    static void expectField(JsonParser parser, String name) throws IOException, EvidenceCodecException {
         JsonToken token = parser.nextToken();
         if (token != JsonToken.FIELD_NAME || !name.equals(parser.currentName())) {
             throw refused(parser, "expected the field '" + name + "' here, found "
