@@ -318,7 +318,7 @@ public final class EvidenceCodec {
     }
 
     private static String where(JsonParser in) {
-        return in == null ? RECORD : JsonPaths.of(in.getParsingContext());
+        return in == null ? RECORD : JsonPaths.of(in);
     }
 
     private static void close(JsonParser in) {

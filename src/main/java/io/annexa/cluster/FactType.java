@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.annexa.evidence.InvalidAssetNameException;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -113,7 +114,7 @@ final class FactType<T> {
             throw refused(in, "expected a field or the end of the " + name + ", found " + describe(token));
         }
         // the parser stands after the object: its context is the enclosing array, at this fact's index
-        String where = JsonPaths.of(in.getParsingContext());
+        String where = JsonPaths.of(in);
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null && !fields.get(i).optional()) {
                 throw new EvidenceCodecException(where + "." + fields.get(i).name(), "missing; a " + name + " needs it");
@@ -123,7 +124,7 @@ final class FactType<T> {
             return factory.apply(new Values(name, positions, values));
         } catch (InvalidAssetNameException e) {
             throw new EvidenceCodecException(where + ".asset", e.getMessage());
-        } catch (IllegalArgumentException | NullPointerException | ArithmeticException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | NullPointerException | ArithmeticException | DateTimeException e) {
             throw new EvidenceCodecException(where, "a " + name + " refuses these fields: " + e.getMessage());
         }
     }

@@ -3,25 +3,39 @@ package io.annexa.cluster;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import io.annexa.evidence.AssetNames;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.regex.Pattern;
 
 /** Where a parser stands, as a field path people read ({@code evidence[1].facts[3].value}), and refusals naming it. */
 final class JsonPaths {
 
     static final String RECORD = "(record)";
+    private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
     private JsonPaths() {
     }
 
-    /** The path of the value the parser stands on, or of the object or array whose end it stands on. */
+    /** The path of the value the parser stands on (an object or array: its start), or of the one whose end it stands on. */
+    static String of(JsonParser parser) {
+        JsonStreamContext context = parser.getParsingContext();
+        // at the start of an object or array the parser is already in it; its path is its place in the enclosing one
+        if (parser.currentToken() != null && parser.currentToken().isStructStart() && context != null) {
+            context = context.getParent();
+        }
+        return of(context);
+    }
+
+    /** The path of a context: each array's current index, each object's current field. */
     static String of(JsonStreamContext context) {
         Deque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inArray() && c.getCurrentIndex() >= 0) {
                 parts.push("[" + c.getCurrentIndex() + "]");
             } else if (c.inObject() && c.getCurrentName() != null) {
-                parts.push("." + c.getCurrentName());
+                parts.push(name(c.getCurrentName()));
             }
         }
         String path = String.join("", parts);
@@ -31,12 +45,20 @@ final class JsonPaths {
         return path.isEmpty() ? RECORD : path;
     }
 
+    /** {@code .user} for a name as rules write them, {@code ["source ip"]} (escaped, cut short) for any other. */
+    private static String name(String name) {
+        if (SIMPLE_NAME.matcher(name).matches()) {
+            return "." + name;
+        }
+        return "[\"" + AssetNames.shown(name, EvidenceCodecException.SHOWN).replace("\"", "\\\"") + "\"]";
+    }
+
     static EvidenceCodecException refused(JsonParser parser, String problem) {
-        return new EvidenceCodecException(of(parser.getParsingContext()), problem);
+        return new EvidenceCodecException(of(parser), problem);
     }
 
     /** The next token, which must be there and be {@code expected}; {@code what} says what was expected, for people. */
-    static void expect(JsonParser parser, JsonToken expected, String what) throws java.io.IOException, EvidenceCodecException {
+    static void expect(JsonParser parser, JsonToken expected, String what) throws IOException, EvidenceCodecException {
         JsonToken token = parser.nextToken();
         if (token != expected) {
             throw refused(parser, "expected " + what + ", found " + describe(token));
@@ -44,7 +66,7 @@ final class JsonPaths {
     }
 
     /** The next token must be the field {@code name}: the fields of the envelope come in a fixed order. */
-    static void expectField(JsonParser parser, String name) throws java.io.IOException, EvidenceCodecException {
+    static void expectField(JsonParser parser, String name) throws IOException, EvidenceCodecException {
         JsonToken token = parser.nextToken();
         if (token != JsonToken.FIELD_NAME || !name.equals(parser.currentName())) {
             throw refused(parser, "expected the field '" + name + "' here, found "
