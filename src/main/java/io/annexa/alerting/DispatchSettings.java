@@ -8,8 +8,15 @@ import java.util.List;
  * How the dispatcher retries and how hard it works. {@code retrySchedule}: the wait after the 1st, 2nd... failed
  * attempt (each ±10% jitter); when it is used up, or the next attempt would come later than {@code maxAge} after the
  * delivery was made (or redelivered), the delivery is dead.
+ *
+ * <p>{@code claimDuration}: how long a dispatcher's claim on a delivery it attempts (and on the grouping of events)
+ * holds without being renewed. Renewed every poll interval while the dispatcher lives, it only says how soon another
+ * Annexa instance on the same database takes over the work of one that died.
  */
-public record DispatchSettings(List<Duration> retrySchedule, Duration maxAge, int threads, Duration pollInterval) {
+public record DispatchSettings(List<Duration> retrySchedule, Duration maxAge, int threads, Duration pollInterval,
+                               Duration claimDuration) {
+
+    public static final Duration DEFAULT_CLAIM = Duration.ofSeconds(60);
 
     public static final List<Duration> DEFAULT_SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
@@ -25,6 +32,16 @@ public record DispatchSettings(List<Duration> retrySchedule, Duration maxAge, in
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("annexa.alerts.poll-interval: a positive duration");
         }
+        // renewed once per poll interval: a claim shorter than a few of them could lapse under a live dispatcher
+        if (claimDuration.compareTo(pollInterval.multipliedBy(3)) < 0) {
+            throw new IllegalArgumentException("annexa.alerts.claim-duration: at least three poll intervals ("
+                    + pollInterval.multipliedBy(3) + "), not " + claimDuration);
+        }
+    }
+
+    /** With the default claim duration. */
+    public DispatchSettings(List<Duration> retrySchedule, Duration maxAge, int threads, Duration pollInterval) {
+        this(retrySchedule, maxAge, threads, pollInterval, DEFAULT_CLAIM);
     }
 
     public static DispatchSettings defaults() {
@@ -43,12 +60,18 @@ public record DispatchSettings(List<Duration> retrySchedule, Duration maxAge, in
      * @throws IllegalArgumentException naming the key that is wrong
      */
     public static DispatchSettings parse(String schedule, String maxAge, String threads, String pollInterval) {
+        return parse(schedule, maxAge, threads, pollInterval, null);
+    }
+
+    /** As {@link #parse(String, String, String, String)}, with {@code annexa.alerts.claim-duration}. */
+    public static DispatchSettings parse(String schedule, String maxAge, String threads, String pollInterval, String claimDuration) {
         List<Duration> steps = blank(schedule) ? DEFAULT_SCHEDULE
                 : Arrays.stream(schedule.split(",")).map(s -> duration("annexa.alerts.retry-schedule", s)).toList();
         return new DispatchSettings(steps,
                 blank(maxAge) ? defaultMaxAge(steps) : duration("annexa.alerts.max-age", maxAge),
                 blank(threads) ? 8 : number("annexa.alerts.dispatch-threads", threads),
-                blank(pollInterval) ? Duration.ofSeconds(1) : duration("annexa.alerts.poll-interval", pollInterval));
+                blank(pollInterval) ? Duration.ofSeconds(1) : duration("annexa.alerts.poll-interval", pollInterval),
+                blank(claimDuration) ? DEFAULT_CLAIM : duration("annexa.alerts.claim-duration", claimDuration));
     }
 
     /** 5s, 30m, 2h, 1d, 250ms or ISO-8601 (PT5M). */
