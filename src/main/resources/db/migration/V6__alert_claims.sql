@@ -6,6 +6,10 @@
 -- delivery over once claimed_until has passed. Both null: nobody holds it.
 alter table alert_delivery add column claimed_by varchar(200);
 alter table alert_delivery add column claimed_until timestamp with time zone;
+-- The due deliveries are read in this order with the claim in the condition: with the claim in the index as well, the
+-- rows of deliveries claimed (attempts under way, which come first) are passed over in the index alone.
+create index alert_delivery_claimable on alert_delivery (state, next_attempt_at, id, claimed_until, claimed_by);
+drop index alert_delivery_due;
 
 -- Roles that one dispatcher at a time holds, with the same claim: 'grouping' reads the outbox, groups the events and
 -- writes their deliveries (group_wait, group_interval and the grouper's memory of what was sent live in that one

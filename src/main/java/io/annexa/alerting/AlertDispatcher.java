@@ -103,7 +103,7 @@ public final class AlertDispatcher implements AutoCloseable {
     private final ExecutorService pool;
     private final ThreadFactory threads;
     private final int maxInFlight;
-    /** Names this dispatcher in its claims: unique per dispatcher, so two in one process are two as well. */
+    /** Names this dispatcher in its claims: unique per dispatcher (unless configured), so two in one process are two as well. */
     private final String holder;
 
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -159,7 +159,7 @@ public final class AlertDispatcher implements AutoCloseable {
         this.threads = threads;
         this.pool = Executors.newFixedThreadPool(settings.threads(), threads);
         this.maxInFlight = settings.threads() * 32;
-        this.holder = holderName();
+        this.holder = settings.instanceName() != null ? settings.instanceName() : holderName();
         this.current = routing.get();
         this.grouper = new AlertGrouper(current);
     }
@@ -221,6 +221,10 @@ public final class AlertDispatcher implements AutoCloseable {
                         wait = Duration.between(now, next).isNegative() ? Duration.ZERO : Duration.between(now, next);
                     }
                 }
+            } catch (AlertStore.LeaseLost e) {
+                // another instance groups the events now (this one was too slow to renew): it reads them all afresh
+                LOG.info(() -> "alert dispatcher " + holder + ": " + e.getMessage());
+                reset();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "alert dispatching failed; what was not stored is done again in the next round", e);
                 reset();

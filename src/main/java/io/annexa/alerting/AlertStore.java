@@ -500,32 +500,6 @@ public final class AlertStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ reminders
 
-    /**
-     * The groups with a reminder due, soonest first, from the first {@code rows} due rows (the index on {@code next_at}
-     * is read in order and stops there); {@code more} when there may be further due rows.
-     */
-    record DueReminders(List<ReminderGroup> groups, boolean more) {
-    }
-
-    DueReminders dueReminders(Instant now, int rows) {
-        return read(c -> {
-            java.util.Set<ReminderGroup> groups = new java.util.LinkedHashSet<>();
-            int seen = 0;
-            try (PreparedStatement select = c.prepareStatement("select receiver, group_key from alert_reminder where next_at <= ?"
-                    + " order by next_at fetch first ? rows only")) {
-                select.setObject(1, utc(now));
-                select.setInt(2, rows);
-                try (ResultSet result = select.executeQuery()) {
-                    while (result.next()) {
-                        seen++;
-                        groups.add(new ReminderGroup(result.getString(1), result.getString(2)));
-                    }
-                }
-            }
-            return new DueReminders(List.copyOf(groups), seen == rows);
-        });
-    }
-
     /** Every reminder of one group, due or not, with its firing event and its nonconformity as it is now; oldest event first. */
     List<Reminder> reminders(ReminderGroup group) {
         return read(c -> reminders(c, group));
@@ -556,14 +530,14 @@ public final class AlertStore implements AutoCloseable {
         return reminders;
     }
 
-    /** What a dispatcher makes of the reminders due: see {@link #remind(List, List, List, Instant)}. */
+    /** What a dispatcher makes of the reminders due: see {@link #writeReminders}. */
     record ReminderPlan(List<NewDelivery> deliveries, List<Move> moves, List<ReminderKey> drop) {
     }
 
     /**
      * Reminders due, taken by one dispatcher: in ONE transaction, the first {@code rows} due reminder rows no other
      * dispatcher has locked are locked ({@code FOR UPDATE SKIP LOCKED}), their groups read whole and given to
-     * {@code plan}, and what it returns written as {@link #remind(List, List, List, Instant)} writes it. A second
+     * {@code plan}, and what it returns written as {@link #writeReminders} writes it. A second
      * dispatcher skips those rows until the first commits, and then they are no longer due; one that dies lets its
      * transaction roll back. A group whose rows two dispatchers took part of is written by the first to commit; the
      * other one's moves find the reminders moved and roll its round back.
@@ -601,20 +575,10 @@ public final class AlertStore implements AutoCloseable {
     }
 
     /**
-     * In one transaction: the reminders' deliveries, the reminders moved on and the ones no longer wanted deleted. A
-     * reminder moved meanwhile by someone else (it is no longer where it was read) rolls all of it back, so no reminder
-     * is sent twice; the next round reads them again.
+     * The reminders' deliveries, the reminders moved on and the ones no longer wanted deleted, in the caller's
+     * transaction. A reminder moved meanwhile by someone else (it is no longer where it was read) rolls all of it back,
+     * so no reminder is sent twice; the next round reads them again.
      */
-    void remind(List<NewDelivery> deliveries, List<Move> moves, List<ReminderKey> drop, Instant now) {
-        if (deliveries.isEmpty() && moves.isEmpty() && drop.isEmpty()) {
-            return;
-        }
-        read(c -> {
-            writeReminders(c, deliveries, moves, drop, now);
-            return null;
-        });
-    }
-
     private static void writeReminders(Connection c, List<NewDelivery> deliveries, List<Move> moves, List<ReminderKey> drop,
                                        Instant now) throws SQLException {
         try (PreparedStatement move = c.prepareStatement("update alert_reminder set next_at = ? where receiver = ? and group_key = ?"
@@ -664,7 +628,7 @@ public final class AlertStore implements AutoCloseable {
     // ------------------------------------------------------------------ deliveries
 
     /**
-     * Pending deliveries whose next attempt has come and that no dispatcher holds a live claim on, soonest first, with
+     * Pending deliveries whose next attempt has come and that no other dispatcher holds a live claim on, soonest first, with
      * their payload, claimed for {@code holder} until {@code until}; {@code busy} ones (its own attempts under way) are
      * left out. Read without the payload first: the ones under way are pending too and come first, so a caller that
      * took some already may go on {@code after} the last one it took instead of reading them again. The rows are read
@@ -673,11 +637,11 @@ public final class AlertStore implements AutoCloseable {
      */
     List<Delivery> claimDue(Instant now, int limit, String holder, Instant until, java.util.Set<String> busy, Delivery after) {
         return read(c -> {
-            // only columns of the index alert_delivery_due, so the rows of the busy deliveries, which come first, are not
-            // read at all (their payload made this query most of the dispatcher's time on H2); the rest in one query
+            // only columns of the index alert_delivery_claimable (V6), so the rows of the busy deliveries, which come first,
+            // are not read at all (their payload made this query most of the dispatcher's time on H2); the rest in one query
             List<String> ids = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("select id from alert_delivery"
-                    + " where state = 'pending' and next_attempt_at <= ? and (claimed_until is null or claimed_until < ?)"
+                    + " where state = 'pending' and next_attempt_at <= ? and (claimed_until is null or claimed_until < ? or claimed_by = ?)"
                     // the plain lower bound lets the index start at the last one taken instead of walking every
                     // pending delivery before it, which made draining a large backlog quadratic
                     + (after == null ? "" : " and next_attempt_at >= ? and (next_attempt_at > ? or (next_attempt_at = ? and id > ?))")
@@ -687,13 +651,15 @@ public final class AlertStore implements AutoCloseable {
                 int i = 1;
                 select.setObject(i++, utc(now));
                 select.setObject(i++, utc(now));
+                // its own claims too: a restart under the same name takes back what the process before it held
+                select.setString(i++, holder);
                 if (after != null) {
                     select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setString(i++, after.id());
                 }
-                select.setInt(i, limit + (after == null ? busy.size() : 0));
+                select.setInt(i, limit + busy.size());
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next() && ids.size() < limit) {
                         String id = result.getString(1);

@@ -223,7 +223,8 @@ public class AnnexaService {
             alertConfig = new AlertConfiguration(home.config());
             DispatchSettings dispatch = DispatchSettings.parse(setting("annexa.alerts.retry-schedule").orElse(null),
                     setting("annexa.alerts.max-age").orElse(null), setting("annexa.alerts.dispatch-threads").orElse(null),
-                    setting("annexa.alerts.poll-interval").orElse(null), setting("annexa.alerts.claim-duration").orElse(null));
+                    setting("annexa.alerts.poll-interval").orElse(null), setting("annexa.alerts.claim-duration").orElse(null),
+                    setting("annexa.alerts.instance-name").orElse(null));
             alertDispatcher = new AlertDispatcher(alertStore, alertConfig::routing, alertSenders(), dispatch, Clock.systemUTC(), threads);
             alertDispatcher.start();
             long reload = setting("annexa.alerts.reload-ms").map(Long::parseLong).orElse(5_000L);

@@ -331,7 +331,7 @@ class AlertClusterTest extends AlertFixture {
             both.shutdownNow();
         }
         Map<String, Map.Entry<String, Instant>> claims = store.claims();
-        assertThat(one.claimDue(now.plus(CLAIM), 10, "one", now.plus(CLAIM).plus(CLAIM), Set.of(), null))
+        assertThat(anotherStore().claimDue(now.plus(CLAIM), 10, "three", now.plus(CLAIM).plus(CLAIM), Set.of(), null))
                 .as("a claim holds until its end").isEmpty();
 
         // the claims end without a word from their holders: the next to look takes everything over
@@ -350,10 +350,30 @@ class AlertClusterTest extends AlertFixture {
         assertThat(deliveries()).extracting(Delivery::state).containsOnly(State.DELIVERED);
         assertThat(store.claims()).isEmpty();
 
+        // an instance restarted under the name it had takes its own claims back at once; others wait for them to end
+        Instant restart = later.plusMillis(1);
+        raise(BRUTE_FORCE, "web3");
+        assertThat(two.claimLease(AlertStore.GROUPING, "two", restart, restart.plus(CLAIM))).isTrue();
+        List<AlertEvent> third = two.undispatched(0, 10);
+        AlertStore.NewDelivery pending = new AlertStore.NewDelivery(AlertStore.newDeliveryId(), "secops", AlertDispatcher.WEBHOOK,
+                new Notification("secops", "g3", third));
+        two.dispatch(List.of(pending), Map.of(AlertStore.eventNumber(third.get(0).id()), "notified"), List.of(), restart, "two",
+                restart.plus(CLAIM));
+        assertThat(two.claimDue(restart, 10, "two", restart.plus(CLAIM), Set.of(), null)).extracting(Delivery::id)
+                .containsExactly(pending.id());
+        AlertStore twoAgain = anotherStore();
+        assertThat(one.claimDue(restart, 10, "one", restart.plus(CLAIM), Set.of(), null)).isEmpty();
+        assertThat(twoAgain.claimDue(restart, 10, "two", restart.plus(CLAIM), Set.of(), null)).extracting(Delivery::id)
+                .containsExactly(pending.id());
+        assertThat(twoAgain.claimDue(restart, 10, "two", restart.plus(CLAIM), Set.of(pending.id()), null))
+                .as("but never one of its own attempts under way").isEmpty();
+
         // a lease whose holder went silent is taken over once it has ended
-        assertThat(two.claimLease(AlertStore.GROUPING, "two", later, later.plus(CLAIM))).isTrue();
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> one.dispatch(List.of(), Map.of(99L, "silenced"), List.of(), later,
-                "one", later.plus(CLAIM)))).as("the old holder is fenced off").isInstanceOf(AlertStore.LeaseLost.class);
+        Instant silent = restart.plus(CLAIM).plusMillis(1);
+        assertThat(one.claimLease(AlertStore.GROUPING, "one", restart, restart.plus(CLAIM))).as("held by two").isFalse();
+        assertThat(one.claimLease(AlertStore.GROUPING, "one", silent, silent.plus(CLAIM))).isTrue();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> two.dispatch(List.of(), Map.of(99L, "silenced"), List.of(), silent,
+                "two", silent.plus(CLAIM)))).as("the old holder is fenced off").isInstanceOf(AlertStore.LeaseLost.class);
     }
 
     /** Reminders taken by one dispatcher's transaction are skipped by another's until it commits, and then are no longer due. */
