@@ -133,7 +133,7 @@ public final class AlertDispatcher implements AutoCloseable {
     private Delivery lastTaken;
     private volatile boolean woken;
     /** Holds the grouping lease: reads the outbox and groups its events. */
-    private boolean grouping;
+    private volatile boolean grouping;
     /** Frozen (a test's crash): no round runs any more, the claims are left behind. */
     private volatile boolean halted;
 

@@ -224,7 +224,7 @@ public class AnnexaService {
             DispatchSettings dispatch = DispatchSettings.parse(setting("annexa.alerts.retry-schedule").orElse(null),
                     setting("annexa.alerts.max-age").orElse(null), setting("annexa.alerts.dispatch-threads").orElse(null),
                     setting("annexa.alerts.poll-interval").orElse(null), setting("annexa.alerts.claim-duration").orElse(null),
-                    setting("annexa.alerts.instance-name").orElse(null));
+                    setting("annexa.alerts.instance-name").orElse(singleProcess(databaseSettings()) ? "standalone" : null));
             alertDispatcher = new AlertDispatcher(alertStore, alertConfig::routing, alertSenders(), dispatch, Clock.systemUTC(), threads);
             alertDispatcher.start();
             long reload = setting("annexa.alerts.reload-ms").map(Long::parseLong).orElse(5_000L);
@@ -380,6 +380,15 @@ public class AnnexaService {
                 return "localhost";
             }
         });
+    }
+
+    /**
+     * An H2 file database without AUTO_SERVER is open in one process at a time: its one instance keeps one name across
+     * restarts, so after a crash it takes its alert claims back at once instead of waiting for them to end.
+     */
+    private static boolean singleProcess(DatabaseSettings database) {
+        String url = database.url().toUpperCase(java.util.Locale.ROOT);
+        return url.startsWith("JDBC:H2:FILE:") && !url.contains("AUTO_SERVER=TRUE");
     }
 
     private DatabaseSettings databaseSettings() {
