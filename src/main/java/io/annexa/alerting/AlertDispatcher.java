@@ -49,8 +49,8 @@ import java.util.random.RandomGenerator;
  * <p>Outcomes: delivered; retried after the next step of the schedule (±10% jitter, or the receiver's Retry-After when
  * longer); failed for good (a permanent refusal, or 410 Gone, which also disables the receiver until an admin enables
  * it); dead when the schedule is used up or the next attempt would come after the maximum age. All state is in the
- * database: a delivery attempted but not yet marked when Annexa dies is attempted again after the restart, with the
- * same webhook-id (at least once).
+ * database: a delivery attempted but not yet marked when Annexa dies is attempted again after the restart (at once
+ * under the same instance name, else once its claim has ended), with the same webhook-id (at least once).
  *
  * <p>Several instances of Annexa on one database each run a dispatcher, and the work is shared by claims in the
  * database, never by memory: every dispatcher sends, each pending delivery claimed by one of them at a time

@@ -501,10 +501,6 @@ public final class AlertStore implements AutoCloseable {
     // ------------------------------------------------------------------ reminders
 
     /** Every reminder of one group, due or not, with its firing event and its nonconformity as it is now; oldest event first. */
-    List<Reminder> reminders(ReminderGroup group) {
-        return read(c -> reminders(c, group));
-    }
-
     private static List<Reminder> reminders(Connection c, ReminderGroup group) throws SQLException {
         List<Reminder> reminders = new ArrayList<>();
         try (PreparedStatement select = c.prepareStatement("select r.nonconformity_id, r.next_at, e.id, e.event_type, e.at,"
