@@ -49,8 +49,18 @@ import java.util.random.RandomGenerator;
  * <p>Outcomes: delivered; retried after the next step of the schedule (±10% jitter, or the receiver's Retry-After when
  * longer); failed for good (a permanent refusal, or 410 Gone, which also disables the receiver until an admin enables
  * it); dead when the schedule is used up or the next attempt would come after the maximum age. All state is in the
- * database: a delivery attempted but not yet marked when Annexa dies is attempted again after the restart, with the
- * same webhook-id (at least once).
+ * database: a delivery attempted but not yet marked when Annexa dies is attempted again after the restart (at once
+ * under the same instance name, else once its claim has ended), with the same webhook-id (at least once).
+ *
+ * <p>Several instances of Annexa on one database each run a dispatcher, and the work is shared by claims in the
+ * database, never by memory: every dispatcher sends, each pending delivery claimed by one of them at a time
+ * ({@code claimed_by}, {@code claimed_until}, renewed while its attempt runs, see {@link AlertStore#claimDue}); one
+ * dispatcher at a time, the holder of the grouping lease, reads the outbox and groups its events (the grouper and the
+ * cursor over the outbox are that one's memory), and every write of deliveries made of events checks in its
+ * transaction that it still holds the lease and that none of the events was dispatched meanwhile; the reminders due are
+ * taken row by row ({@code FOR UPDATE SKIP LOCKED}) in the transaction that writes their deliveries. A dispatcher that
+ * dies leaves its claims behind; another one takes its deliveries, and the grouping, once they are older than
+ * {@link DispatchSettings#claimDuration()}. One that stops cleanly gives them back at once.
  */
 public final class AlertDispatcher implements AutoCloseable {
 
@@ -93,6 +103,8 @@ public final class AlertDispatcher implements AutoCloseable {
     private final ExecutorService pool;
     private final ThreadFactory threads;
     private final int maxInFlight;
+    /** Names this dispatcher in its claims: unique per dispatcher (unless configured), so two in one process are two as well. */
+    private final String holder;
 
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
@@ -120,6 +132,10 @@ public final class AlertDispatcher implements AutoCloseable {
     /** The last delivery taken, while attempts are under way: the next query goes on after it. */
     private Delivery lastTaken;
     private volatile boolean woken;
+    /** Holds the grouping lease: reads the outbox and groups its events. */
+    private volatile boolean grouping;
+    /** Frozen (a test's crash): no round runs any more, the claims are left behind. */
+    private volatile boolean halted;
 
     private volatile Thread thread;
     private volatile boolean running;
@@ -143,8 +159,31 @@ public final class AlertDispatcher implements AutoCloseable {
         this.threads = threads;
         this.pool = Executors.newFixedThreadPool(settings.threads(), threads);
         this.maxInFlight = settings.threads() * 32;
+        this.holder = settings.instanceName() != null ? settings.instanceName() : holderName();
         this.current = routing.get();
         this.grouper = new AlertGrouper(current);
+    }
+
+    private static String holderName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "unknown-host";
+        }
+        String unique = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String name = host + "/" + ProcessHandle.current().pid() + "/" + unique;
+        return name.length() <= 200 ? name : name.substring(name.length() - 200);
+    }
+
+    /** The name this dispatcher claims work under ({@code claimed_by}): host, process id and a random part. */
+    public String holder() {
+        return holder;
+    }
+
+    /** Whether this dispatcher holds the grouping lease since its last look at the outbox. */
+    public boolean grouping() {
+        return grouping;
     }
 
     /** Starts the dispatching thread; the first round reads every event not yet dispatched. */
@@ -182,6 +221,10 @@ public final class AlertDispatcher implements AutoCloseable {
                         wait = Duration.between(now, next).isNegative() ? Duration.ZERO : Duration.between(now, next);
                     }
                 }
+            } catch (AlertStore.LeaseLost e) {
+                // another instance groups the events now (this one was too slow to renew): it reads them all afresh
+                LOG.info(() -> "alert dispatcher " + holder + ": " + e.getMessage());
+                reset();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "alert dispatching failed; what was not stored is done again in the next round", e);
                 reset();
@@ -216,20 +259,52 @@ public final class AlertDispatcher implements AutoCloseable {
     }
 
     private void round(boolean look) {
+        if (halted) {
+            return;
+        }
         Instant now = clock.instant();
         storeResults(now);
         if (look) {
             woken = false;
             lastLook = System.nanoTime();
             silences = store.silences(now).stream().map(AlertStore.StoredSilence::silence).toList();
+            claimGrouping(now);
             reconfigureIfChanged(now);
-            readEvents(now, silences);
+            if (grouping) {
+                readEvents(now, silences);
+            }
+            if (!inFlight.isEmpty()) {
+                store.renewClaims(holder, claimUntil(now));
+            }
         }
-        flushDue(now, silences);
+        if (grouping) {
+            flushDue(now, silences);
+        }
         if (look) {
             remind(now, silences);
         }
         sendDue(now, look);
+    }
+
+    private Instant claimUntil(Instant now) {
+        return now.plus(settings.claimDuration());
+    }
+
+    /**
+     * Takes or renews the grouping lease. Taken afresh, the outbox is read from its start (what the last holder grouped
+     * but had not yet written is still undispatched); lost, what this dispatcher held is forgotten, for the new holder
+     * reads it.
+     */
+    private void claimGrouping(Instant now) {
+        boolean held = grouping;
+        boolean holds = store.claimLease(AlertStore.GROUPING, holder, now, claimUntil(now));
+        if (holds != held) {
+            reset();
+            if (!holds) {
+                LOG.info(() -> "alert dispatcher " + holder + " no longer groups the alert events: another instance does");
+            }
+        }
+        grouping = holds;
     }
 
     /** A failed round forgets what it held in memory: the events are still undispatched in the outbox, read again. */
@@ -237,6 +312,7 @@ public final class AlertDispatcher implements AutoCloseable {
         grouper = new AlertGrouper(current);
         waiting.clear();
         cursor = 0;
+        grouping = false;
     }
 
     // ------------------------------------------------------------------ events to deliveries
@@ -260,7 +336,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 it.remove();
             }
         }
-        store.dispatch(List.of(), ended, List.of(), now);
+        store.dispatch(List.of(), ended, List.of(), now, holder, claimUntil(now));
     }
 
     private void readEvents(Instant now, List<Silence> silences) {
@@ -295,7 +371,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 waiting.put(number, new Waiting(event, groups, now.plus(longest).plus(settings.pollInterval().multipliedBy(2))));
                 grouper.add(event, now);
             }
-            store.dispatch(List.of(), ended, List.of(), now);
+            store.dispatch(List.of(), ended, List.of(), now, holder, claimUntil(now));
             if (events.size() < EVENT_BATCH) {
                 return;
             }
@@ -347,7 +423,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 it.remove();
             }
         }
-        store.dispatch(deliveries, ended, remember.values(), now);
+        store.dispatch(deliveries, ended, remember.values(), now, holder, claimUntil(now));
         if (!deliveries.isEmpty()) {
             wakeUp();
         }
@@ -404,21 +480,39 @@ public final class AlertDispatcher implements AutoCloseable {
      * withdrawn is left out, and its reminder deleted once it is due itself; a reminder is deleted at once when the
      * routing in service no longer sends its firing event to that receiver and group. One a silence holds is not sent
      * and is looked at again when the silence ends (at the latest a {@code repeat_interval} later). The deliveries, the
-     * reminders moved on and the ones deleted are written in one transaction.
+     * reminders moved on and the ones deleted are written in one transaction, the one that took the due reminders
+     * ({@link AlertStore#remindDue}): another dispatcher reminding at the same time takes other ones.
      */
     private void remind(Instant now, List<Silence> silences) {
-        AlertStore.DueReminders due = store.dueReminders(now, REMINDER_BATCH);
-        moreReminders = due.more();
-        if (due.groups().isEmpty()) {
+        int[] notifications = {0};
+        List<NewDelivery> deliveries = new ArrayList<>();
+        try {
+            moreReminders = store.remindDue(now, REMINDER_BATCH, due -> {
+                deliveries.clear();
+                notifications[0] = 0;
+                return plan(due, now, silences, deliveries, notifications);
+            });
+        } catch (RuntimeException e) {
+            // most often another dispatcher reminded part of the same group first; the next look reads them again
+            moreReminders = false;
+            LOG.log(String.valueOf(e.getMessage()).contains("moved meanwhile") ? Level.FINE : Level.WARNING,
+                    "reminders not written this round; they are read again", e);
             return;
         }
-        List<NewDelivery> deliveries = new ArrayList<>();
+        reminded.addAndGet(notifications[0]);
+        if (!deliveries.isEmpty()) {
+            wakeUp();
+        }
+    }
+
+    private AlertStore.ReminderPlan plan(Map<ReminderGroup, List<Reminder>> due, Instant now, List<Silence> silences,
+                                         List<NewDelivery> deliveries, int[] notifications) {
         List<Move> moves = new ArrayList<>();
         List<ReminderKey> drop = new ArrayList<>();
-        int notifications = 0;
-        for (ReminderGroup group : due.groups()) {
+        for (Map.Entry<ReminderGroup, List<Reminder>> entry : due.entrySet()) {
+            ReminderGroup group = entry.getKey();
             List<AlertEvent> events = new ArrayList<>();
-            for (Reminder reminder : store.reminders(group)) {
+            for (Reminder reminder : entry.getValue()) {
                 RouteTarget target = reminder.now() == null ? null
                         : target(reminder.fired().labels(), group.receiver(), group.groupKey()).orElse(null);
                 if (target == null) {
@@ -446,14 +540,10 @@ public final class AlertDispatcher implements AutoCloseable {
             ReceiverConfig receiver = current.receiver(group.receiver()).orElse(null);
             if (!events.isEmpty() && receiver != null) {
                 deliveries(receiver, new Notification(group.receiver(), group.groupKey(), events, true), deliveries);
-                notifications++;
+                notifications[0]++;
             }
         }
-        store.remind(deliveries, moves, drop, now);
-        reminded.addAndGet(notifications);
-        if (!deliveries.isEmpty()) {
-            wakeUp();
-        }
+        return new AlertStore.ReminderPlan(List.copyOf(deliveries), moves, drop);
     }
 
     /** When the last of the silences that hold this event now ends; null when none holds it. */
@@ -480,9 +570,11 @@ public final class AlertDispatcher implements AutoCloseable {
         if (look || inFlight.isEmpty()) {
             lastTaken = null;
         }
-        List<Delivery> due = store.due(now, room + 1, Set.copyOf(inFlight), lastTaken);
+        // claimed one more than there is room for, to know there is more: that one's claim is given back below
+        List<Delivery> due = store.claimDue(now, room + 1, holder, claimUntil(now), Set.copyOf(inFlight), lastTaken);
         Map<String, AlertStore.ReceiverState> disabled = due.isEmpty() ? Map.of() : store.disabledReceivers();
         List<Update> decided = new ArrayList<>();
+        Set<String> unstarted = new LinkedHashSet<>();
         int started = 0;
         for (Delivery d : due) {
             if (inFlight.contains(d.id())) {
@@ -490,7 +582,8 @@ public final class AlertDispatcher implements AutoCloseable {
             }
             if (started >= room) {
                 moreDue = true;
-                break;
+                unstarted.add(d.id());
+                continue;
             }
             ReceiverConfig receiver = current.receiver(d.receiver()).orElse(null);
             AlertSender sender = senders.get(d.channel());
@@ -523,7 +616,10 @@ public final class AlertDispatcher implements AutoCloseable {
                 });
             }
         }
-        store.update(decided, Map.of(), now);
+        store.update(decided, Map.of(), now, holder);
+        if (!unstarted.isEmpty()) {
+            store.releaseDeliveries(holder, unstarted);
+        }
         count(decided);
         moreDue |= !decided.isEmpty();
     }
@@ -554,7 +650,7 @@ public final class AlertDispatcher implements AutoCloseable {
             updates.add(update(r, disable, now));
         }
         try {
-            store.update(updates, disable, now);
+            store.update(updates, disable, now, holder);
         } catch (RuntimeException e) {
             results.addAll(done);
             throw e;
@@ -615,7 +711,29 @@ public final class AlertDispatcher implements AutoCloseable {
         return inFlight.size();
     }
 
-    /** Stops the thread and waits for the attempts under way; their results are stored if the database allows. */
+    /**
+     * Stops the dispatching thread as if the process had frozen or been cut off from the database, for tests of another
+     * instance taking over: no claim is renewed or given back, no result stored; attempts under way run on. A later
+     * {@link #close()} stores their results as a process coming back would: only where its claims still hold.
+     */
+    void halt() {
+        halted = true;
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Stops the thread and waits for the attempts under way; their results are stored if the database allows, and
+     * the claims given back, so another instance need not wait for them to end.
+     */
     @Override
     public void close() {
         running = false;
@@ -632,6 +750,7 @@ public final class AlertDispatcher implements AutoCloseable {
         try {
             pool.awaitTermination(10, TimeUnit.SECONDS);
             storeResults(clock.instant());
+            store.releaseClaims(holder, Set.copyOf(inFlight));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

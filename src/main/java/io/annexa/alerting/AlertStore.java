@@ -25,8 +25,15 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The alert tables of migrations V3 and V4, in SQL: the outbox of events, deliveries, receivers disabled by their
- * endpoint, silences, reminders. Thread-safe: every call has its own entity manager (and so its own pooled connection).
+ * The alert tables of migrations V3, V4 and V6, in SQL: the outbox of events, deliveries, receivers disabled by their
+ * endpoint, silences, reminders, and the claims that let several dispatchers (one per Annexa instance) share them.
+ * Thread-safe: every call has its own entity manager (and so its own pooled connection).
+ *
+ * <p>Claims: a dispatcher claims the pending deliveries it attempts ({@code claimed_by}, {@code claimed_until}), read
+ * with {@code FOR UPDATE SKIP LOCKED} so two dispatchers never claim the same row; it stores an attempt's result only
+ * while the claim is still its own. The grouping of events is a lease (table {@code alert_lease}) that every write of
+ * deliveries made of events checks in its own transaction. Reminders are taken with {@code FOR UPDATE SKIP LOCKED} in
+ * the one transaction that writes their deliveries, so they need no claim that could outlive a dispatcher.
  */
 public final class AlertStore implements AutoCloseable {
 
@@ -242,6 +249,107 @@ public final class AlertStore implements AutoCloseable {
         return read(c -> insertEvents(c, events));
     }
 
+    /** Thrown when a dispatcher writes as the holder of the grouping lease and another dispatcher holds it now. */
+    static final class LeaseLost extends IllegalStateException {
+        LeaseLost(String message) {
+            super(message);
+        }
+    }
+
+    static final String GROUPING = "grouping";
+
+    /**
+     * Takes or renews the lease {@code name} for {@code holder} until {@code until}: granted when nobody holds it, the
+     * holder already does (however late), or the last holder's claim ended before {@code now}.
+     */
+    boolean claimLease(String name, String holder, Instant now, Instant until) {
+        return read(c -> {
+            try (PreparedStatement update = c.prepareStatement("update alert_lease set claimed_by = ?, claimed_until = ? where name = ?"
+                    + " and (claimed_by is null or claimed_by = ? or claimed_until < ?)")) {
+                update.setString(1, holder);
+                update.setObject(2, utc(until));
+                update.setString(3, name);
+                update.setString(4, holder);
+                update.setObject(5, utc(now));
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Who holds the lease {@code name} and until when; empty when nobody does. */
+    Optional<Map.Entry<String, Instant>> leaseHolder(String name) {
+        return read(c -> {
+            try (PreparedStatement select = c.prepareStatement("select claimed_by, claimed_until from alert_lease where name = ?")) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() && rows.getString(1) != null
+                            ? Optional.of(Map.entry(rows.getString(1), instant(rows, "claimed_until"))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * The fence of every write made as the lease holder, in that write's transaction: the lease row stays locked until
+     * it commits, so a dispatcher taking the lease over waits for it and then sees it renewed.
+     */
+    private static void holdLease(Connection c, String name, String holder, Instant until) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("update alert_lease set claimed_until = ? where name = ? and claimed_by = ?")) {
+            update.setObject(1, utc(until));
+            update.setString(2, name);
+            update.setString(3, holder);
+            if (update.executeUpdate() != 1) {
+                throw new LeaseLost("the " + name + " lease was taken over by another dispatcher; what this one held is dropped");
+            }
+        }
+    }
+
+    /**
+     * A dispatcher that stops cleanly gives its claims back, so another instance need not wait for them to end: the
+     * leases it holds, and its claims on deliveries except {@code attempting} (attempts still under way).
+     */
+    void releaseClaims(String holder, java.util.Set<String> attempting) {
+        read(c -> {
+            try (PreparedStatement lease = c.prepareStatement("update alert_lease set claimed_by = null, claimed_until = null"
+                    + " where claimed_by = ?");
+                 PreparedStatement deliveries = c.prepareStatement("select id from alert_delivery where claimed_by = ?")) {
+                lease.setString(1, holder);
+                lease.executeUpdate();
+                deliveries.setString(1, holder);
+                List<String> ids = new ArrayList<>();
+                try (ResultSet rows = deliveries.executeQuery()) {
+                    while (rows.next()) {
+                        if (!attempting.contains(rows.getString(1))) {
+                            ids.add(rows.getString(1));
+                        }
+                    }
+                }
+                release(c, holder, ids);
+            }
+            return null;
+        });
+    }
+
+    /** Gives back {@code holder}'s claims on these deliveries (claimed but not attempted). */
+    void releaseDeliveries(String holder, java.util.Collection<String> ids) {
+        read(c -> {
+            release(c, holder, ids);
+            return null;
+        });
+    }
+
+    private static void release(Connection c, String holder, java.util.Collection<String> ids) throws SQLException {
+        try (PreparedStatement release = c.prepareStatement("update alert_delivery set claimed_by = null, claimed_until = null"
+                + " where id = ? and claimed_by = ?")) {
+            for (String id : ids) {
+                release.setString(1, id);
+                release.setString(2, holder);
+                release.addBatch();
+            }
+            release.executeBatch();
+        }
+    }
+
     /** Events not yet dispatched, oldest first, after the id {@code after}. */
     List<AlertEvent> undispatched(long after, int limit) {
         return read(c -> {
@@ -299,20 +407,39 @@ public final class AlertStore implements AutoCloseable {
      * or none.
      */
     void dispatch(List<NewDelivery> deliveries, Map<Long, String> dispatched, java.util.Collection<NewReminder> remember, Instant now) {
+        dispatch(deliveries, dispatched, remember, now, null, null);
+    }
+
+    /**
+     * As {@link #dispatch(List, Map, java.util.Collection, Instant)}, written only while {@code holder} holds the
+     * grouping lease (renewed until {@code leaseUntil} by it), and only if none of the events was marked dispatched
+     * meanwhile: otherwise nothing is written ({@link LeaseLost}). So each event becomes deliveries once.
+     */
+    void dispatch(List<NewDelivery> deliveries, Map<Long, String> dispatched, java.util.Collection<NewReminder> remember, Instant now,
+                  String holder, Instant leaseUntil) {
         if (deliveries.isEmpty() && dispatched.isEmpty() && remember.isEmpty()) {
             return;
         }
         read(c -> {
+            if (holder != null) {
+                holdLease(c, GROUPING, holder, leaseUntil);
+            }
             insertDeliveries(c, deliveries, now);
             try (PreparedStatement mark = c.prepareStatement("update alert_event set dispatched = true, dispatched_at = ?, outcome = ?"
-                    + " where id = ?")) {
+                    + " where id = ? and dispatched = false")) {
+                List<Long> ids = new ArrayList<>(dispatched.keySet());
                 for (Map.Entry<Long, String> e : dispatched.entrySet()) {
                     mark.setObject(1, utc(now));
                     mark.setString(2, e.getValue());
                     mark.setLong(3, e.getKey());
                     mark.addBatch();
                 }
-                mark.executeBatch();
+                int[] marked = mark.executeBatch();
+                for (int i = 0; i < marked.length; i++) {
+                    if (marked[i] == 0) {
+                        throw new LeaseLost("event " + ids.get(i) + " was dispatched by another dispatcher meanwhile");
+                    }
+                }
             }
             if (!remember.isEmpty()) {
                 // written afresh: the latest firing event, and due a whole repeat_interval from this notification
@@ -373,19 +500,54 @@ public final class AlertStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ reminders
 
-    /**
-     * The groups with a reminder due, soonest first, from the first {@code rows} due rows (the index on {@code next_at}
-     * is read in order and stops there); {@code more} when there may be further due rows.
-     */
-    record DueReminders(List<ReminderGroup> groups, boolean more) {
+    /** Every reminder of one group, due or not, with its firing event and its nonconformity as it is now; oldest event first. */
+    private static List<Reminder> reminders(Connection c, ReminderGroup group) throws SQLException {
+        List<Reminder> reminders = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement("select r.nonconformity_id, r.next_at, e.id, e.event_type, e.at,"
+                + " e.labels, e.subject, n.id as nc, n.status, n.grade, n.severity, n.owner, n.evidence_summary, n.last_seen"
+                + " from alert_reminder r join alert_event e on e.id = r.event_id"
+                + " left join nonconformity n on n.id = r.nonconformity_id"
+                + " where r.receiver = ? and r.group_key = ? order by e.id")) {
+            select.setString(1, group.receiver());
+            select.setString(2, group.groupKey());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    AlertEvent fired = new AlertEvent(eventId(rows.getLong("id")), rows.getString("event_type"), instant(rows, "at"),
+                            AlertJson.labels(rows.getString("labels")), AlertJson.subject(rows.getString("subject")));
+                    rows.getLong("nc");
+                    NonconformityNow now = rows.wasNull() ? null : new NonconformityNow(rows.getString("status"),
+                            rows.getString("grade"), rows.getString("severity"), rows.getString("owner"),
+                            rows.getString("evidence_summary"), instant(rows, "last_seen"));
+                    reminders.add(new Reminder(new ReminderKey(group.receiver(), group.groupKey(), rows.getLong("nonconformity_id")),
+                            fired, instant(rows, "next_at"), now));
+                }
+            }
+        }
+        return reminders;
     }
 
-    DueReminders dueReminders(Instant now, int rows) {
+    /** What a dispatcher makes of the reminders due: see {@link #writeReminders}. */
+    record ReminderPlan(List<NewDelivery> deliveries, List<Move> moves, List<ReminderKey> drop) {
+    }
+
+    /**
+     * Reminders due, taken by one dispatcher: in ONE transaction, the first {@code rows} due reminder rows no other
+     * dispatcher has locked are locked ({@code FOR UPDATE SKIP LOCKED}), their groups read whole and given to
+     * {@code plan}, and what it returns written as {@link #writeReminders} writes it. A second
+     * dispatcher skips those rows until the first commits, and then they are no longer due; one that dies lets its
+     * transaction roll back. A group whose rows two dispatchers took part of is written by the first to commit; the
+     * other one's moves find the reminders moved and roll its round back.
+     *
+     * @return whether there may be further due rows
+     */
+    boolean remindDue(Instant now, int rows, Function<Map<ReminderGroup, List<Reminder>>, ReminderPlan> plan) {
         return read(c -> {
             java.util.Set<ReminderGroup> groups = new java.util.LinkedHashSet<>();
             int seen = 0;
+            // H2 applies the row limit before it skips the locked rows (PostgreSQL after): on H2 a second dispatcher
+            // may find nothing though more is due, which a single instance never notices
             try (PreparedStatement select = c.prepareStatement("select receiver, group_key from alert_reminder where next_at <= ?"
-                    + " order by next_at fetch first ? rows only")) {
+                    + " order by next_at fetch first ? rows only for update skip locked")) {
                 select.setObject(1, utc(now));
                 select.setInt(2, rows);
                 try (ResultSet result = select.executeQuery()) {
@@ -395,77 +557,53 @@ public final class AlertStore implements AutoCloseable {
                     }
                 }
             }
-            return new DueReminders(List.copyOf(groups), seen == rows);
-        });
-    }
-
-    /** Every reminder of one group, due or not, with its firing event and its nonconformity as it is now; oldest event first. */
-    List<Reminder> reminders(ReminderGroup group) {
-        return read(c -> {
-            List<Reminder> reminders = new ArrayList<>();
-            try (PreparedStatement select = c.prepareStatement("select r.nonconformity_id, r.next_at, e.id, e.event_type, e.at,"
-                    + " e.labels, e.subject, n.id as nc, n.status, n.grade, n.severity, n.owner, n.evidence_summary, n.last_seen"
-                    + " from alert_reminder r join alert_event e on e.id = r.event_id"
-                    + " left join nonconformity n on n.id = r.nonconformity_id"
-                    + " where r.receiver = ? and r.group_key = ? order by e.id")) {
-                select.setString(1, group.receiver());
-                select.setString(2, group.groupKey());
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        AlertEvent fired = new AlertEvent(eventId(rows.getLong("id")), rows.getString("event_type"), instant(rows, "at"),
-                                AlertJson.labels(rows.getString("labels")), AlertJson.subject(rows.getString("subject")));
-                        rows.getLong("nc");
-                        NonconformityNow now = rows.wasNull() ? null : new NonconformityNow(rows.getString("status"),
-                                rows.getString("grade"), rows.getString("severity"), rows.getString("owner"),
-                                rows.getString("evidence_summary"), instant(rows, "last_seen"));
-                        reminders.add(new Reminder(new ReminderKey(group.receiver(), group.groupKey(), rows.getLong("nonconformity_id")),
-                                fired, instant(rows, "next_at"), now));
-                    }
-                }
+            if (groups.isEmpty()) {
+                return false;
             }
-            return reminders;
+            Map<ReminderGroup, List<Reminder>> due = new LinkedHashMap<>();
+            for (ReminderGroup group : groups) {
+                due.put(group, reminders(c, group));
+            }
+            ReminderPlan planned = plan.apply(due);
+            writeReminders(c, planned.deliveries(), planned.moves(), planned.drop(), now);
+            return seen == rows;
         });
     }
 
     /**
-     * In one transaction: the reminders' deliveries, the reminders moved on and the ones no longer wanted deleted. A
-     * reminder moved meanwhile by someone else (it is no longer where it was read) rolls all of it back, so no reminder
-     * is sent twice; the next round reads them again.
+     * The reminders' deliveries, the reminders moved on and the ones no longer wanted deleted, in the caller's
+     * transaction. A reminder moved meanwhile by someone else (it is no longer where it was read) rolls all of it back,
+     * so no reminder is sent twice; the next round reads them again.
      */
-    void remind(List<NewDelivery> deliveries, List<Move> moves, List<ReminderKey> drop, Instant now) {
-        if (deliveries.isEmpty() && moves.isEmpty() && drop.isEmpty()) {
-            return;
+    private static void writeReminders(Connection c, List<NewDelivery> deliveries, List<Move> moves, List<ReminderKey> drop,
+                                       Instant now) throws SQLException {
+        try (PreparedStatement move = c.prepareStatement("update alert_reminder set next_at = ? where receiver = ? and group_key = ?"
+                + " and nonconformity_id = ? and next_at = ?")) {
+            for (Move m : moves) {
+                move.setObject(1, utc(m.to()));
+                move.setString(2, m.key().receiver());
+                move.setString(3, m.key().groupKey());
+                move.setLong(4, m.key().nonconformityId());
+                move.setObject(5, utc(m.from()));
+                move.addBatch();
+            }
+            int[] moved = move.executeBatch();
+            for (int i = 0; i < moved.length; i++) {
+                if (moved[i] == 0) {
+                    throw new SQLException("the reminder of nonconformity " + moves.get(i).key().nonconformityId() + " for receiver '"
+                            + moves.get(i).key().receiver() + "' was moved meanwhile; it is read again");
+                }
+            }
         }
-        read(c -> {
-            try (PreparedStatement move = c.prepareStatement("update alert_reminder set next_at = ? where receiver = ? and group_key = ?"
-                    + " and nonconformity_id = ? and next_at = ?")) {
-                for (Move m : moves) {
-                    move.setObject(1, utc(m.to()));
-                    move.setString(2, m.key().receiver());
-                    move.setString(3, m.key().groupKey());
-                    move.setLong(4, m.key().nonconformityId());
-                    move.setObject(5, utc(m.from()));
-                    move.addBatch();
-                }
-                int[] moved = move.executeBatch();
-                for (int i = 0; i < moved.length; i++) {
-                    if (moved[i] == 0) {
-                        throw new SQLException("the reminder of nonconformity " + moves.get(i).key().nonconformityId() + " for receiver '"
-                                + moves.get(i).key().receiver() + "' was moved meanwhile; it is read again");
-                    }
-                }
+        try (PreparedStatement delete = c.prepareStatement("delete from alert_reminder where receiver = ? and group_key = ?"
+                + " and nonconformity_id = ?")) {
+            for (ReminderKey k : drop) {
+                key(delete, k);
+                delete.addBatch();
             }
-            try (PreparedStatement delete = c.prepareStatement("delete from alert_reminder where receiver = ? and group_key = ?"
-                    + " and nonconformity_id = ?")) {
-                for (ReminderKey k : drop) {
-                    key(delete, k);
-                    delete.addBatch();
-                }
-                delete.executeBatch();
-            }
-            insertDeliveries(c, deliveries, now);
-            return null;
-        });
+            delete.executeBatch();
+        }
+        insertDeliveries(c, deliveries, now);
     }
 
     /** When each stored reminder is due next, soonest first. */
@@ -486,32 +624,38 @@ public final class AlertStore implements AutoCloseable {
     // ------------------------------------------------------------------ deliveries
 
     /**
-     * Pending deliveries whose next attempt has come, soonest first, leaving out {@code busy} ones (attempts under way),
-     * with their payload. Read without the payload first: the ones under way are pending too and come first, so a
-     * caller that took some already may go on {@code after} the last one it took instead of reading them again.
+     * Pending deliveries whose next attempt has come and that no other dispatcher holds a live claim on, soonest first, with
+     * their payload, claimed for {@code holder} until {@code until}; {@code busy} ones (its own attempts under way) are
+     * left out. Read without the payload first: the ones under way are pending too and come first, so a caller that
+     * took some already may go on {@code after} the last one it took instead of reading them again. The rows are read
+     * {@code FOR UPDATE SKIP LOCKED}: a dispatcher claiming at the same time passes over them instead of waiting and
+     * then claiming them too. (H2 applies the row limit before it skips: a second dispatcher on H2 may find fewer.)
      */
-    List<Delivery> due(Instant now, int limit, java.util.Set<String> busy, Delivery after) {
+    List<Delivery> claimDue(Instant now, int limit, String holder, Instant until, java.util.Set<String> busy, Delivery after) {
         return read(c -> {
-            // only columns of the index alert_delivery_due, so the rows of the busy deliveries, which come first, are not
-            // read at all (their payload made this query most of the dispatcher's time on H2); the rest in one query
+            // only columns of the index alert_delivery_claimable (V6), so the rows of the busy deliveries, which come first,
+            // are not read at all (their payload made this query most of the dispatcher's time on H2); the rest in one query
             List<String> ids = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("select id from alert_delivery"
-                    + " where state = 'pending' and next_attempt_at <= ?"
+                    + " where state = 'pending' and next_attempt_at <= ? and (claimed_until is null or claimed_until < ? or claimed_by = ?)"
                     // the plain lower bound lets the index start at the last one taken instead of walking every
                     // pending delivery before it, which made draining a large backlog quadratic
                     + (after == null ? "" : " and next_attempt_at >= ? and (next_attempt_at > ? or (next_attempt_at = ? and id > ?))")
                     // state first, though fixed: only then does H2 read the index in order and stop at the limit,
                     // instead of reading and sorting every pending delivery that is due
-                    + " order by state, next_attempt_at, id fetch first ? rows only")) {
+                    + " order by state, next_attempt_at, id fetch first ? rows only for update skip locked")) {
                 int i = 1;
                 select.setObject(i++, utc(now));
+                select.setObject(i++, utc(now));
+                // its own claims too: a restart under the same name takes back what the process before it held
+                select.setString(i++, holder);
                 if (after != null) {
                     select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setObject(i++, utc(after.nextAttemptAt()));
                     select.setString(i++, after.id());
                 }
-                select.setInt(i, limit + (after == null ? busy.size() : 0));
+                select.setInt(i, limit + busy.size());
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next() && ids.size() < limit) {
                         String id = result.getString(1);
@@ -523,6 +667,15 @@ public final class AlertStore implements AutoCloseable {
             }
             if (ids.isEmpty()) {
                 return List.of();
+            }
+            try (PreparedStatement claim = c.prepareStatement("update alert_delivery set claimed_by = ?, claimed_until = ? where id = ?")) {
+                for (String id : ids) {
+                    claim.setString(1, holder);
+                    claim.setObject(2, utc(until));
+                    claim.setString(3, id);
+                    claim.addBatch();
+                }
+                claim.executeBatch();
             }
             Map<String, Delivery> rows = new HashMap<>();
             try (PreparedStatement select = c.prepareStatement("select id, receiver, channel, group_key, state, attempts,"
@@ -543,6 +696,33 @@ public final class AlertStore implements AutoCloseable {
         });
     }
 
+    /** Renews every claim {@code holder} has on a pending delivery until {@code until}: its attempts still run. */
+    void renewClaims(String holder, Instant until) {
+        read(c -> {
+            try (PreparedStatement update = c.prepareStatement("update alert_delivery set claimed_until = ? where claimed_by = ?"
+                    + " and state = 'pending'")) {
+                update.setObject(1, utc(until));
+                update.setString(2, holder);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /** Who claims each pending delivery claimed, by id, and until when. */
+    Map<String, Map.Entry<String, Instant>> claims() {
+        return read(c -> {
+            Map<String, Map.Entry<String, Instant>> claims = new LinkedHashMap<>();
+            try (PreparedStatement select = c.prepareStatement("select id, claimed_by, claimed_until from alert_delivery"
+                    + " where claimed_by is not null order by id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    claims.put(rows.getString(1), Map.entry(rows.getString(2), instant(rows, "claimed_until")));
+                }
+            }
+            return claims;
+        });
+    }
+
     /** When the next pending delivery is due, if any. */
     Optional<Instant> nextPending() {
         return read(c -> {
@@ -556,16 +736,19 @@ public final class AlertStore implements AutoCloseable {
     }
 
     /**
-     * Stores the attempts' results in one transaction; a receiver that answered 410 is disabled with them. Only a
-     * delivery still pending is changed: one redelivered meanwhile keeps its reset.
+     * Stores the attempts' results of {@code holder}'s claims in one transaction, and drops the claims; a receiver that
+     * answered 410 is disabled with them. Only a delivery still pending and still claimed by {@code holder} is changed:
+     * one redelivered meanwhile keeps its reset, and one another dispatcher took over (the claim had ended) is left to
+     * it. A claim that ended without anyone taking it over is still the holder's: its result is stored.
      */
-    void update(List<Update> updates, Map<String, String> disable, Instant now) {
+    void update(List<Update> updates, Map<String, String> disable, Instant now, String holder) {
         if (updates.isEmpty() && disable.isEmpty()) {
             return;
         }
         read(c -> {
             try (PreparedStatement update = c.prepareStatement("update alert_delivery set state = ?, attempts = ?, next_attempt_at = ?,"
-                    + " last_error = ?, last_status = ?, delivered_at = ? where id = ? and state = 'pending'")) {
+                    + " last_error = ?, last_status = ?, delivered_at = ?, claimed_by = null, claimed_until = null"
+                    + " where id = ? and state = 'pending' and claimed_by = ?")) {
                 for (Update u : updates) {
                     update.setString(1, u.state().label());
                     update.setInt(2, u.attempts());
@@ -574,6 +757,7 @@ public final class AlertStore implements AutoCloseable {
                     update.setObject(5, u.lastStatus());
                     update.setObject(6, utc(u.deliveredAt()));
                     update.setString(7, u.id());
+                    update.setString(8, holder);
                     update.addBatch();
                 }
                 update.executeBatch();

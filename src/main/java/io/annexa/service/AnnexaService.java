@@ -249,7 +249,12 @@ public class AnnexaService {
             alertConfig = new AlertConfiguration(home.config());
             DispatchSettings dispatch = DispatchSettings.parse(setting("annexa.alerts.retry-schedule").orElse(null),
                     setting("annexa.alerts.max-age").orElse(null), setting("annexa.alerts.dispatch-threads").orElse(null),
-                    setting("annexa.alerts.poll-interval").orElse(null));
+                    setting("annexa.alerts.poll-interval").orElse(null), setting("annexa.alerts.claim-duration").orElse(null),
+                    setting("annexa.alerts.instance-name")
+                            // cluster mode: the instance's own name, kept across restarts, so a restarted instance takes its claims back
+                            .or(() -> setting("annexa.mode").filter("cluster"::equals)
+                                    .map(mode -> ClusterMode.settings(this::setting, hostName()).instanceId()))
+                            .orElse(singleProcess(databaseSettings()) ? "standalone" : null));
             alertDispatcher = new AlertDispatcher(alertStore, alertConfig::routing, alertSenders(), dispatch, Clock.systemUTC(), threads);
             alertDispatcher.start();
             long reload = setting("annexa.alerts.reload-ms").map(Long::parseLong).orElse(5_000L);
@@ -432,6 +437,15 @@ public class AnnexaService {
         InvalidSetting(String message) {
             super(message);
         }
+    }
+
+    /**
+     * An H2 file database without AUTO_SERVER is open in one process at a time: its one instance keeps one name across
+     * restarts, so after a crash it takes its alert claims back at once instead of waiting for them to end.
+     */
+    private static boolean singleProcess(DatabaseSettings database) {
+        String url = database.url().toUpperCase(java.util.Locale.ROOT);
+        return url.startsWith("JDBC:H2:FILE:") && !url.contains("AUTO_SERVER=TRUE");
     }
 
     private DatabaseSettings databaseSettings() {

@@ -265,11 +265,17 @@ class AlertDispatcherTest {
             AlertDispatcher crashing = dispatcher(Map.of(AlertDispatcher.WEBHOOK, hanging), SETTINGS);
             crashing.start();
             assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
+            crashing.halt();
+            assertThat(store.claims().values()).as("its claim is left behind").singleElement()
+                    .satisfies(c -> assertThat(c.getKey()).isEqualTo(crashing.holder()));
 
             AlertDispatcher restarted = dispatcher(anotherStore(), Map.of(AlertDispatcher.WEBHOOK, webhook), SETTINGS);
             restarted.runOnce();
+            assertThat(webhook.ids()).as("not while the dead process's claim lasts").hasSize(1);
+            later(SETTINGS.claimDuration().plusSeconds(1));
+            restarted.runOnce();
             release.countDown();
-            await().atMost(Duration.ofSeconds(30)).until(() -> crashing.inFlight() == 0);
+            crashing.close();
 
             assertThat(webhook.ids()).hasSize(2);
             assertThat(webhook.ids().get(1)).isEqualTo(webhook.ids().get(0));

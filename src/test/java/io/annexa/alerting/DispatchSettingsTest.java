@@ -21,6 +21,24 @@ class DispatchSettingsTest {
         assertThat(defaults.maxAge()).isEqualTo(sum.plus(sum.dividedBy(10)).plusMinutes(1));
         assertThat(defaults.threads()).isEqualTo(8);
         assertThat(defaults.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.claimDuration()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.instanceName()).as("made up by each dispatcher at start").isNull();
+    }
+
+    @Test
+    void theClaimOutlastsThreePollIntervalsAndTheInstanceNameIsKeptAsGiven() {
+        DispatchSettings settings = DispatchSettings.parse(null, null, null, "2s", "15s", "  node-a ");
+        assertThat(settings.claimDuration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings.instanceName()).isEqualTo("node-a");
+        assertThat(DispatchSettings.parse(null, null, null, "30s", null, "").claimDuration())
+                .as("the default grows with a long poll interval").isEqualTo(Duration.ofSeconds(90));
+        assertThat(DispatchSettings.parse(null, null, null, "30s", null, " ").instanceName()).isNull();
+        assertThatThrownBy(() -> DispatchSettings.parse(null, null, null, "2s", "5s", null))
+                .hasMessageStartingWith("annexa.alerts.claim-duration: at least three poll intervals");
+        assertThatThrownBy(() -> DispatchSettings.parse(null, null, null, null, "a while", null))
+                .hasMessageStartingWith("annexa.alerts.claim-duration: 'a while'");
+        assertThatThrownBy(() -> DispatchSettings.parse(null, null, null, null, null, "n".repeat(201)))
+                .hasMessageStartingWith("annexa.alerts.instance-name");
     }
 
     @Test
