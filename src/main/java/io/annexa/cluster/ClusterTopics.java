@@ -8,6 +8,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
@@ -53,6 +56,7 @@ public final class ClusterTopics {
                         + settings.eventsTopic() + " (" + events + ") must have as many partitions: an asset's evidence and "
                         + "events are evaluated together only if they land in partitions of the same number");
             }
+            settings.sessionTimeout().ifPresent(timeout -> sessionTimeout(admin, settings, timeout));
             return evidence;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -60,6 +64,28 @@ public final class ClusterTopics {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create or describe the topics " + settings.evidenceTopic() + " and "
                     + settings.eventsTopic() + " on " + settings.bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The group's own session timeout, and a heartbeat a sixth of it so that a few lost heartbeats are not a failure.
+     * The broker refuses values outside its bounds: the start then stops, naming the broker settings to lower.
+     */
+    private static void sessionTimeout(Admin admin, ClusterSettings settings, Duration timeout) {
+        long heartbeat = Math.max(500, timeout.toMillis() / 6);
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, settings.groupId());
+        try {
+            admin.incrementalAlterConfigs(Map.of(group, List.of(
+                    new AlterConfigOp(new ConfigEntry("consumer.session.timeout.ms", Long.toString(timeout.toMillis())), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("consumer.heartbeat.interval.ms", Long.toString(heartbeat)), AlterConfigOp.OpType.SET))))
+                    .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting the group's session timeout", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("annexa.kafka.session-timeout=" + timeout.toMillis() + " ms (heartbeat " + heartbeat
+                    + " ms) was refused for group " + settings.groupId() + ": " + (e.getCause() == null ? e : e.getCause().getMessage())
+                    + ". The broker's group.consumer.min.session.timeout.ms and group.consumer.min.heartbeat.interval.ms bound it", e);
         }
     }
 

@@ -51,7 +51,8 @@ public final class ClusterMode implements AutoCloseable {
         try {
             return new ClusterSettings(setting.apply("annexa.kafka.bootstrap-servers").orElse(null),
                     setting.apply("annexa.kafka.topic-prefix").orElse(ClusterSettings.DEFAULT_PREFIX),
-                    Integer.parseInt(partitions), setting.apply("annexa.instance.id").orElse(hostName));
+                    Integer.parseInt(partitions), setting.apply("annexa.instance.id").orElse(hostName),
+                    setting.apply("annexa.kafka.session-timeout").map(io.annexa.evidence.RuleParameter::parseDuration));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("annexa.kafka.partitions must be a whole number, not '" + partitions + "'");
         }
