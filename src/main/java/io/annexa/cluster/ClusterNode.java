@@ -56,6 +56,8 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration EVIDENCE_POLL = Duration.ofMillis(20);
+    private static final Duration EVIDENCE_QUIET = Duration.ofMillis(200);
+    private static final Duration EVIDENCE_GATHER = Duration.ofSeconds(2);
     private static final Duration TICK = Duration.ofMinutes(1);
 
     /** One owned partition as {@code GET /api/cluster} shows it. */
@@ -135,7 +137,7 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
                 joined = true;
                 dispatchEvents(events);
                 if (!evidence.assignment().isEmpty()) {
-                    dispatchEvidence(evidence.poll(EVIDENCE_POLL));
+                    dispatchEvidence(gatherEvidence());
                 }
                 tick();
                 dropLost();
@@ -194,12 +196,43 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
         }
     }
 
+    /** Each partition's records of one poll go to its session as one input. */
     private void dispatchEvidence(ConsumerRecords<String, byte[]> records) {
-        for (ConsumerRecord<String, byte[]> record : records) {
-            PartitionWorker worker = workers.get(record.partition());
+        for (TopicPartition partition : records.partitions()) {
+            PartitionWorker worker = workers.get(partition.partition());
             if (worker != null && !worker.lost()) {
-                worker.evidence(record);
+                worker.evidence(records.records(partition));
             }
+        }
+    }
+
+    /**
+     * Evidence arriving now, and what follows it closely: sources publish a set of files one file at a time (each waits
+     * for the broker), so the set is gathered until the topic has been quiet for {@link #EVIDENCE_QUIET} (at most
+     * {@link #EVIDENCE_GATHER}) and evaluated as one input, as the standalone engine would have taken it in one cycle.
+     */
+    private ConsumerRecords<String, byte[]> gatherEvidence() {
+        ConsumerRecords<String, byte[]> first = evidence.poll(EVIDENCE_POLL);
+        if (first.isEmpty()) {
+            return first;
+        }
+        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> gathered = new HashMap<>();
+        add(gathered, first);
+        long until = System.nanoTime() + EVIDENCE_GATHER.toNanos();
+        while (System.nanoTime() < until) {
+            ConsumerRecords<String, byte[]> more = evidence.poll(EVIDENCE_QUIET);
+            if (more.isEmpty()) {
+                break;
+            }
+            add(gathered, more);
+        }
+        Map<TopicPartition, OffsetAndMetadata> none = Map.of();
+        return new ConsumerRecords<>(gathered, none);
+    }
+
+    private static void add(Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> gathered, ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            gathered.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(records.records(partition));
         }
     }
 

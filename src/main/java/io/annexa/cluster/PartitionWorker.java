@@ -5,6 +5,7 @@ import io.annexa.evaluation.EvaluationResult;
 import io.annexa.evaluation.EventRetention;
 import io.annexa.evaluation.RuleLibrary;
 import io.annexa.evidence.EvidenceKey;
+import io.annexa.evidence.EvidenceSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,23 +77,30 @@ final class PartitionWorker implements AutoCloseable {
         return engine;
     }
 
-    /** One record of the evidence topic: a read, a host snapshot or a tombstone. */
-    void evidence(ConsumerRecord<String, byte[]> record) {
+    /**
+     * Records of the evidence topic (reads, host snapshots, tombstones), in offset order, applied as one input: what
+     * arrived together is evaluated together, so a cycle never sees one file of a set without the others it refers to.
+     */
+    void evidence(List<ConsumerRecord<String, byte[]>> records) {
+        engine.together(sink -> records.forEach(record -> apply(record, sink)));
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record, EvidenceSink sink) {
         try {
             EvidenceKey key = EvidenceCodec.evidenceKey(record.key());
             if (record.value() == null) {
                 if (KafkaEvidencePublisher.SNAPSHOT_SOURCE.equals(key.source())) {
-                    engine.replaceSnapshot(key.asset(), key.origin(), Map.of());
+                    sink.replaceSnapshot(key.asset(), key.origin(), Map.of());
                 } else {
-                    engine.withdraw(key);
+                    sink.withdraw(key);
                 }
                 return;
             }
             Decoded decoded = codec.decode(record.value());
             if (decoded instanceof Decoded.Facts facts) {
-                engine.replace(key, facts.facts());
+                sink.replace(key, facts.facts());
             } else if (decoded instanceof Decoded.Snapshot snapshot) {
-                engine.replaceSnapshot(snapshot.asset(), snapshot.origin(), snapshot.evidence());
+                sink.replaceSnapshot(snapshot.asset(), snapshot.origin(), snapshot.evidence());
             } else {
                 throw new EvidenceCodecException("(record)", "events in the evidence topic");
             }

@@ -158,6 +158,49 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
                 s -> s.replaceSnapshot(asset, origin, copy)));
     }
 
+    /**
+     * Several pieces of evidence as one input, applied in one step so that no cycle sees some of them without the
+     * others: a consumer that receives what sources read one file at a time (cluster mode) hands over together what
+     * arrived together, as the sources' own sink calls would have reached the engine within one cycle. Calls made on the
+     * sink given to {@code batch} are collected, then applied in order; the batch waits for room by all its facts.
+     */
+    public void together(Consumer<EvidenceSink> batch) {
+        List<Consumer<EvaluationSession>> changes = new ArrayList<>();
+        int[] facts = {0};
+        batch.accept(new EvidenceSink() {
+            @Override
+            public void replace(EvidenceKey key, List<Object> replaced) {
+                List<Object> copy = List.copyOf(replaced);
+                facts[0] += copy.size();
+                changes.add(s -> s.replace(key, copy));
+            }
+
+            @Override
+            public void replaceSnapshot(String asset, String origin, Map<EvidenceKey, List<Object>> evidence) {
+                io.annexa.evidence.SnapshotKeys.check(asset, origin, evidence.keySet());
+                Map<EvidenceKey, List<Object>> copy = new java.util.LinkedHashMap<>();
+                evidence.forEach((key, read) -> copy.put(key, List.copyOf(read)));
+                facts[0] += copy.values().stream().mapToInt(List::size).sum();
+                changes.add(s -> s.replaceSnapshot(asset, origin, copy));
+            }
+
+            @Override
+            public void withdraw(EvidenceKey key) {
+                changes.add(s -> s.withdraw(key));
+            }
+
+            @Override
+            public void events(List<?> events) {
+                throw new UnsupportedOperationException("events are not evidence: hand them over with events()");
+            }
+        });
+        if (changes.isEmpty()) {
+            return;
+        }
+        inbox.add(new Counted(factRoom, awaitRoom(factRoom, maxPendingFacts, facts[0], "evidence facts"),
+                s -> changes.forEach(change -> change.accept(s))));
+    }
+
     /** Retracted on the evaluation thread like a replaced read; the next result reports the scope as removed. */
     @Override
     public void withdraw(EvidenceKey key) {

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A session filled with a whole partition's state keeps its results until it is released (cluster mode's take-over):
- * no cycle that saw only part of the evidence reaches the register, and what the kept cycles re-read is published
- * with the first result after the release.
+ * What cluster mode needs of the engine so that no cycle sees part of a set of evidence: a session filled with a whole
+ * partition's state keeps its results until it is released, and what the kept cycles re-read is published with the
+ * first result after the release; evidence handed over together is applied in one step.
  */
 class HeldResultsTest {
 
@@ -58,6 +58,26 @@ class HeldResultsTest {
         EvaluationResult first = published.get(0);
         assertThat(first.refreshed()).contains(new EvidenceScope("sshd_config", "web1"), new EvidenceScope("sshd_config", "web2"));
         assertThat(first.findings()).extracting(Finding::getAsset).contains("web1").doesNotContain("web2");
+    }
+
+    @Test
+    void evidenceHandedOverTogetherIsNeverSeenInPart() {
+        engine = new EvaluationEngine(library, published::add, Thread::new);
+        for (int round = 0; round < 20; round++) {
+            String first = "a" + round;
+            String second = "b" + round;
+            engine.together(sink -> {
+                sink.replace(new EvidenceKey("sshd_config", first, "test"), sshd(first, "yes"));
+                sink.replace(new EvidenceKey("sshd_config", second, "test"), sshd(second, "yes"));
+            });
+        }
+        await().atMost(DEADLINE).until(() -> published.stream().anyMatch(r -> r.refreshed().contains(new EvidenceScope("sshd_config", "b19"))));
+        for (EvaluationResult result : published) {
+            for (int round = 0; round < 20; round++) {
+                assertThat(result.refreshed().contains(new EvidenceScope("sshd_config", "a" + round)))
+                        .isEqualTo(result.refreshed().contains(new EvidenceScope("sshd_config", "b" + round)));
+            }
+        }
     }
 
     private static List<Object> sshd(String asset, String rootLogin) {
