@@ -280,6 +280,7 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
         workers.put(partition, worker);
         since.put(partition, started);
         loadEvidence(partition);
+        worker.evidenceLoaded();
         TopicPartition events = events(partition);
         long end = consumer.endOffsets(List.of(events)).get(events);
         long from = Instant.now().minus(longestWindow(library)).toEpochMilli();
@@ -368,6 +369,17 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
                 .map(w -> new PartitionStatus(w.partition(), w.state().name().toLowerCase(), w.epoch(), lag.getOrDefault(w.partition(), -1L),
                         since.get(w.partition())))
                 .toList();
+    }
+
+    /**
+     * The events offset of a partition up to which every event is in a result recorded in the register (what the next
+     * commit carries), or -1 when this instance does not own the partition or has recorded none of its events yet.
+     * Unlike {@link PartitionStatus#state()}, which turns live once the events are handed to the session, this says
+     * when they are evaluated and stored.
+     */
+    public long recordedUpTo(int partition) {
+        PartitionWorker worker = workers.get(partition);
+        return worker == null ? -1 : worker.durableOffset();
     }
 
     /** Ready once it has joined the group and every partition it owns is rebuilt. */

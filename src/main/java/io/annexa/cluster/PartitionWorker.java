@@ -37,6 +37,10 @@ final class PartitionWorker implements AutoCloseable {
     /** The events offset up to which everything is in the register: safe to commit. */
     private volatile long durable = -1;
     private long handed = -1;
+    /** Whether the evidence topic was read up to where it ended at the take-over. Evaluation thread only. */
+    private boolean evidenceLoaded;
+    /** The results of the cycles before that, merged, not recorded yet. Evaluation thread only. */
+    private EvaluationResult held;
 
     PartitionWorker(int partition, RuleLibrary library, PartitionRecorder recorder, EvidenceCodec codec, ThreadFactory threads,
                     int maxPendingEvents, int maxPendingFacts, EventRetention retention, AtomicLong rejected) {
@@ -94,6 +98,17 @@ final class PartitionWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * The partition's evidence was read up to where it ended at the take-over: from the next cycle on, results are
+     * recorded. Before, a cycle's result can stand on a read the topic holds a later one of (the log cleaner had not
+     * compacted it away yet, or it is in the active segment, which is never compacted): a host fixed since would have its
+     * nonconformity reopened, then resolved again, a withdrawn read would open nonconformities, then withdraw them. So
+     * those results are held and merged into the first one recorded, which loses none of their incidents or re-reads.
+     */
+    void evidenceLoaded() {
+        engine.whenApplied(() -> evidenceLoaded = true);
+    }
+
     /** Records of the events topic, in offset order. */
     void events(List<ConsumerRecord<String, byte[]>> records) {
         if (records.isEmpty()) {
@@ -130,9 +145,15 @@ final class PartitionWorker implements AutoCloseable {
         if (state == State.LOST) {
             return;
         }
+        if (!evidenceLoaded) {
+            held = held == null ? result : held.supersededBy(result);
+            return;
+        }
+        EvaluationResult recorded = held == null ? result : held.supersededBy(result);
         long upTo = applied;
         try {
-            recorder.record(result);
+            recorder.record(recorded);
+            held = null;
             durable = upTo;
         } catch (PartitionLostException e) {
             state = State.LOST;

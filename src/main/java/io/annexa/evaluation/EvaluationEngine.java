@@ -752,17 +752,7 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
      * nor what it removed, unless evidence for it came back since.
      */
     private static EvaluationResult supersede(EvaluationResult waiting, EvaluationResult newer) {
-        if (waiting == null) {
-            return newer;
-        }
-        java.util.Set<io.annexa.evidence.EvidenceScope> refreshed = new java.util.HashSet<>(waiting.refreshed());
-        refreshed.addAll(newer.refreshed());
-        List<Finding> incidents = new ArrayList<>(waiting.incidents());
-        incidents.addAll(newer.incidents());
-        Set<EvidenceScope> removed = new HashSet<>(waiting.removed());
-        removed.addAll(newer.removed());
-        return new EvaluationResult(newer.at(), newer.findings(), newer.observed(), refreshed,
-                waiting.fired() + newer.fired(), incidents, removed, newer.unevaluated());
+        return waiting == null ? newer : waiting.supersededBy(newer);
     }
 
     /** @return the result again when it could not be published, to retry */
