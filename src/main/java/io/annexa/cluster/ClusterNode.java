@@ -125,9 +125,10 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
     }
 
     private void run() {
-        try (Consumer<String, byte[]> group = new KafkaConsumer<>(groupProperties(), new StringDeserializer(), new ByteArrayDeserializer());
-             Consumer<String, byte[]> plain = new KafkaConsumer<>(plainProperties("-evidence"), new StringDeserializer(),
-                     new ByteArrayDeserializer())) {
+        // the group consumer is closed first: closing it revokes the partitions, and giving them up uses the evidence consumer
+        try (Consumer<String, byte[]> plain = new KafkaConsumer<>(plainProperties("-evidence"), new StringDeserializer(),
+                     new ByteArrayDeserializer());
+             Consumer<String, byte[]> group = new KafkaConsumer<>(groupProperties(), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = group;
             evidence = plain;
             group.subscribe(List.of(settings.eventsTopic()), new Rebalance());

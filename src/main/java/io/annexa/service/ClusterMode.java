@@ -2,23 +2,20 @@ package io.annexa.service;
 
 import io.annexa.cluster.ClusterMembers;
 import io.annexa.cluster.ClusterNode;
+import io.annexa.cluster.ClusterNodes;
 import io.annexa.cluster.ClusterSettings;
 import io.annexa.cluster.ClusterTopics;
 import io.annexa.cluster.EvidenceCodec;
 import io.annexa.cluster.KafkaEvidencePublisher;
-import io.annexa.cluster.RegisterClaims;
 import io.annexa.evaluation.EventRetention;
 import io.annexa.evaluation.RuleLibrary;
 import io.annexa.register.ChangeJournal;
 import io.annexa.register.DatabaseSettings;
 import io.annexa.register.NonconformityRegister;
 import io.annexa.register.NonconformityRepository;
-import io.annexa.register.PartitionLeases;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,8 +25,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Annexa as one instance of several ({@code annexa.mode=cluster}): its sources publish to Kafka instead of evaluating
@@ -74,31 +69,15 @@ public final class ClusterMode implements AutoCloseable {
                 RegisterConfiguration registerConfig, ChangeJournal journal, ThreadFactory threads, EventRetention retention,
                 int maxPendingEvents, int maxPendingFacts, Consumer<List<NonconformityRegister.Change>> recorded) {
         this.settings = settings;
-        this.partitions = ensureTopics(settings, library);
+        this.partitions = ClusterNodes.ensureTopics(settings, library);
         EvidenceCodec codec = new EvidenceCodec(ClusterTopics.MAX_RECORD_BYTES);
         this.publisher = new KafkaEvidencePublisher(settings, partitions, codec);
-        PartitionLeases leases = new PartitionLeases(repository, Clock.systemUTC());
-        ClusterNode[] self = new ClusterNode[1];
-        RegisterClaims claims = new RegisterClaims(leases, settings.instanceId(), partitions,
-                scope -> new NonconformityRegister(repository, registerConfig.policy(), registerConfig.inventory(), Clock.systemUTC(),
-                        journal, scope),
-                id -> self[0].library().enabledRule(id), recorded);
-        this.node = new ClusterNode(settings, library, claims, codec, threads, retention, maxPendingEvents, maxPendingFacts);
-        self[0] = node;
+        this.node = ClusterNodes.recordingInto(
+                new ClusterNodes.SharedRegister(repository, registerConfig::policy, registerConfig::inventory, journal),
+                settings, partitions, library, codec,
+                new ClusterNodes.Evaluating(threads, retention, maxPendingEvents, maxPendingFacts), recorded);
         this.members = new ClusterMembers(database);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(threads);
-    }
-
-    /** Topics made when missing, events kept twice the longest window a rule counts in (and never less than a day). */
-    private static int ensureTopics(ClusterSettings settings, RuleLibrary library) {
-        Duration retention = ClusterNode.longestWindow(library).multipliedBy(2);
-        if (retention.compareTo(Duration.ofDays(1)) < 0) {
-            retention = Duration.ofDays(1);
-        }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-admin"))) {
-            return ClusterTopics.ensure(admin, settings, retention);
-        }
     }
 
     void start() {

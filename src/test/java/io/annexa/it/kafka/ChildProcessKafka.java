@@ -29,7 +29,8 @@ import org.apache.kafka.common.Uuid;
  */
 public final class ChildProcessKafka implements TestBroker {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    // a restart recovers every log left unflushed by SIGKILL: over a minute on a busy 2-core machine
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
 
     private final String id = "child-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path directory = InProcessKafka.kafkaDirectory().resolve(id);
