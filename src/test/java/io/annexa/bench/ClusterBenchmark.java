@@ -164,6 +164,11 @@ public final class ClusterBenchmark {
 
     private void throughput(int instanceCount, int hosts, int eventCount) throws Exception {
         System.out.printf("%n== %d instance(s), %s; load %s%n", instanceCount, instanceMode, load());
+        if (table.isEmpty()) {
+            table.add("| instances | hosts | published (publisher, 3 threads) | in the register | hosts/s | events | published | committed"
+                    + " | events/s | hosts sent without waiting: in the register | hosts/s | load after |");
+            table.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        }
         try (BenchDatabase database = BenchDatabase.create("postgres")) {
             String prefix = topics();
             List<Instance> instances = new ArrayList<>();
@@ -183,11 +188,8 @@ public final class ClusterBenchmark {
                     long first = System.nanoTime();
                     publishConcurrently(sources, byKind);
                     double published = Measure.millisSince(first) / 1000;
-                    List<String> sentinels = sentinels();
-                    for (String sentinel : sentinels) {
-                        sources.replace(new EvidenceKey("sshd_config", sentinel, "inbox"), parse("sshd_config", sentinel, "PermitRootLogin yes\n"));
-                    }
-                    await("every sentinel's nonconformity in the register", () -> sentinelsRecorded(database) == sentinels.size());
+                    List<String> sentinels = publishSentinels(sources, "sentinel");
+                    await("every sentinel's nonconformity in the register", () -> sentinelsRecorded(database, "sentinel") == sentinels.size());
                     double recorded = Measure.millisSince(first) / 1000;
                     System.out.printf("hosts: %,d hosts × 3 files published in %.1f s (%,.0f records/s), all in the register after"
                                     + " %.1f s: %,.0f hosts/s; %,d nonconformities; load %s%n", hosts, published,
@@ -219,8 +221,21 @@ public final class ClusterBenchmark {
                                     + " %.1f s: %,.0f events/s; %,d nonconformities; load %s%n", eventCount, eventHosts, published,
                             eventCount / published, committed, eventCount / committed,
                             count(database, "select count(*) from nonconformity"), load());
-                    table.add(hostsRow + String.format(" %,d | %.1f s | %.1f s | **%,.0f** | %s |", eventCount, published, committed,
-                            eventCount / committed, load()));
+                    hostsRow += String.format(" %,d | %.1f s | %.1f s | **%,.0f** |", eventCount, published, committed, eventCount / committed);
+                }
+
+                List<Map<EvidenceKey, List<Object>>> more = fleet(hosts, i -> "pipe-" + FleetBenchmark.asset(i), i -> i);
+                try (KafkaEvidencePublisher sources = publisher(prefix)) {
+                    long first = System.nanoTime();
+                    long records = publishPipelined(prefix, more);
+                    double published = Measure.millisSince(first) / 1000;
+                    List<String> sentinels = publishSentinels(sources, "late");
+                    await("every late sentinel's nonconformity in the register", () -> sentinelsRecorded(database, "late") == sentinels.size());
+                    double recorded = Measure.millisSince(first) / 1000;
+                    System.out.printf("hosts, pipelined: %,d more hosts × 3 files (%,d records) sent without waiting per record in %.1f s,"
+                                    + " all in the register after %.1f s: %,.0f hosts/s; load %s%n", hosts, records, published, recorded,
+                            hosts / recorded, load());
+                    table.add(hostsRow + String.format(" %.1f s | **%,.0f** | %s |", recorded, hosts / recorded, load()));
                 }
             } finally {
                 instances.forEach(Instance::close);
@@ -258,24 +273,67 @@ public final class ClusterBenchmark {
     }
 
     /** One host per partition, published after everything else: its nonconformity says the partition got that far. */
-    private static List<String> sentinels() {
+    private static List<String> sentinels(String prefix) {
         List<String> sentinels = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             int n = 0;
-            while (AssetPartitioner.partition(sentinel(partition, n), PARTITIONS) != partition) {
+            while (AssetPartitioner.partition(sentinel(prefix, partition, n), PARTITIONS) != partition) {
                 n++;
             }
-            sentinels.add(sentinel(partition, n));
+            sentinels.add(sentinel(prefix, partition, n));
         }
         return sentinels;
     }
 
-    private static String sentinel(int partition, int n) {
-        return "sentinel-%02d-%d.bench.example.net".formatted(partition, n);
+    private static String sentinel(String prefix, int partition, int n) {
+        return "%s-%02d-%d.bench.example.net".formatted(prefix, partition, n);
     }
 
-    private static long sentinelsRecorded(BenchDatabase database) {
-        return count(database, "select count(*) from nonconformity where rule_id = '" + ROOT_LOGIN + "' and asset like 'sentinel-%'");
+    private static long sentinelsRecorded(BenchDatabase database, String prefix) {
+        return count(database, "select count(*) from nonconformity where rule_id = '" + ROOT_LOGIN + "' and asset like '" + prefix + "-%'");
+    }
+
+    /** The sentinels' sshd_config, one per partition, after everything else. */
+    private static List<String> publishSentinels(KafkaEvidencePublisher sources, String prefix) throws Exception {
+        List<String> sentinels = sentinels(prefix);
+        for (String sentinel : sentinels) {
+            sources.replace(new EvidenceKey("sshd_config", sentinel, "inbox"), parse("sshd_config", sentinel, "PermitRootLogin yes\n"));
+        }
+        return sentinels;
+    }
+
+    /**
+     * The same records as {@link KafkaEvidencePublisher#replace} makes (same key, partition, encoding and producer
+     * settings), sent without waiting for each acknowledgement, one flush at the end: what the instances can take in
+     * when the publisher is not what limits.
+     */
+    private long publishPipelined(String prefix, List<Map<EvidenceKey, List<Object>>> byKind) throws Exception {
+        EvidenceCodec codec = new EvidenceCodec(ClusterTopics.MAX_RECORD_BYTES);
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            long sent = 0;
+            for (Map<EvidenceKey, List<Object>> kind : byKind) {
+                for (Map.Entry<EvidenceKey, List<Object>> file : kind.entrySet()) {
+                    EvidenceKey key = file.getKey();
+                    producer.send(new ProducerRecord<>(prefix + ".evidence", AssetPartitioner.partition(key.asset(), PARTITIONS),
+                            EvidenceCodec.recordKey(key), codec.facts(file.getValue())));
+                    sent++;
+                }
+            }
+            producer.flush();
+            return sent;
+        }
+    }
+
+    /** As the service's publisher is set up ({@code acks=all}, idempotent, lz4, 2 ms linger). */
+    private KafkaProducer<String, byte[]> producer() {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, ClusterTopics.MAX_RECORD_BYTES);
+        return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
     }
 
     // ---- rebuild ----
@@ -332,7 +390,7 @@ public final class ClusterBenchmark {
                         PartitionTimes times = watch(instance.node, partition, end);
                         System.out.printf("%s: assigned → live %.1f s, → everything in the register %.1f s; %s; register changes: %s;"
                                         + " %,d nonconformities; load %s%n", owner, times.live(), times.recorded(),
-                                takeOvers.isEmpty() ? "" : takeOvers.get(takeOvers.size() - 1), kinds(changes),
+                                takeOvers.isEmpty() ? "" : takeOvers.get(takeOvers.size() - 1).replace("\n", " "), kinds(changes),
                                 count(database, "select count(*) from nonconformity"), load());
                         table.add(String.format("| rebuild, %s | %,d hosts, %,d events (%d min at %d/s) | %.1f s | %.1f s | %s |", owner,
                                 hostCount, events, span.toMinutes(), rate, times.live(), times.recorded(), load()));
@@ -370,15 +428,9 @@ public final class ClusterBenchmark {
      */
     private long publishTimedEvents(String prefix, EventMix mix, Duration span, int rate) throws Exception {
         EvidenceCodec codec = new EvidenceCodec(ClusterTopics.MAX_RECORD_BYTES);
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         Instant start = Instant.now().minus(span);
         long total = span.toSeconds() * rate;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             for (long second = 0; second < span.toSeconds(); second++) {
                 Instant at = start.plusSeconds(second);
                 Map<String, List<LogEvent>> byAsset = new HashMap<>();
@@ -472,7 +524,8 @@ public final class ClusterBenchmark {
             }
             this.id = id;
             Path directory = Files.createDirectories(ProjectFiles.root().resolve("target/cluster-bench"));
-            Path argumentFile = directory.resolve("classpath.args");
+            // one file per instance: a JVM starting reads it while the next instance is launched
+            Path argumentFile = directory.resolve(id + ".classpath.args");
             Files.writeString(argumentFile, "-cp \"" + System.getProperty("java.class.path") + "\"\n", StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -146,7 +146,7 @@ class PartitionRebuildTest {
         assertThat(rebuilt.incidents).containsExactlyInAnyOrderElementsOf(live.incidents);
         assertThat(register()).isEqualTo(registerBefore);
         assertThat(rebuilt.changes).extracting(change -> change.kind() + " " + change.nonconformity().getRuleId() + " on "
-                + change.nonconformity().getAsset()).isEmpty();
+                + change.nonconformity().getAsset() + ": " + change.nonconformity().getEvidenceSummary()).isEmpty();
     }
 
     /** The instance owns the partition and its last recorded result holds every event and every piece of evidence. */
