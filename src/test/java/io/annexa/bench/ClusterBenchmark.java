@@ -693,9 +693,10 @@ public final class ClusterBenchmark {
         }
     }
 
+    /** What the register changed, by kind and rule: {@code UPDATED ssh_brute_force_detected=12}. */
     private static String kinds(List<NonconformityRegister.Change> changes) {
-        Map<NonconformityRegister.ChangeKind, AtomicLong> counts = new java.util.EnumMap<>(NonconformityRegister.ChangeKind.class);
-        changes.forEach(change -> counts.computeIfAbsent(change.kind(), k -> new AtomicLong()).incrementAndGet());
+        Map<String, Long> counts = changes.stream().collect(Collectors.groupingBy(
+                change -> change.kind() + " " + change.nonconformity().getRuleId(), java.util.TreeMap::new, Collectors.counting()));
         return counts.isEmpty() ? "none" : counts.toString();
     }
 
