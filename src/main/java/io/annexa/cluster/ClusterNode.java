@@ -415,6 +415,17 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
                 .toList();
     }
 
+    /**
+     * The events offset of a partition up to which every event is in a result recorded in the register (what the next
+     * commit carries), or -1 when this instance does not own the partition or has recorded none of its events yet.
+     * Unlike {@link PartitionStatus#state()}, which turns live once the events are handed to the session, this says
+     * when they are evaluated and stored.
+     */
+    public long recordedUpTo(int partition) {
+        PartitionWorker worker = workers.get(partition);
+        return worker == null ? -1 : worker.durableOffset();
+    }
+
     /** Ready once it has joined the group and every partition it owns is rebuilt. */
     public boolean ready() {
         return joined && isRunning()

@@ -233,10 +233,12 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
         held = true;
     }
 
-    /** Publishes what was kept, at the next cycle, which this call brings about. */
+    /**
+     * Publishes what was kept once everything handed over before this call is applied: with the cycle that follows, which
+     * this call brings about, and not before (a cycle over part of what was handed over stays kept).
+     */
     public void releaseResults() {
-        held = false;
-        whenApplied(() -> { });
+        whenApplied(() -> held = false);
     }
 
     /** Refuses the batch, without waiting, when it does not fit now or senders are already waiting for room. */
@@ -814,17 +816,7 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
      * nor what it removed, unless evidence for it came back since.
      */
     private static EvaluationResult supersede(EvaluationResult waiting, EvaluationResult newer) {
-        if (waiting == null) {
-            return newer;
-        }
-        java.util.Set<io.annexa.evidence.EvidenceScope> refreshed = new java.util.HashSet<>(waiting.refreshed());
-        refreshed.addAll(newer.refreshed());
-        List<Finding> incidents = new ArrayList<>(waiting.incidents());
-        incidents.addAll(newer.incidents());
-        Set<EvidenceScope> removed = new HashSet<>(waiting.removed());
-        removed.addAll(newer.removed());
-        return new EvaluationResult(newer.at(), newer.findings(), newer.observed(), refreshed,
-                waiting.fired() + newer.fired(), incidents, removed, newer.unevaluated());
+        return waiting == null ? newer : waiting.supersededBy(newer);
     }
 
     /** @return the result again when it could not be published, to retry */

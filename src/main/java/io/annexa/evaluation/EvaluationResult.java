@@ -51,4 +51,20 @@ public record EvaluationResult(Instant at, Set<Finding> findings, Set<EvidenceSc
         Set<EvidenceScope> held = observed;
         removed = removed.stream().filter(scope -> !held.contains(scope)).collect(Collectors.toUnmodifiableSet());
     }
+
+    /**
+     * This result, not recorded yet, replaced by a newer one: findings and observed are the newer's (the session's
+     * current state), but what only this one re-read must not be lost (the register dates lastSeen by it), nor its
+     * incidents, nor what it removed, unless evidence for it came back since.
+     */
+    public EvaluationResult supersededBy(EvaluationResult newer) {
+        Set<EvidenceScope> refreshedByBoth = new java.util.HashSet<>(refreshed);
+        refreshedByBoth.addAll(newer.refreshed());
+        List<Finding> incidentsOfBoth = new java.util.ArrayList<>(incidents);
+        incidentsOfBoth.addAll(newer.incidents());
+        Set<EvidenceScope> removedByBoth = new java.util.HashSet<>(removed);
+        removedByBoth.addAll(newer.removed());
+        return new EvaluationResult(newer.at(), newer.findings(), newer.observed(), refreshedByBoth, fired + newer.fired(),
+                incidentsOfBoth, removedByBoth, newer.unevaluated());
+    }
 }

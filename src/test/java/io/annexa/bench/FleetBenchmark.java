@@ -64,7 +64,8 @@ import java.util.stream.Stream;
  */
 public final class FleetBenchmark {
 
-    private static final String[] KINDS = {"sshd_config", "login.defs", "sudoers"};
+    /** The kinds of file each host of the fleet has. */
+    public static final List<String> KINDS = List.of("sshd_config", "login.defs", "sudoers");
     private static final String[] ROUTES = {"sshd-config-inbox", "login-defs-inbox", "sudoers-inbox"};
     private static final String ROOT_LOGIN_RULE = "sshd_root_login_disabled";
     /** Held, or the logger and its level could be collected: Camel reports every route start at INFO. */
@@ -140,7 +141,7 @@ public final class FleetBenchmark {
                             StandardCopyOption.ATOMIC_MOVE);
                 }
                 long landed = System.nanoTime();
-                await("every host evaluated and reconciled", () -> refreshed.size() == hosts * KINDS.length, service.engine);
+                await("every host evaluated and reconciled", () -> refreshed.size() == hosts * KINDS.size(), service.engine);
                 double intake = Measure.millisSince(landed) / 1000;
                 System.out.printf("%s intake: every host evaluated and in the register %.1f s after the last of %,d files landed;"
                                 + " %,d results, %,d active nonconformities, %s; RSS max %.0f MB; heap after GC %.0f of %.0f MB%n",
@@ -184,7 +185,7 @@ public final class FleetBenchmark {
                 await("the change made while down in the register", () -> openedRootLogin.get().equals(asset(down)), again.engine);
                 double changeSeen = Measure.millisSince(restarted) / 1000;
                 int filesReadWhenSeen = (int) reads(again);
-                await("every host read again after the restart", () -> refreshed.size() == hosts * KINDS.length, again.engine);
+                await("every host read again after the restart", () -> refreshed.size() == hosts * KINDS.size(), again.engine);
                 double pass = Measure.millisSince(restarted) / 1000;
                 System.out.printf("%s restart: routes, engine and register up in %.1f s; the file changed while down in the register"
                                 + " %.1f s after start (%,d files read by then); every file read again and reconciled %.1f s after"
@@ -270,18 +271,18 @@ public final class FleetBenchmark {
                 Files.writeString(Files.createDirectories(folder.resolve(kind)).resolve(asset(i)), content(kind, i), StandardCharsets.UTF_8);
             }
         }
-        System.out.printf("%,d hosts, %,d files staged in %s%n", hosts, hosts * KINDS.length, folder);
+        System.out.printf("%,d hosts, %,d files staged in %s%n", hosts, hosts * KINDS.size(), folder);
     }
 
     /** Every n-th host allows root login, so its sshd_config has a finding. */
     private static final int ROOT_LOGIN_FINDING_EVERY = 10;
 
-    static String asset(int index) {
+    public static String asset(int index) {
         return "host-%05d.fleet.example.net".formatted(index);
     }
 
     /** A realistic file of the kind, a few settings varied by host so that some hosts have findings. */
-    private static String content(String kind, int host) throws IOException {
+    public static String content(String kind, int host) throws IOException {
         return switch (kind) {
             case "sshd_config" -> sample("integrations/samples/hosts/bastion-01/etc/ssh/sshd_config")
                     .replace("PermitRootLogin no", host % ROOT_LOGIN_FINDING_EVERY == 0 ? "PermitRootLogin yes" : "PermitRootLogin no")
