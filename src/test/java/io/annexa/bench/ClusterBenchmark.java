@@ -473,7 +473,7 @@ public final class ClusterBenchmark {
             RegisterClaims claims = new RegisterClaims(new PartitionLeases(repository, Clock.systemUTC()), id, PARTITIONS,
                     scope -> new NonconformityRegister(repository, RegisterPolicy.defaults(), AssetInventory.empty(), Clock.systemUTC(),
                             ChangeJournal.NONE, scope),
-                    library::enabledRule, recorded -> {
+                    recorded -> {
                 if (changes != null) {
                     changes.addAll(recorded);
                 }

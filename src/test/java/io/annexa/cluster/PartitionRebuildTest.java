@@ -228,7 +228,7 @@ class PartitionRebuildTest {
         RegisterClaims registerClaims = new RegisterClaims(new PartitionLeases(repository, Clock.systemUTC()), id, PARTITIONS,
                 scope -> new NonconformityRegister(repository, RegisterPolicy.defaults(), AssetInventory.empty(), Clock.systemUTC(),
                         ChangeJournal.NONE, scope),
-                library::enabledRule, recorded.changes::addAll);
+                recorded.changes::addAll);
         PartitionRecorder.Claims claims = partition -> watched(registerClaims.claim(partition), recorded);
         ClusterNode node = new ClusterNode(settings(id), library, claims, codec, Executors.defaultThreadFactory(),
                 EventRetention.DEFAULT, 20_000, 50_000);
@@ -241,8 +241,8 @@ class PartitionRebuildTest {
     private static PartitionRecorder watched(PartitionRecorder recorder, Recorded recorded) {
         return new PartitionRecorder() {
             @Override
-            public void record(EvaluationResult result) {
-                recorder.record(result);
+            public void record(EvaluationResult result, java.util.function.Function<String, java.util.Optional<io.annexa.evaluation.RuleDefinition>> rules) {
+                recorder.record(result, rules);
                 result.incidents().forEach(incident -> recorded.incidents.add(incident.key()));
                 recorded.last.set(result);
             }
