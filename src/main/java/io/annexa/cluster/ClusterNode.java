@@ -330,6 +330,10 @@ public final class ClusterNode implements Evaluation, AutoCloseable {
         long from = Instant.now().minus(longestWindow(library)).toEpochMilli();
         OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(events, from)).get(events);
         consumer.seek(events, start == null ? end : start.offset());
+        OffsetAndMetadata committed = consumer.committed(Set.of(events)).get(events);
+        if (committed != null) {
+            worker.reportedBefore(committed.offset());
+        }
         if (start == null || start.offset() >= end) {
             worker.live();
             since.put(partition, Instant.now());

@@ -38,6 +38,8 @@ final class PartitionWorker implements AutoCloseable {
     /** The events offset up to which everything is in the register: safe to commit. */
     private volatile long durable = -1;
     private long handed = -1;
+    /** Events offsets at or below which the previous owner already reported the incidents ({@link #reportedBefore}). */
+    private volatile long reportedBefore = -1;
 
     PartitionWorker(int partition, RuleLibrary library, PartitionRecorder recorder, EvidenceCodec codec, ThreadFactory threads,
                     int maxPendingEvents, int maxPendingFacts, EventRetention retention, AtomicLong rejected) {
@@ -146,14 +148,31 @@ final class PartitionWorker implements AutoCloseable {
             return;
         }
         long upTo = applied;
+        EvaluationResult recorded = upTo <= reportedBefore && !result.incidents().isEmpty() ? withoutIncidents(result) : result;
         try {
             // the session's own library: the rules this result was made with, even while a deployment reaches the others
-            recorder.record(result, id -> engine.library().enabledRule(id));
+            recorder.record(recorded, id -> engine.library().enabledRule(id));
             durable = upTo;
         } catch (PartitionLostException e) {
             state = State.LOST;
             LOG.warning(() -> "partition " + partition + " was taken over: " + e.getMessage() + "; it is no longer evaluated here");
         }
+    }
+
+    /**
+     * The events below {@code offset} were evaluated by the previous owner, which committed them only once their results
+     * were in the register: their incidents were reported. Replayed here to rebuild the windows, they may fire again
+     * with another count (a burst at the edge of the window read back), which would be a new occurrence of something
+     * already reported; so a cycle that applied only such events reports no incident. A burst completed by a newer
+     * event fires in a later cycle and is reported.
+     */
+    void reportedBefore(long offset) {
+        reportedBefore = offset;
+    }
+
+    private static EvaluationResult withoutIncidents(EvaluationResult result) {
+        return new EvaluationResult(result.at(), result.findings(), result.observed(), result.refreshed(), result.fired(),
+                List.of(), result.removed(), result.unevaluated());
     }
 
     /** Time-driven lifecycle changes of this partition's nonconformities; a database failure waits for the next tick. */
