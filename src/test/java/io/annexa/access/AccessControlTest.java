@@ -123,7 +123,8 @@ class AccessControlTest {
             // a register made before migrations existed is carried over: see the register's migration tests
             assertThat(DatabaseMigrations.migrate(settings).migrationsExecuted).isZero();
             DatabaseSettings older = createDatabase("older");
-            assertThat(DatabaseMigrations.migrate(older).migrationsExecuted).isEqualTo(4); // access, register, alerts, alert reminders
+            assertThat(DatabaseMigrations.migrate(older).migrationsExecuted)
+                    .isEqualTo(7); // access, register, alerts, alert reminders, partition leases, alert claims, cluster members
             NonconformityRepository.open(older).close();
             try (AccessStore second = AccessStore.open(older.url(), older.user(), older.password())) {
                 assertThat(second.countUsers()).isZero();
