@@ -57,6 +57,7 @@ public final class RuleBroadcast implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Consumer<String, byte[]> consumer;
+    private volatile boolean caughtUp;
 
     /** @param deploy builds the rules folder as it is now and puts it in service (the deployer's deploy) */
     public RuleBroadcast(ClusterSettings settings, Path rules, Path ruleSettings, Runnable deploy, ThreadFactory threads) {
@@ -114,6 +115,7 @@ public final class RuleBroadcast implements AutoCloseable {
                 if (changed) {
                     deploy.run();
                 }
+                caughtUp = reader.position(partition) >= reader.endOffsets(List.of(partition)).get(partition);
             }
         } catch (WakeupException e) {
             // closing
@@ -205,6 +207,11 @@ public final class RuleBroadcast implements AutoCloseable {
         if (token != expected) {
             throw new IOException("expected " + expected + ", found " + token);
         }
+    }
+
+    /** Every deployment in the topic when last looked (every half second) was taken in. */
+    public boolean caughtUp() {
+        return caughtUp;
     }
 
     @Override
