@@ -4,7 +4,6 @@ import io.annexa.access.Role;
 import io.annexa.cluster.ClusterMembers;
 import io.annexa.cluster.ClusterNode;
 import io.annexa.service.AnnexaService;
-import io.annexa.service.ClusterMode;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
