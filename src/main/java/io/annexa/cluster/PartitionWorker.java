@@ -35,6 +35,8 @@ final class PartitionWorker implements AutoCloseable {
     private volatile State state = State.REBUILDING;
     /** The events offset up to which everything was applied to the session. Evaluation thread only. */
     private long applied = -1;
+    /** The events offset up to which events may have been applied (their batch started). Evaluation thread only. */
+    private long applying = -1;
     /** The events offset up to which everything is in the register: safe to commit. */
     private volatile long durable = -1;
     private long handed = -1;
@@ -128,10 +130,12 @@ final class PartitionWorker implements AutoCloseable {
                 reject(record, e);
             }
         }
+        long next = records.get(records.size() - 1).offset() + 1;
+        // before the events: a cycle that may have applied any of them knows it (the engine can fire between two inputs)
+        engine.whenApplied(() -> applying = next);
         if (!events.isEmpty()) {
             engine.events(events);
         }
-        long next = records.get(records.size() - 1).offset() + 1;
         handed = next;
         engine.whenApplied(() -> applied = next);
     }
@@ -148,7 +152,7 @@ final class PartitionWorker implements AutoCloseable {
             return;
         }
         long upTo = applied;
-        EvaluationResult recorded = upTo <= reportedBefore && !result.incidents().isEmpty() ? withoutIncidents(result) : result;
+        EvaluationResult recorded = applying <= reportedBefore && !result.incidents().isEmpty() ? withoutIncidents(result) : result;
         try {
             // the session's own library: the rules this result was made with, even while a deployment reaches the others
             recorder.record(recorded, id -> engine.library().enabledRule(id));
