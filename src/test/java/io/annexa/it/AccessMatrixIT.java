@@ -304,6 +304,7 @@ class AccessMatrixIT {
         f.put("GET api/controls", Call.of("api/controls"));
         f.put("GET api/controls/{id}", Call.of("api/controls/5.1"));
         f.put("GET api/overview", Call.of("api/overview"));
+        f.put("GET api/cluster", Call.of("api/cluster"));
         f.put("GET api/mappings/iso27001-2013", Call.of("api/mappings/iso27001-2013"));
         f.put("GET api/mappings/iso27001-2013/{id}", Call.of("api/mappings/iso27001-2013/" + mapping));
         f.put("GET api/nonconformities", Call.of("api/nonconformities?asset=" + asset));

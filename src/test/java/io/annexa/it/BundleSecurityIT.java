@@ -373,6 +373,7 @@ class BundleSecurityIT {
         reads.put("api/nonconformities/{id}/occurrences", List.of("api/nonconformities/" + nonconformity + "/occurrences"));
         reads.put("api/reports/audit", List.of("api/reports/audit?" + period + "&format=csv", "api/reports/audit?" + period + "&format=xml"));
         reads.put("api/overview", List.of("api/overview"));
+        reads.put("api/cluster", List.of("api/cluster"));
         reads.put("api/requirements", List.of("api/requirements"));
         reads.put("api/rules", List.of("api/rules"));
         reads.put("api/rules/deployment", List.of("api/rules/deployment"));
