@@ -58,6 +58,14 @@ import java.util.stream.Collectors;
  * logged, counted ({@link #rejectedRows}) and left out. Any other failure fails the whole reconciliation, which the
  * engine retries.
  *
+ * <p>Cluster mode ({@link RegisterScope}): several registers, on several instances, share one database, each
+ * answering for the assets of one partition of the estate. What a register holds in memory is then a cache of its own
+ * assets' rows, and the database is the truth: a store that loses to another writer (an optimistic-lock conflict on a
+ * row another instance, or its API, changed) reads the rows again and computes the change again from them; a person's
+ * action works on the row as the database holds it. Every write transaction first passes the scope's
+ * {@link WriteFence}: once the partition's lease moved on, nothing more is written and {@link LeaseLostException}
+ * reaches the caller of {@link #reconcile}, {@link #tick} and {@link #act}, every time.
+ *
  * <p>Thread-safe: the evaluation thread, the API's requests and the timer take turns on one lock.
  */
 public final class NonconformityRegister {
@@ -969,6 +977,11 @@ public final class NonconformityRegister {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot write the register's daily snapshot; retried at the next cycle", e);
         }
+    }
+
+    /** Why this register writes no more, once its fence refused a write: the partition's worker stops on it. */
+    public Optional<LeaseLostException> leaseLost() {
+        return Optional.ofNullable(lost);
     }
 
     /** How many times the database refused to store a nonconformity since start (each is logged). */

@@ -5,6 +5,7 @@ import static io.annexa.register.RegisterRules.PASSWORDS;
 import static io.annexa.register.RegisterRules.ROOT_LOGIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.annexa.alerting.AlertOutbox;
 import io.annexa.alerting.AlertStore;
@@ -24,9 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -223,6 +226,7 @@ class ClusterRegisterTest {
                 assertThat(lost).hasMessageContaining("partition 7").hasMessageContaining("annexa-b");
             });
             assertThat(rows()).isEqualTo(before);
+            assertThat(a.leaseLost()).hasValueSatisfying(lost -> assertThat(lost.currentEpoch()).isEqualTo(2));
             // never again: not the next offer of the same result, nor the timer, nor a person's action through it
             assertThatThrownBy(() -> next.reconcile(a)).isInstanceOf(LeaseLostException.class);
             assertThatThrownBy(a::tick).isInstanceOf(LeaseLostException.class);
@@ -233,6 +237,7 @@ class ClusterRegisterTest {
 
             List<Change> theirChanges = next.reconcile(b);
 
+            assertThat(b.leaseLost()).isEmpty();
             assertThat(theirChanges).extracting(Change::kind).containsExactlyInAnyOrder(ChangeKind.UPDATED, ChangeKind.OPENED,
                     ChangeKind.OPENED);
             assertThat(rows()).containsEntry("nonconformity", before.get("nonconformity") + 2)
@@ -240,6 +245,63 @@ class ClusterRegisterTest {
                     .containsEntry("audit_entry", before.get("audit_entry") + 2)
                     .containsEntry("alert_event", before.get("alert_event") + 2);
             assertThat(repository.verifyAuditTrail().valid()).isTrue();
+        }
+
+        @Test
+        void aTakeWaitsForTheWriteUnderWayOfTheHolderItTakesOverFromAndEveryLaterWriteIsFencedOff() throws Exception {
+            PartitionLeases leases = new PartitionLeases(repository, clock);
+            Lease ours = leases.take(4, "annexa-a");
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            // told of the changes inside the store's transaction: it holds that transaction open until let go
+            ChangeJournal held = (em, changes, at) -> {
+                writing.countDown();
+                try {
+                    assertThat(finish.await(60, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            };
+            NonconformityRegister a = instance(RegisterScope.partition(asset -> true, leases.fence(ours)), held);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<List<Change>> write = pool.submit(() -> cycle().finding(ROOT_LOGIN, "web1", "PermitRootLogin yes")
+                        .read(ROOT_LOGIN, "web1").reconcile(a));
+                assertThat(writing.await(60, TimeUnit.SECONDS)).isTrue();
+
+                Future<Lease> take = pool.submit(() -> leases.take(4, "annexa-b"));
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> sessionsWaitingForALock() > 0);
+                assertThat(take).isNotDone();
+                finish.countDown();
+                // the write under way was still entitled to land: it did, before the lease moved on
+                assertThat(write.get()).extracting(Change::kind).containsExactly(ChangeKind.OPENED);
+                assertThat(take.get()).isEqualTo(new Lease(4, "annexa-b", 2));
+                assertThat(all()).hasSize(1);
+            } finally {
+                finish.countDown();
+                pool.shutdownNow();
+            }
+
+            later(Duration.ofHours(1));
+            assertThatThrownBy(() -> cycle().finding(ROOT_LOGIN, "web2", "PermitRootLogin yes").read(ROOT_LOGIN, "web2")
+                    .reconcile(a)).isInstanceOf(LeaseLostException.class);
+            assertThat(all()).hasSize(1);
+        }
+
+        /** Sessions of this test's database blocked by another's lock (the take, behind the fence's lock). */
+        private long sessionsWaitingForALock() {
+            String sql = database.isPostgres()
+                    ? "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%into partition_lease%'"
+                    : "select count(*) from information_schema.sessions where blocker_id is not null";
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(sql)) {
+                rows.next();
+                return rows.getLong(1);
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
         }
 
         @Test
