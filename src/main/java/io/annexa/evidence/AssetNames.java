@@ -78,12 +78,14 @@ public final class AssetNames {
         return shown(value, SHOWN);
     }
 
-    /** A value for an error message: at most {@code max} characters, control characters escaped. */
+    /** A value for an error message: at most {@code max} characters, control characters and line separators escaped. */
     public static String shown(String value, int max) {
         String head = value.length() > max ? value.substring(0, max) : value;
         StringBuilder out = new StringBuilder(head.length() + 16);
         head.codePoints().forEach(cp -> {
-            if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+            // line and paragraph separators (U+2028, U+2029) break a message's line as a line feed does
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT
+                    || Character.getType(cp) == Character.LINE_SEPARATOR || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR) {
                 out.append(String.format("\\u%04x", cp));
             } else {
                 out.appendCodePoint(cp);
