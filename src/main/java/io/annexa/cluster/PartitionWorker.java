@@ -39,7 +39,6 @@ final class PartitionWorker implements AutoCloseable {
     private long applying = -1;
     /** The events offset up to which everything is in the register: safe to commit. */
     private volatile long durable = -1;
-    private long handed = -1;
     /** Events offsets at or below which the previous owner already reported the incidents ({@link #reportedBefore}). */
     private volatile long reportedBefore = -1;
 
@@ -136,7 +135,6 @@ final class PartitionWorker implements AutoCloseable {
         if (!events.isEmpty()) {
             engine.events(events);
         }
-        handed = next;
         engine.whenApplied(() -> applied = next);
     }
 
@@ -201,11 +199,6 @@ final class PartitionWorker implements AutoCloseable {
     /** The offset to commit for the events topic, or -1 while nothing new is in the register. */
     long durableOffset() {
         return durable;
-    }
-
-    /** The next events offset handed to the session. */
-    long handedOffset() {
-        return handed;
     }
 
     CompletableFuture<RuleLibrary> swap(RuleLibrary next) {

@@ -69,13 +69,12 @@ public final class ClusterInstanceMain {
         LOG.info(() -> "instance " + settings.instanceId() + " started on " + settings.bootstrapServers() + ", " + partitions
                 + " partitions");
         stopWhenStandardInputCloses(node, repository);
-        while (true) {
+        Executors.newSingleThreadScheduledExecutor().scheduleAtFixedRate(() -> {
             String status = status(node);
             System.out.println(status);
             System.out.flush();
             System.err.println(status);
-            Thread.sleep(500);
-        }
+        }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     static String status(ClusterNode node) {
