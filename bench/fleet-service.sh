@@ -39,6 +39,8 @@ echo "service up (RSS $max MB, $before open nonconformities from the samples); m
   mkdir -p "$work/data/inbox/$kind"
   find "$work/staging/$kind" -type f -exec mv -t "$work/data/inbox/$kind" {} +
 done
+declare -A intake_threads
+for t in /proc/$jpid/task/*; do intake_threads[${t##*/}]=$(awk '{print $14 + $15}' "$t/stat"); done
 landed=$(date +%s.%N); last=$landed; count=$before
 while [ "$hosts" -gt 0 ]; do
   sleep 1
@@ -49,9 +51,16 @@ while [ "$hosts" -gt 0 ]; do
 done
 printf 'intake: %d open nonconformities (%d from the fleet), the last change %.1f s after the last file landed; largest RSS %d MB\n' \
   "$count" "$((count - before))" "$(echo "$last - $landed" | bc)" "$max"
+echo "busiest threads during intake (CPU ticks):"
+for t in /proc/$jpid/task/*; do
+  now=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)
+  echo "$((now - ${intake_threads[${t##*/}]:-0})) $(cat "$t/comm" 2>/dev/null)"
+done | sort -rn | head -10
 declare -A before_threads
 for t in /proc/$jpid/task/*; do before_threads[${t##*/}]=$(awk '{print $14 + $15}' "$t/stat"); done
-[ -n "${FLEET_HISTOGRAM:-}" ] && jcmd "$jpid" GC.class_histogram | head -30 > "$FLEET_HISTOGRAM"
+[ -n "${FLEET_HISTOGRAM:-}" ] && jcmd "$jpid" GC.class_histogram > "$FLEET_HISTOGRAM"
+[ -n "${FLEET_NMT:-}" ] && jcmd "$jpid" VM.native_memory summary > "$FLEET_NMT"
+[ -n "${FLEET_HEAPDUMP:-}" ] && jcmd "$jpid" GC.heap_dump "$FLEET_HEAPDUMP" >/dev/null
 c0=$(cpu); t0=$(date +%s.%N); sleep "$idle"; c1=$(cpu); t1=$(date +%s.%N)
 echo "busiest threads while idle (CPU ticks):"
 for t in /proc/$jpid/task/*; do

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,13 +43,16 @@ final class ConfigInterest {
 
     /** What one pattern reads: entries whose source is one of {@code sources} and key one of {@code keys}. */
     record Read(Set<String> sources, Set<String> keys) {
-        boolean reads(ConfigEntry entry) {
-            return (sources.contains(EventInterest.ALL_KINDS) || sources.contains(entry.getSource()))
-                    && (keys.contains(EventInterest.ALL_KINDS) || keys.contains(entry.getKey()));
-        }
     }
 
     private final List<Read> reads;
+    /**
+     * The same reads by source (a read of several sources and keys reads each pair): asked for every configuration
+     * entry of every read, 610,000 for a fleet of 10,000 hosts, where a walk over some sixty reads cost seconds.
+     */
+    private final Map<String, Set<String>> keysBySource;
+    /** Keys read from whichever source (a pattern that does not pin its source down). */
+    private final Set<String> keysOfAnySource;
     /** What each DRL package's rules read; null for {@link #EVERYTHING}, which no package's reads explain. */
     private final Map<String, List<Read>> byPackage;
 
@@ -59,6 +63,15 @@ final class ConfigInterest {
     private ConfigInterest(List<Read> reads, Map<String, List<Read>> byPackage) {
         this.reads = List.copyOf(reads);
         this.byPackage = byPackage == null ? null : Map.copyOf(byPackage);
+        Map<String, Set<String>> keys = new HashMap<>();
+        for (Read read : this.reads) {
+            for (String source : read.sources()) {
+                keys.computeIfAbsent(source, s -> new HashSet<>()).addAll(read.keys());
+            }
+        }
+        keys.replaceAll((source, read) -> Set.copyOf(read));
+        this.keysBySource = Map.copyOf(keys);
+        this.keysOfAnySource = keysBySource.getOrDefault(EventInterest.ALL_KINDS, Set.of());
     }
 
     static ConfigInterest analyze(KieBase kieBase) {
@@ -101,12 +114,11 @@ final class ConfigInterest {
 
     /** Whether some rule can read {@code entry}. */
     boolean reads(ConfigEntry entry) {
-        for (Read read : reads) {
-            if (read.reads(entry)) {
-                return true;
-            }
-        }
-        return false;
+        return readsKey(keysOfAnySource, entry.getKey()) || readsKey(keysBySource.get(entry.getSource()), entry.getKey());
+    }
+
+    private static boolean readsKey(Set<String> keys, String key) {
+        return keys != null && (keys.contains(key) || keys.contains(EventInterest.ALL_KINDS));
     }
 
     List<Read> reads() {

@@ -38,6 +38,9 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
 
     private static final Logger LOG = Logger.getLogger(EvaluationEngine.class.getName());
     private static final int BATCH = 10_000;
+    /** Cycles shorter than this fire as soon as their input is applied; see {@link #gatherWhileCyclesCostMuch}. */
+    private static final long GATHER_FROM_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_GATHER_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long RETRY_MILLIS = 5_000;
     /** Events handed over and not yet applied, unless configured otherwise (annexa.engine.max-pending-events). */
     public static final int DEFAULT_MAX_PENDING_EVENTS = 20_000;
@@ -58,6 +61,10 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
     private volatile Map<String, Long> firings = Map.of();
     private volatile Map<String, Instant> lastEvaluated = Map.of();
     private volatile Instant lastCycle;
+    /** How long the last cycle took to fire and record its result; read and written by the engine's thread only. */
+    private long lastCycleNanos;
+    /** Callers of {@link #fired} whose probe was applied in the cycle under way; engine thread only. */
+    private final List<CompletableFuture<Void>> awaitingFire = new ArrayList<>();
     private volatile EventStats eventStats = EventStats.NONE;
     private final EventRetention retention;
     private final List<Finding> replayedIncidents = new ArrayList<>();
@@ -686,6 +693,18 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
      * over before it has been applied (not necessarily fired: the cycle it is part of fires after it). For
      * tests and benchmarks that must look into the session, which no other thread may touch.
      */
+    /**
+     * Completes once everything handed over before this call has been applied and the cycle it was part of has fired
+     * and handed its result on (or kept it, while results are held or could not be recorded). For tests and benchmarks
+     * that wait for the engine to catch up: two probes one after the other no longer tell that, as a costly cycle
+     * gathers what arrives meanwhile ({@link #gatherWhileCyclesCostMuch}).
+     */
+    CompletableFuture<Void> fired() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        inbox.add(s -> awaitingFire.add(done));
+        return done;
+    }
+
     <T> CompletableFuture<T> inspect(Function<EvaluationSession, T> probe) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         inbox.add(s -> {
@@ -751,15 +770,11 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
                     batch.add(first);
                     inbox.drainTo(batch, BATCH);
                 }
-                for (Consumer<EvaluationSession> change : batch) {
-                    try {
-                        apply(change);
-                    } finally {
-                        if (change instanceof Counted counted) {
-                            counted.room().release(counted.permits());
-                        }
-                    }
+                applyAll(batch);
+                if (!batch.isEmpty()) {
+                    gatherWhileCyclesCostMuch(batch.size());
                 }
+                long cycleStart = System.nanoTime();
                 EvaluationResult result = batch.isEmpty() ? unpublished : supersede(unpublished, cycle());
                 lastFindings = result.findings();
                 lastCycle = Instant.now();
@@ -770,12 +785,53 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
                 }
                 // held: kept and merged with the next cycles (as a result that failed to publish is), published once released
                 unpublished = held ? result : publish(result);
+                lastCycleNanos = System.nanoTime() - cycleStart;
+                awaitingFire.forEach(done -> done.complete(null));
+                awaitingFire.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "evaluation cycle failed; the engine carries on with the next input", e);
             }
+        }
+    }
+
+    private void applyAll(List<Consumer<EvaluationSession>> changes) {
+        for (Consumer<EvaluationSession> change : changes) {
+            try {
+                apply(change);
+            } finally {
+                if (change instanceof Counted counted) {
+                    counted.room().release(counted.permits());
+                }
+            }
+        }
+    }
+
+    /**
+     * When cycles cost much, input that arrives soon after is applied before the next one rather than fired in a cycle
+     * of its own: for as long as the last cycle took (firing and recording its result), at most a second. Part of that
+     * cost grows with the estate, not with the input (the register reconciles every finding each cycle), so a fleet's
+     * intake of 30,000 files then runs a few large cycles instead of hundreds of small ones; a single change waits at
+     * most as long as a cycle takes. Cheap cycles fire at once, as before.
+     */
+    private void gatherWhileCyclesCostMuch(int applied) throws InterruptedException {
+        if (lastCycleNanos < GATHER_FROM_NANOS) {
+            return;
+        }
+        long until = System.nanoTime() + Math.min(lastCycleNanos, MAX_GATHER_NANOS);
+        List<Consumer<EvaluationSession>> more = new ArrayList<>();
+        for (long left = until - System.nanoTime(); left > 0 && applied < BATCH; left = until - System.nanoTime()) {
+            Consumer<EvaluationSession> next = inbox.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            more.clear();
+            more.add(next);
+            inbox.drainTo(more, BATCH - applied - 1);
+            applyAll(more);
+            applied += more.size();
         }
     }
 

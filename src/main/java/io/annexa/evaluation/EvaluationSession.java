@@ -97,7 +97,7 @@ public final class EvaluationSession implements AutoCloseable {
      */
     private ConfigInterest configInterest;
     /** Per read, the configuration entries no rule can read: carried over to the next library, which may read them. */
-    private final Map<EvidenceKey, List<Object>> unread = new HashMap<>();
+    private final Map<EvidenceKey, List<UnreadEntries>> unread = new HashMap<>();
     private long tickedAt;
     private int firedThisCycle;
     /** The windows of rules that declare a count: in rule.yml. */
@@ -183,7 +183,7 @@ public final class EvaluationSession implements AutoCloseable {
         keysByAsset.merge(key.asset(), 1, Integer::sum);
         heldByAsset.computeIfAbsent(key.asset(), a -> new HashSet<>()).add(key);
         List<FactHandle> handles = new ArrayList<>(facts.size());
-        List<Object> notRead = null;
+        List<ConfigEntry> notRead = null;
         for (Object fact : facts) {
             if (fact instanceof ConfigEntry entry && !configInterest.reads(entry)) {
                 if (notRead == null) {
@@ -196,7 +196,7 @@ public final class EvaluationSession implements AutoCloseable {
         }
         evidence.put(key, handles);
         if (notRead != null) {
-            unread.put(key, notRead);
+            unread.put(key, UnreadEntries.pack(notRead));
         }
         insertBaselined(key, facts);
         observed.merge(key.scope(), 1, Integer::sum);
@@ -293,7 +293,7 @@ public final class EvaluationSession implements AutoCloseable {
         evidence.forEach((key, handles) -> {
             List<Object> facts = new ArrayList<>(handles.size());
             handles.forEach(handle -> facts.add(session.getObject(handle)));
-            facts.addAll(unread.getOrDefault(key, List.of()));
+            facts.addAll(UnreadEntries.unpack(unread.getOrDefault(key, List.of())));
             copy.put(key, facts);
         });
         return copy;
@@ -514,25 +514,25 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** Moves configuration entries into working memory that the rules now read, and out those they no longer read. */
     private void sortEntriesByInterest() {
-        Map<EvidenceKey, List<Object>> nowRead = new HashMap<>();
-        unread.forEach((key, entries) -> entries.stream().filter(e -> configInterest.reads((ConfigEntry) e))
-                .forEach(e -> nowRead.computeIfAbsent(key, k -> new ArrayList<>()).add(e)));
+        Map<EvidenceKey, List<ConfigEntry>> notRead = new HashMap<>();
         evidence.forEach((key, handles) -> handles.removeIf(handle -> {
             if (session.getObject(handle) instanceof ConfigEntry entry && !configInterest.reads(entry)) {
                 session.delete(handle);
-                unread.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
+                notRead.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
                 return true;
             }
             return false;
         }));
-        nowRead.forEach((key, entries) -> {
-            List<Object> left = unread.get(key);
-            left.removeAll(entries);
-            if (left.isEmpty()) {
-                unread.remove(key);
+        for (EvidenceKey key : List.copyOf(unread.keySet())) {
+            for (ConfigEntry entry : UnreadEntries.unpack(unread.remove(key))) {
+                if (configInterest.reads(entry)) {
+                    evidence.get(key).add(session.insert(entry));
+                } else {
+                    notRead.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
+                }
             }
-            entries.forEach(entry -> evidence.get(key).add(session.insert(entry)));
-        });
+        }
+        notRead.forEach((key, entries) -> unread.put(key, UnreadEntries.pack(entries)));
     }
 
     /** Refuses exactly the rules of these DRL packages from now on: the quarantines in force for a new library. */

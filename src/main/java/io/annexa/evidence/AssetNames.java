@@ -45,6 +45,8 @@ public final class AssetNames {
             throw new InvalidAssetNameException(field, raw, "is " + name.length() + " characters long, more than "
                     + MAX_LENGTH);
         }
+        // each file name, log line and database row yields its own copy, and every fact, key and finding keeps one
+        name = SharedStrings.share(name);
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_')) {

@@ -21,8 +21,8 @@ public final class ConfigFile {
 
     public ConfigFile(String asset, String source, String file, Instant observedAt) {
         this.asset = AssetNames.normalize(asset);
-        this.source = Asset.require(source, "source");
-        this.file = Asset.require(file, "file");
+        this.source = SharedStrings.share(Asset.require(source, "source"));
+        this.file = SharedStrings.share(Asset.require(file, "file"));
         this.observedAt = Asset.require(observedAt, "observedAt");
     }
 

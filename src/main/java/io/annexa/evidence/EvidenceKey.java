@@ -13,6 +13,9 @@ public record EvidenceKey(String source, String asset, String origin) {
 
     public EvidenceKey {
         asset = AssetNames.normalize(asset);
+        // held for every read of a fleet, in the engine and the ledger: one copy of each kind and path
+        source = source == null ? null : SharedStrings.share(source);
+        origin = origin == null ? null : SharedStrings.share(origin);
     }
 
     public EvidenceScope scope() {

@@ -27,10 +27,10 @@ public final class UnresolvedInclude {
 
     public UnresolvedInclude(String asset, String source, String file, int line, String pattern, String reason, Instant observedAt) {
         this.asset = AssetNames.normalize(asset);
-        this.source = Asset.require(source, "source");
-        this.file = Asset.require(file, "file");
+        this.source = SharedStrings.share(Asset.require(source, "source"));
+        this.file = SharedStrings.share(Asset.require(file, "file"));
         this.line = line;
-        this.pattern = Asset.require(pattern, "pattern");
+        this.pattern = SharedStrings.share(Asset.require(pattern, "pattern"));
         this.reason = Asset.require(reason, "reason");
         this.observedAt = Asset.require(observedAt, "observedAt");
     }

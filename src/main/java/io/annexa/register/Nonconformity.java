@@ -1,12 +1,13 @@
 package io.annexa.register;
 
+import io.annexa.evidence.SharedStrings;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import jakarta.persistence.TableGenerator;
 import jakarta.persistence.Version;
 import java.time.Instant;
@@ -138,11 +139,39 @@ public class Nonconformity {
         this.owner = raised.owner();
         this.incident = raised.incident();
         this.status = NonconformityStatus.OPEN.label();
-        this.firstSeen = utc(at);
-        this.lastSeen = utc(at);
-        this.raisedAt = utc(at);
+        OffsetDateTime now = utc(at);
+        this.firstSeen = now;
+        this.lastSeen = now;
+        this.raisedAt = now;
         this.evidenceSources = "";
         this.evidenceSummary = "";
+        shareRepeatedValues();
+    }
+
+    /**
+     * The register holds every active nonconformity, tens of thousands for a fleet, and most of their columns repeat
+     * the same few values (rule, control, theme, severity, grade, kinds of evidence, the asset's name in each of its
+     * nonconformities): one copy of each instead of one per row, whether made here or read from the database.
+     */
+    @jakarta.persistence.PostLoad
+    private void shareRepeatedValues() {
+        ruleId = shared(ruleId);
+        ruleTitle = shared(ruleTitle);
+        control = shared(control);
+        controls = shared(controls);
+        theme = shared(theme);
+        annexA = shared(annexA);
+        clauses = shared(clauses);
+        asset = shared(asset);
+        severity = shared(severity);
+        grade = shared(grade);
+        owner = shared(owner);
+        status = shared(status);
+        evidenceSources = shared(evidenceSources);
+    }
+
+    private static String shared(String value) {
+        return value == null ? null : SharedStrings.share(value);
     }
 
     /** What a new nonconformity is raised with: the rule's citation, the asset's grade and owner. */
@@ -179,7 +208,7 @@ public class Nonconformity {
     }
 
     void restsOn(Set<String> sources) {
-        this.evidenceSources = String.join(",", new java.util.TreeSet<>(sources));
+        this.evidenceSources = shared(String.join(",", new java.util.TreeSet<>(sources)));
     }
 
     void reopen(Instant at) {
@@ -402,22 +431,24 @@ public class Nonconformity {
 
     public Set<String> getEvidenceSources() {
         String stored = evidenceSources;
-        ParsedSources parsed = parsedSources;
-        if (parsed == null || parsed.from() != stored) {
-            // asked for every active nonconformity on every evaluation cycle: split the column once per value
-            parsed = new ParsedSources(stored, stored.isEmpty() ? Set.of()
-                    : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(stored.split(",")))));
-            parsedSources = parsed;
+        Set<String> sources = SOURCE_SETS.get(stored);
+        if (sources == null) {
+            sources = stored.isEmpty() ? Set.of()
+                    : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(stored.split(","))));
+            if (SOURCE_SETS.size() < MAX_SOURCE_SETS) {
+                SOURCE_SETS.putIfAbsent(stored, sources);
+            }
         }
-        return parsed.sources();
+        return sources;
     }
 
-    /** The column's value (compared by identity) and its sources; one immutable reference, so readers on other threads are safe. */
-    private record ParsedSources(String from, Set<String> sources) {
-    }
-
-    @Transient
-    private transient ParsedSources parsedSources;
+    /**
+     * The column split, per value: asked for every active nonconformity on every evaluation cycle, and a register
+     * has a handful of distinct values (the kinds of evidence a rule rests on), so one immutable set each serves all
+     * rows. Bounded: past it a value is split on each call.
+     */
+    private static final java.util.Map<String, Set<String>> SOURCE_SETS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_SOURCE_SETS = 4096;
 
     public String getEvidenceSummary() {
         return evidenceSummary;

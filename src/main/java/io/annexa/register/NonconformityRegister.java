@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -157,9 +158,22 @@ public final class NonconformityRegister {
         Set<Long> ids = active.values().stream().map(Nonconformity::getId).collect(Collectors.toSet());
         repository.episodeHashes().forEach((id, hashes) -> {
             if (ids.contains(id)) {
-                episode.put(id, hashes);
+                episode.put(id, Set.copyOf(hashes));
             }
         });
+    }
+
+    /**
+     * {@code known} and {@code added} as one immutable set: an episode usually holds one or two hashes, and a fleet's
+     * register holds tens of thousands of episodes, so a compact set each (about 30 bytes against 180 for a HashSet).
+     */
+    private static Set<String> withHashes(Set<String> known, Collection<String> added) {
+        if (known.containsAll(added)) {
+            return known;
+        }
+        Set<String> all = new HashSet<>(known);
+        all.addAll(added);
+        return Set.copyOf(all);
     }
 
     private boolean ours(String asset) {
@@ -746,9 +760,12 @@ public final class NonconformityRegister {
             int c = a.ruleId().compareTo(b.ruleId());
             return c != 0 ? c : a.asset().compareTo(b.asset());
         });
-        findings.stream()
-                .collect(Collectors.groupingBy(Finding::key))
-                .forEach((key, list) -> byKey.put(key, list.stream().map(Finding::getEvidence).sorted().distinct().toList()));
+        // every finding of the session, every cycle: no stream per key, and most keys have one piece of evidence
+        for (Finding finding : findings) {
+            byKey.computeIfAbsent(finding.key(), k -> new ArrayList<>(1)).add(finding.getEvidence());
+        }
+        byKey.replaceAll((key, evidence) -> evidence.size() == 1 ? List.of(evidence.get(0))
+                : evidence.stream().sorted().distinct().toList());
         return byKey;
     }
 
@@ -886,9 +903,8 @@ public final class NonconformityRegister {
             }
             if (nc.getStatus().active()) {
                 active.put(key, nc);
-                Set<String> hashes = unit.newEpisode ? new HashSet<>() : episode.computeIfAbsent(nc.getId(), id -> new HashSet<>());
-                hashes.addAll(unit.hashes);
-                episode.put(nc.getId(), hashes);
+                Set<String> known = unit.newEpisode ? Set.of() : episode.getOrDefault(nc.getId(), Set.of());
+                episode.put(nc.getId(), withHashes(known, unit.hashes));
             } else {
                 if (active.get(key) != null && nc.getId().equals(active.get(key).getId())) {
                     active.remove(key);

@@ -13,8 +13,11 @@ import java.util.stream.Collectors;
 public enum NonconformityStatus {
     OPEN, ACKNOWLEDGED, ACTION_PLANNED, PENDING_VERIFICATION, RESOLVED, REOPENED, RISK_ACCEPTED, CLOSED, WITHDRAWN;
 
+    /** One copy per status: every nonconformity of the register holds its status as this string. */
+    private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return label;
     }
 
     /** Still the (rule, asset)'s current nonconformity: a recurrence reopens it instead of opening a new one. */

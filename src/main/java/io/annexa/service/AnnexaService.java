@@ -191,12 +191,25 @@ public class AnnexaService {
         }
     }
 
-    /** Logs the register's changes (the dispatcher was woken as their alert events committed). */
+    /**
+     * Logs the register's changes (the dispatcher was woken as their alert events committed): each one, or for a larger
+     * batch (a fleet's first read opens tens of thousands) their count by kind, as a line each made the log unreadable
+     * and cost the evaluation thread seconds. Each change is in the audit trail either way.
+     */
     private void recorded(List<NonconformityRegister.Change> changes) {
-        changes.forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
-                + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
-                + " on " + change.nonconformity().getAsset()));
+        if (changes.size() <= CHANGES_LOGGED_ONE_BY_ONE) {
+            changes.forEach(change -> LOG.info(() -> "nonconformity " + change.nonconformity().getId() + " "
+                    + change.kind().name().toLowerCase() + ": " + change.nonconformity().getRuleId()
+                    + " on " + change.nonconformity().getAsset()));
+        } else {
+            LOG.info(() -> changes.size() + " nonconformity changes in one evaluation cycle: " + changes.stream()
+                    .collect(java.util.stream.Collectors.groupingBy(change -> change.kind().name().toLowerCase(),
+                            java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                    + " (each one is in the audit trail)");
+        }
     }
+
+    private static final int CHANGES_LOGGED_ONE_BY_ONE = 20;
 
     private RuleLibrary compileRules() {
         try {

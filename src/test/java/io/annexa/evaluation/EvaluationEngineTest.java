@@ -268,6 +268,31 @@ class EvaluationEngineTest {
         assertThat(recorded).isEmpty();
     }
 
+    @Test
+    void afterACostlyCycleInputArrivingMeanwhileIsFiredInOneCycle() throws Exception {
+        AtomicInteger deliveries = new AtomicInteger();
+        engine = start(result -> {
+            if (deliveries.getAndIncrement() == 0) {
+                // a cycle that costs 800 ms, as recording a fleet's findings does
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(800));
+            }
+        });
+        engine.replace(key("web0"), sshd("web0", "no"));
+        await().atMost(DEADLINE).until(() -> recorded.size() == 1);
+
+        engine.replace(key("web1"), sshd("web1", "yes"));
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        engine.replace(key("web2"), sshd("web2", "yes"));
+        await().atMost(DEADLINE).until(() -> recorded.stream().anyMatch(r -> refreshedAssets(r).contains("web2")));
+
+        List<Set<String>> cycles = recorded.stream().skip(1).map(EvaluationEngineTest::refreshedAssets).toList();
+        assertThat(cycles).as("input 200 ms apart after an 800 ms cycle").contains(Set.of("web1", "web2"));
+    }
+
+    private static Set<String> refreshedAssets(EvaluationResult result) {
+        return result.refreshed().stream().map(EvidenceScope::asset).collect(Collectors.toSet());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private EvaluationEngine start(Consumer<EvaluationResult> consumer) {

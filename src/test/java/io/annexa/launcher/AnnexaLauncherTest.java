@@ -101,4 +101,11 @@ class AnnexaLauncherTest {
         assertThat(index).as("--port in " + args).isNotNegative().isLessThan(args.size() - 1);
         return args.get(index + 1);
     }
+
+    @Test
+    void theServiceJvmUsesTwoMallocArenasUnlessTheOperatorSaysOtherwise() {
+        String operators = System.getenv(AnnexaLauncher.MALLOC_ARENAS);
+        assertThat(AnnexaLauncher.childProcess(List.of("java", "-version")).environment().get(AnnexaLauncher.MALLOC_ARENAS))
+                .isEqualTo(operators == null ? "2" : operators);
+    }
 }
