@@ -40,7 +40,7 @@ echo "service up (RSS $max MB, $before open nonconformities from the samples); m
   find "$work/staging/$kind" -type f -exec mv -t "$work/data/inbox/$kind" {} +
 done
 declare -A intake_threads
-for t in /proc/$jpid/task/*; do intake_threads[${t##*/}]=$(awk '{print $14 + $15}' "$t/stat"); done
+for t in /proc/$jpid/task/*; do intake_threads[${t##*/}]=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0); done
 landed=$(date +%s.%N); last=$landed; count=$before
 while [ "$hosts" -gt 0 ]; do
   sleep 1
@@ -57,7 +57,7 @@ for t in /proc/$jpid/task/*; do
   echo "$((now - ${intake_threads[${t##*/}]:-0})) $(cat "$t/comm" 2>/dev/null)"
 done | sort -rn | head -10
 declare -A before_threads
-for t in /proc/$jpid/task/*; do before_threads[${t##*/}]=$(awk '{print $14 + $15}' "$t/stat"); done
+for t in /proc/$jpid/task/*; do before_threads[${t##*/}]=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0); done
 [ -n "${FLEET_HISTOGRAM:-}" ] && jcmd "$jpid" GC.class_histogram > "$FLEET_HISTOGRAM"
 [ -n "${FLEET_NMT:-}" ] && jcmd "$jpid" VM.native_memory summary > "$FLEET_NMT"
 [ -n "${FLEET_HEAPDUMP:-}" ] && jcmd "$jpid" GC.heap_dump "$FLEET_HEAPDUMP" >/dev/null
