@@ -689,11 +689,6 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
     }
 
     /**
-     * Runs {@code probe} on the evaluation thread against the session in service, after every input handed
-     * over before it has been applied (not necessarily fired: the cycle it is part of fires after it). For
-     * tests and benchmarks that must look into the session, which no other thread may touch.
-     */
-    /**
      * Completes once everything handed over before this call has been applied and the cycle it was part of has fired
      * and handed its result on (or kept it, while results are held or could not be recorded). For tests and benchmarks
      * that wait for the engine to catch up: two probes one after the other no longer tell that, as a costly cycle
@@ -705,6 +700,11 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
         return done;
     }
 
+    /**
+     * Runs {@code probe} on the evaluation thread against the session in service, after every input handed
+     * over before it has been applied (not necessarily fired: the cycle it is part of fires after it). For
+     * tests and benchmarks that must look into the session, which no other thread may touch.
+     */
     <T> CompletableFuture<T> inspect(Function<EvaluationSession, T> probe) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         inbox.add(s -> {
