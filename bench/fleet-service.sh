@@ -4,8 +4,10 @@
 # Stages hosts × 3 files (FleetBenchmark's fleet), starts target/annexa.jar on a fresh data directory, moves the
 # files into <data>/inbox/<kind>/, then follows the open nonconformities the API reports (today's trend point) until
 # they stop changing for 15 s. Reports the time from the last file landing to the last change, the largest RSS of the
-# service's JVM meanwhile, and its CPU while nothing changes afterwards. postgres: a fresh database annexa_fleet on
-# 127.0.0.1:5432 (dropped at the end).
+# service's JVM meanwhile, its threads' CPU, its CPU while nothing changes afterwards, and how long one rewritten file
+# takes to open its nonconformity. postgres: a fresh database annexa_fleet on 127.0.0.1:5432 (dropped at the end).
+# FLEET_HISTOGRAM, FLEET_NMT, FLEET_HEAPDUMP (file names): a class histogram, native memory summary (needs
+# -XX:NativeMemoryTracking=summary in ANNEXA_JAVA_OPTS) or heap dump of the service once the fleet is in.
 set -euo pipefail
 hosts=${1:-10000}; db=${2:-h2}; idle=${3:-60}; shift 3 2>/dev/null || shift $#
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,3 +71,15 @@ for t in /proc/$jpid/task/*; do
 done | sort -rn | head -8
 hz=$(getconf CLK_TCK)
 printf 'idle: %.2f %% of one core over %d s; RSS %d MB\n' "$(echo "($c1 - $c0) / $hz / ($t1 - $t0) * 100" | bc -l)" "$idle" "$(rss)"
+if [ "$hosts" -gt 1 ]; then
+  # host-00001 allows no root login (every tenth host does): its rewritten file opens one nonconformity
+  sshd="$work/data/inbox/sshd_config/$(ls "$work/data/inbox/sshd_config" | sed -n 2p)"
+  count=$(open)
+  sed 's/^PermitRootLogin no$/PermitRootLogin yes/' "$sshd" > "$work/rewritten" && mv "$work/rewritten" "$sshd"
+  rewritten=$(date +%s.%N)
+  until [ "$(open)" -gt "$count" ]; do
+    [ "$(echo "$(date +%s.%N) - $rewritten > 60" | bc)" = 1 ] && { echo "one change: no new nonconformity within 60 s" >&2; exit 1; }
+    sleep 0.1
+  done
+  printf 'one change: %s nonconformity opened %.2f s after its file was rewritten\n' "${sshd##*/}" "$(echo "$(date +%s.%N) - $rewritten" | bc)"
+fi
