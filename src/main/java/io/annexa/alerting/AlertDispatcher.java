@@ -718,6 +718,10 @@ public final class AlertDispatcher implements AutoCloseable {
      */
     void halt() {
         halted = true;
+        stopThread();
+    }
+
+    private void stopThread() {
         running = false;
         Thread t = thread;
         if (t != null) {
@@ -736,16 +740,7 @@ public final class AlertDispatcher implements AutoCloseable {
      */
     @Override
     public void close() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopThread();
         pool.shutdown();
         try {
             pool.awaitTermination(10, TimeUnit.SECONDS);
