@@ -109,6 +109,12 @@ public final class NonconformityRegister {
     /** Last seen that moved without any other change and is not stored yet, by id, in the order it first moved. */
     private final Map<Long, Instant> seenUnstored = new LinkedHashMap<>();
     private final Map<String, Instant> reportedAssets = new LinkedHashMap<>();
+    /**
+     * Findings that changed nothing when last reconciled, by key: while the finding, its rule, its nonconformity and
+     * its asset's evidence stay as they were, reconciling it again would change nothing again. Every cycle carries every
+     * finding of the session, so without this a fleet's register redid the work of 20,000 findings per cycle.
+     */
+    private final Map<FindingKey, Steady> steady = new HashMap<>();
     /** Rows the database refused, so each is logged as an error once and not every cycle. */
     private final Set<FindingKey> refused = new HashSet<>();
     private volatile long rejectedRows;
@@ -149,6 +155,7 @@ public final class NonconformityRegister {
     private void reload() {
         active.clear();
         episode.clear();
+        steady.clear();
         seenUnstored.clear();
         for (Nonconformity nc : repository.findActive()) {
             if (ours(nc.getAsset())) {
@@ -182,8 +189,15 @@ public final class NonconformityRegister {
 
     /** Takes new grading and inventory into use; existing grades stay as recorded. */
     public void configure(RegisterPolicy newPolicy, AssetInventory newInventory) {
-        this.policy = newPolicy;
-        this.inventory = newInventory;
+        lock.lock();
+        try {
+            this.policy = newPolicy;
+            this.inventory = newInventory;
+            // decommissioned assets and grades may differ now: every finding is reconciled again
+            steady.clear();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public AssetInventory inventory() {
@@ -288,20 +302,26 @@ public final class NonconformityRegister {
         Work work = new Work();
         Map<FindingKey, List<String>> findings = evidenceByKey(result.findings());
         Map<FindingKey, List<String>> incidents = evidenceByKey(result.incidents());
-        Map<FindingKey, Citation> citations = Citation.byKey(result.findings());
-        Citation.byKey(result.incidents()).forEach(citations::putIfAbsent);
         List<Long> seen = new ArrayList<>();
-        Set<FindingKey> opening = new HashSet<>(findings.keySet());
-        opening.addAll(incidents.keySet());
-        opening.removeAll(active.keySet());
+        Set<FindingKey> opening = new HashSet<>();
+        findings.keySet().stream().filter(key -> !active.containsKey(key)).forEach(opening::add);
+        incidents.keySet().stream().filter(key -> !active.containsKey(key)).forEach(opening::add);
+        Map<FindingKey, Citation> citations = Citation.byKey(result.findings(), opening);
+        Citation.byKey(result.incidents(), opening).forEach(citations::putIfAbsent);
         Map<FindingKey, Nonconformity> ended = opening.isEmpty() ? Map.of() : repository.latestEnded(opening);
+        Set<String> reread = assetsOf(result.refreshed(), result.removed());
 
         findings.forEach((key, evidence) -> rules.apply(key.ruleId()).ifPresent(rule -> {
+            Nonconformity nc = active.get(key);
+            Set<String> observed = observedByAsset.getOrDefault(key.asset(), Set.of());
+            Steady last = steady.get(key);
+            if (last != null && last.holds(evidence, rule, nc, observed) && !reread.contains(key.asset())) {
+                return;
+            }
             if (decommissioned(key.asset())) {
                 return;
             }
-            Set<String> restsOn = restsOn(rule, observedByAsset.getOrDefault(key.asset(), Set.of()));
-            Nonconformity nc = active.get(key);
+            Set<String> restsOn = restsOn(rule, observed);
             if (nc != null && result.unevaluated().contains(key.ruleId())) {
                 // a quarantined rule's finding is only kept: it is not seen again, nor does it disprove a claimed fix
                 return;
@@ -333,10 +353,13 @@ public final class NonconformityRegister {
             if (unit.touched || !unit.audit.isEmpty()) {
                 nc.seen(at);
                 work.add(unit);
-            } else if (refreshedNow(rule, key.asset(), result.refreshed())) {
+                return;
+            }
+            if (refreshedNow(rule, key.asset(), result.refreshed())) {
                 seen.add(nc.getId());
                 nc.seen(at);
             }
+            steady.put(key, new Steady(evidence, rule, nc, observed));
         }));
 
         incidents.forEach((key, evidence) -> rules.apply(key.ruleId()).ifPresent(rule -> {
@@ -366,6 +389,9 @@ public final class NonconformityRegister {
         active.forEach((key, nc) -> {
             if (work.has(nc)) {
                 return;
+            }
+            if (!findings.containsKey(key)) {
+                steady.remove(key);
             }
             Optional<RuleDefinition> rule = rules.apply(key.ruleId());
             NonconformityStatus status = nc.getStatus();
@@ -608,9 +634,13 @@ public final class NonconformityRegister {
      */
     private record Citation(List<String> controls, io.annexa.evaluation.Severity severity) {
 
-        static Map<FindingKey, Citation> byKey(java.util.Collection<Finding> findings) {
+        /** The citations of the findings with these keys. */
+        static Map<FindingKey, Citation> byKey(java.util.Collection<Finding> findings, Set<FindingKey> keys) {
             Map<FindingKey, Citation> byKey = new HashMap<>();
-            findings.stream().collect(Collectors.groupingBy(Finding::key)).forEach((key, list) -> {
+            if (keys.isEmpty()) {
+                return byKey;
+            }
+            findings.stream().filter(f -> keys.contains(f.key())).collect(Collectors.groupingBy(Finding::key)).forEach((key, list) -> {
                 List<Finding> ordered = list.stream().sorted(java.util.Comparator.comparing(Finding::getSeverity).reversed()
                         .thenComparing(Finding::getEvidence)).toList();
                 List<String> controls = ordered.stream().flatMap(f -> f.getControls().stream()).distinct().toList();
@@ -753,6 +783,27 @@ public final class NonconformityRegister {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * What a finding was reconciled against when that changed nothing: the same evidence, under the same rule, against
+     * the same nonconformity (a stored change replaces the object), with the same kinds of evidence held for its asset.
+     */
+    private record Steady(List<String> evidence, RuleDefinition rule, Nonconformity nc, Set<String> observed) {
+
+        boolean holds(List<String> evidenceNow, RuleDefinition ruleNow, Nonconformity ncNow, Set<String> observedNow) {
+            return nc == ncNow && rule == ruleNow && evidence.equals(evidenceNow) && observed.equals(observedNow);
+        }
+    }
+
+    /** The assets of these (source, asset) scopes. */
+    @SafeVarargs
+    private static Set<String> assetsOf(Set<EvidenceScope>... scopes) {
+        Set<String> assets = new HashSet<>();
+        for (Set<EvidenceScope> some : scopes) {
+            some.forEach(scope -> assets.add(scope.asset()));
+        }
+        return assets;
     }
 
     private static Map<FindingKey, List<String>> evidenceByKey(java.util.Collection<Finding> findings) {
@@ -908,6 +959,7 @@ public final class NonconformityRegister {
             } else {
                 if (active.get(key) != null && nc.getId().equals(active.get(key).getId())) {
                     active.remove(key);
+                    steady.remove(key);
                 }
                 episode.remove(nc.getId());
             }

@@ -136,6 +136,62 @@ class RegisterEvidenceTest {
             assertWithdrawn(id, "evidence-removed");
         }
 
+        // ------------------------------------------------------------ a finding reconciled again as it was
+
+        @Test
+        void aFindingReconciledAgainUnchangedChangesNothingYetEachReadAndEachNewPieceOfEvidenceCounts() {
+            long id = raise(ROOT_LOGIN, "web1", ROOT_YES);
+            later(Duration.ofHours(1));
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile()).isEmpty();
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile()).isEmpty();
+            assertThat(find(id).getLastSeen()).isEqualTo(START);
+
+            later(Duration.ofHours(1));
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).read(ROOT_LOGIN, "web1").reconcile()).isEmpty();
+            assertThat(find(id).getLastSeen()).as("a re-read file shows the finding again").isEqualTo(clock.instant());
+
+            later(Duration.ofHours(1));
+            String moved = "root may log in over SSH: PermitRootLogin yes (/etc/ssh/sshd_config:40)";
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", moved).holds("sshd_config", "web1").reconcile())
+                    .extracting(Change::kind, c -> c.nonconformity().getId()).containsExactly(tuple(ChangeKind.UPDATED, id));
+            assertThat(occurrences(id)).extracting(Occurrence::getSummary).containsExactlyInAnyOrder(ROOT_YES, moved);
+        }
+
+        @Test
+        void aClaimedFixOnAFindingThatStayedAsItWasIsJudgedByTheNextRead() {
+            long id = raise(ROOT_LOGIN, "web1", ROOT_YES);
+            later(Duration.ofHours(1));
+            cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile();
+            act(id, LifecycleAction.RESOLVE, comment("PermitRootLogin set to no"), ANALYST);
+            later(Duration.ofHours(1));
+            // nothing read since the claim: the finding the session still holds says nothing about the fix
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile()).isEmpty();
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile()).isEmpty();
+            assertThat(find(id).getStatus()).isEqualTo(NonconformityStatus.PENDING_VERIFICATION);
+
+            later(Duration.ofMinutes(5));
+            List<Change> changes = cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).read(ROOT_LOGIN, "web1").reconcile();
+
+            assertThat(changes).extracting(Change::kind, c -> c.nonconformity().getId()).containsExactly(tuple(ChangeKind.REOPENED, id));
+        }
+
+        @Test
+        void anAssetDecommissionedWhileItsFindingStaysAsItWasHasItsNonconformityWithdrawn() throws Exception {
+            long id = raise(ROOT_LOGIN, "web1", ROOT_YES);
+            later(Duration.ofHours(1));
+            cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile();
+            configure(policy, inventoryFile("""
+                    assets:
+                      - name: web1
+                        owner: web-team@example.org
+                        criticality: high
+                        decommissioned: true
+                    """));
+
+            assertThat(cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile())
+                    .extracting(Change::kind, c -> c.nonconformity().getId()).containsExactly(tuple(ChangeKind.WITHDRAWN, id));
+        }
+
         @Test
         void aFindingCitingItsOwnControlsAndSeverityIsRaisedWithThem() {
             io.annexa.evaluation.Finding medium = new io.annexa.evaluation.Finding(RegisterRules.OPENSCAP.id(), List.of("8.8", "8.32"), "vm",
