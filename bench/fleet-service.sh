@@ -7,7 +7,8 @@
 # service's JVM meanwhile, its threads' CPU, its CPU while nothing changes afterwards, and how long one rewritten file
 # takes to open its nonconformity. postgres: a fresh database annexa_fleet on 127.0.0.1:5432 (dropped at the end).
 # FLEET_HISTOGRAM, FLEET_NMT, FLEET_HEAPDUMP (file names): a class histogram, native memory summary (needs
-# -XX:NativeMemoryTracking=summary in ANNEXA_JAVA_OPTS) or heap dump of the service once the fleet is in.
+# -XX:NativeMemoryTracking=summary in ANNEXA_JAVA_OPTS) or heap dump of the service once the fleet is in; FLEET_LOG: where
+# to keep the service's log.
 set -euo pipefail
 hosts=${1:-10000}; db=${2:-h2}; idle=${3:-60}; shift 3 2>/dev/null || shift $#
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,9 @@ if [ "$db" = postgres ]; then
 fi
 (cd "$work" && ANNEXA_DATA="$work/data" ANNEXA_BOOTSTRAP_ADMIN_PASSWORD="$pw" exec java "${opts[@]}" "$@" -jar "$jar" --port "$port" >"$work/out.log" 2>&1) &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; [ "$db" = postgres ] && psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS annexa_fleet"; rm -rf "$work"' EXIT
+# every step runs (errexit would stop the trap at the killed service's status and leave the work folder behind)
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; [ -z "${FLEET_LOG:-}" ] || cp "$work/out.log" "$FLEET_LOG"
+  [ "$db" != postgres ] || psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS annexa_fleet"; rm -rf "$work"' EXIT
 until curl -sf "http://127.0.0.1:$port/health" 2>/dev/null | grep -q '"status":"UP"'; do
   kill -0 "$pid" 2>/dev/null || { cat "$work/out.log" >&2; exit 1; }
   sleep 0.5
@@ -63,6 +66,9 @@ for t in /proc/$jpid/task/*; do before_threads[${t##*/}]=$(awk '{print $14 + $15
 [ -n "${FLEET_HISTOGRAM:-}" ] && jcmd "$jpid" GC.class_histogram > "$FLEET_HISTOGRAM"
 [ -n "${FLEET_NMT:-}" ] && jcmd "$jpid" VM.native_memory summary > "$FLEET_NMT"
 [ -n "${FLEET_HEAPDUMP:-}" ] && jcmd "$jpid" GC.heap_dump "$FLEET_HEAPDUMP" >/dev/null
+# FLEET_SETTLE: seconds to let pass before measuring idle (the first minute after an intake still compiles code)
+[ -z "${FLEET_SETTLE:-}" ] || { echo "settling for $FLEET_SETTLE s"; sleep "$FLEET_SETTLE"; }
+for t in /proc/$jpid/task/*; do before_threads[${t##*/}]=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0); done
 c0=$(cpu); t0=$(date +%s.%N); sleep "$idle"; c1=$(cpu); t1=$(date +%s.%N)
 echo "busiest threads while idle (CPU ticks):"
 for t in /proc/$jpid/task/*; do
