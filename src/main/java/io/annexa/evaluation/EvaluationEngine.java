@@ -812,7 +812,8 @@ public final class EvaluationEngine implements EvidenceSink, Evaluation, AutoClo
     /**
      * When cycles cost much, input that arrives soon after is applied before the next one rather than fired in a cycle
      * of its own: for as long as the last cycle took (firing and recording its result), at most a second. Part of that
-     * cost grows with the estate, not with the input (the register reconciles every finding each cycle), so a fleet's
+     * cost grows with the estate, not with the input (a result carries every finding and every evidence scope the
+     * session holds, and the register looks at each), so a fleet's
      * intake of 30,000 files then runs a few large cycles instead of hundreds of small ones; a single change waits at
      * most as long as a cycle takes. Cheap cycles fire at once, as before.
      */

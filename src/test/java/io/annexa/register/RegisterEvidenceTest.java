@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.annexa.evaluation.RuleDefinition;
 import io.annexa.register.NonconformityRegister.Change;
 import io.annexa.register.NonconformityRegister.ChangeKind;
+import io.annexa.register.policy.AssetInventory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -180,13 +181,7 @@ class RegisterEvidenceTest {
             long id = raise(ROOT_LOGIN, "web1", ROOT_YES);
             later(Duration.ofHours(1));
             cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile();
-            configure(policy, inventoryFile("""
-                    assets:
-                      - name: web1
-                        owner: web-team@example.org
-                        criticality: high
-                        decommissioned: true
-                    """));
+            configure(policy, web1Decommissioned());
 
             assertThat(cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).holds("sshd_config", "web1").reconcile())
                     .extracting(Change::kind, c -> c.nonconformity().getId()).containsExactly(tuple(ChangeKind.WITHDRAWN, id));
@@ -391,13 +386,7 @@ class RegisterEvidenceTest {
             later(Duration.ofHours(1));
             cycle().finding(ROOT_LOGIN, "web1", ROOT_YES).read(ROOT_LOGIN, "web1").reconcile();
             assertThat(find(resolved).getStatus()).isEqualTo(NonconformityStatus.RESOLVED);
-            configure(policy, inventoryFile("""
-                    assets:
-                      - name: web1
-                        owner: web-team@example.org
-                        criticality: high
-                        decommissioned: true
-                    """));
+            configure(policy, web1Decommissioned());
             later(Duration.ofHours(1));
 
             // the last files read from the server stay in the session: its finding is still there
@@ -410,6 +399,16 @@ class RegisterEvidenceTest {
             // fixed on evidence before the asset went: it stays resolved and closes after its period, like any other
             assertThat(find(resolved).getStatus()).isEqualTo(NonconformityStatus.RESOLVED);
             assertThat(all()).as("nothing new for a decommissioned asset").hasSize(2);
+        }
+
+        private AssetInventory web1Decommissioned() throws Exception {
+            return inventoryFile("""
+                    assets:
+                      - name: web1
+                        owner: web-team@example.org
+                        criticality: high
+                        decommissioned: true
+                    """);
         }
 
         private void assertWithdrawn(long id, String reason) {
