@@ -141,6 +141,43 @@ final class ConfigInterest {
         return reads;
     }
 
+    private static final java.util.regex.Pattern KEY_TESTED = java.util.regex.Pattern.compile("\\bsets(?:Globally)?\\(\\s*\"([^\"]+)\"\\s*\\)");
+
+    /**
+     * The keys a rule asks configuration files about ({@code ConfigFile(source == "login.defs", !sets("UMASK"))}), by
+     * source: what it reads of the configuration, for the rule index. The session needs no entry for them: a file is
+     * told its keys from every entry of its read ({@link io.annexa.evidence.ConfigFile#sets}).
+     */
+    static List<Read> keysAskedOfFiles(RuleImpl rule) {
+        List<Read> reads = new ArrayList<>();
+        Deque<RuleConditionElement> open = new ArrayDeque<>();
+        open.push(rule.getLhs());
+        while (!open.isEmpty()) {
+            RuleConditionElement element = open.pop();
+            if (element instanceof Pattern pattern && pattern.getObjectType() instanceof ClassObjectType type
+                    && type.getClassType() == io.annexa.evidence.ConfigFile.class) {
+                Set<String> sources = ALL;
+                Set<String> keys = new java.util.TreeSet<>();
+                for (Constraint constraint : pattern.getConstraints()) {
+                    if (constraint instanceof MVELConstraint mvel && mvel.getExpression() != null) {
+                        sources = EventInterest.intersection(sources, EventInterest.literalsOf(mvel.getExpression(), "source"));
+                        java.util.regex.Matcher asked = KEY_TESTED.matcher(mvel.getExpression());
+                        while (asked.find()) {
+                            keys.add(asked.group(1));
+                        }
+                    }
+                }
+                if (!keys.isEmpty()) {
+                    reads.add(new Read(sources, keys));
+                }
+            }
+            if (element != null && element.getNestedElements() != null) {
+                element.getNestedElements().forEach(open::push);
+            }
+        }
+        return reads;
+    }
+
     private static boolean readsEntries(Pattern pattern) {
         if (pattern.getSource() instanceof org.drools.base.rule.Accumulate || pattern.getSource() instanceof org.drools.base.rule.Collect
                 || pattern.getSource() instanceof org.drools.base.rule.From) {

@@ -3,6 +3,7 @@ package io.annexa.evaluation;
 import io.annexa.evidence.Asset;
 import io.annexa.evidence.BaselineValue;
 import io.annexa.evidence.ConfigEntry;
+import io.annexa.evidence.ConfigFile;
 import io.annexa.evidence.EvidenceKey;
 import io.annexa.evidence.EvidenceScope;
 import io.annexa.evidence.LogEvent;
@@ -184,12 +185,16 @@ public final class EvaluationSession implements AutoCloseable {
         heldByAsset.computeIfAbsent(key.asset(), a -> new HashSet<>()).add(key);
         List<FactHandle> handles = new ArrayList<>(facts.size());
         List<ConfigEntry> notRead = null;
+        boolean configuration = false;
         for (Object fact : facts) {
             if (fact instanceof ConfigEntry entry && !configInterest.reads(entry)) {
                 if (notRead == null) {
                     notRead = new ArrayList<>();
                 }
                 notRead.add(entry);
+            } else if (fact instanceof ConfigFile file) {
+                configuration = true;
+                handles.add(session.insert(file.settingKeysOf(entriesOfKind(key, facts))));
             } else {
                 handles.add(session.insert(fact));
             }
@@ -198,9 +203,74 @@ public final class EvaluationSession implements AutoCloseable {
         if (notRead != null) {
             unread.put(key, UnreadEntries.pack(notRead));
         }
+        if (configuration || facts.stream().anyMatch(ConfigEntry.class::isInstance)) {
+            retellOtherReads(key);
+        }
         insertBaselined(key, facts);
         observed.merge(key.scope(), 1, Integer::sum);
         refreshed.add(key.scope());
+    }
+
+    /** The other reads this session holds of {@code key}'s kind for its asset: a PAM service each, a rules file and the rules loaded. */
+    private List<EvidenceKey> otherReads(EvidenceKey key) {
+        List<EvidenceKey> others = null;
+        for (EvidenceKey held : heldByAsset.getOrDefault(key.asset(), Set.of())) {
+            if (!held.equals(key) && held.source().equals(key.source())) {
+                if (others == null) {
+                    others = new ArrayList<>();
+                }
+                others.add(held);
+            }
+        }
+        return others == null ? List.of() : others;
+    }
+
+    /** The configuration entries of {@code facts} (the read under {@code key}) and of the other reads of its kind and asset. */
+    private Collection<ConfigEntry> entriesOfKind(EvidenceKey key, Collection<?> facts) {
+        List<ConfigEntry> entries = new ArrayList<>();
+        for (Object fact : facts) {
+            if (fact instanceof ConfigEntry entry) {
+                entries.add(entry);
+            }
+        }
+        for (EvidenceKey other : otherReads(key)) {
+            entries.addAll(entriesOf(other));
+        }
+        return entries;
+    }
+
+    private List<ConfigEntry> entriesOf(EvidenceKey key) {
+        List<ConfigEntry> entries = new ArrayList<>();
+        for (FactHandle handle : evidence.getOrDefault(key, List.of())) {
+            if (session.getObject(handle) instanceof ConfigEntry entry) {
+                entries.add(entry);
+            }
+        }
+        entries.addAll(UnreadEntries.unpack(unread.getOrDefault(key, List.of())));
+        return entries;
+    }
+
+    /**
+     * Tells the configuration files of the other reads of {@code key}'s kind and asset which keys that kind sets now
+     * that the read under {@code key} came or went ({@link ConfigFile#setsGlobally}).
+     */
+    private void retellOtherReads(EvidenceKey key) {
+        List<EvidenceKey> others = otherReads(key);
+        if (others.isEmpty()) {
+            return;
+        }
+        List<ConfigEntry> all = new ArrayList<>(entriesOf(key));
+        others.forEach(other -> all.addAll(entriesOf(other)));
+        for (EvidenceKey other : others) {
+            for (FactHandle handle : evidence.getOrDefault(other, List.of())) {
+                if (session.getObject(handle) instanceof ConfigFile file) {
+                    ConfigFile told = file.settingKeysOf(all);
+                    if (!told.knowsSameKeysAs(file)) {
+                        session.update(handle, told);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -225,6 +295,7 @@ public final class EvaluationSession implements AutoCloseable {
      */
     public void withdraw(EvidenceKey key) {
         retract(key);
+        retellOtherReads(key);
         withdrawn.add(key.scope());
         dropGoneAssets();
     }

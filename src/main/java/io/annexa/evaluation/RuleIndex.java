@@ -1,6 +1,7 @@
 package io.annexa.evaluation;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -31,7 +32,8 @@ public final class RuleIndex {
      * @param folder     the rule folder below {@code rules/}, with {@code /}
      * @param eventKinds the {@code LogEvent} kinds the DRL reads, sorted; {@link #ANY} alone for all kinds; empty
      *                   when it reads no events
-     * @param configKeys the {@code ConfigEntry} entries the DRL reads as {@code source:key}, sorted; {@link #ANY}
+     * @param configKeys the configuration keys the DRL reads ({@code ConfigEntry} patterns, keys asked of a
+     *                   {@code ConfigFile}) as {@code source:key}, sorted; {@link #ANY}
      *                   for any source or any key ({@code sshd_config:*})
      * @param baselined  whether it reads the entries the declared baseline names (the entry point
      *                   {@value EvaluationSession#BASELINED_ENTRIES})
@@ -87,7 +89,8 @@ public final class RuleIndex {
     private static Set<String> keysRead(RuleImpl rule) {
         List<ConfigInterest.Read> reads;
         try {
-            reads = ConfigInterest.readsOf(rule);
+            reads = new ArrayList<>(ConfigInterest.readsOf(rule));
+            reads.addAll(ConfigInterest.keysAskedOfFiles(rule));
         } catch (RuntimeException e) {
             reads = List.of(new ConfigInterest.Read(Set.of(ANY), Set.of(ANY)));
         }

@@ -268,6 +268,38 @@ class EvaluationSessionTest {
     }
 
     @Test
+    void aSettingReadUnderAnotherKeyOfTheSameKindCountsAsSetUntilThatReadGoes() throws Exception {
+        EvidenceKey files = new EvidenceKey("sshd_config", "web1", "sshd-config-inbox");
+        EvidenceKey inForce = new EvidenceKey("sshd_config", "web1", "ssh-collection");
+        session.replace(files, parse("web1", write("web1/sshd_config", "PasswordAuthentication no\n")));
+        assertThat(session.fire().findings()).extracting(Finding::getEvidence)
+                .singleElement().asString().contains("PermitRootLogin is not set");
+
+        session.replace(inForce, parse("web1", write("web1/effective", "PermitRootLogin no\nPasswordAuthentication no\n")));
+        assertThat(session.fire().findings()).as("the other read sets it").isEmpty();
+
+        session.replace(files, parse("web1", write("web1/sshd_config", "PasswordAuthentication no\n")));
+        assertThat(session.fire().findings()).as("read again beside the other read").isEmpty();
+
+        session.withdraw(inForce);
+        assertThat(session.fire().findings()).extracting(Finding::getEvidence)
+                .singleElement().asString().contains("PermitRootLogin is not set");
+    }
+
+    @Test
+    void aSettingInAConditionalBlockIsNotSetGlobally() throws Exception {
+        read("web1", write("web1/sshd_config", "PasswordAuthentication no\nMatch User backup\n    PermitRootLogin no\n"));
+
+        assertThat(session.fire().findings()).extracting(Finding::getEvidence)
+                .singleElement().asString().contains("PermitRootLogin is not set");
+        assertThat(session.factsOfType(io.annexa.evidence.ConfigFile.class)).singleElement().satisfies(file -> {
+            assertThat(file.sets("PermitRootLogin")).isTrue();
+            assertThat(file.setsGlobally("PermitRootLogin")).isFalse();
+            assertThat(file.setsGlobally("PasswordAuthentication")).isTrue();
+        });
+    }
+
+    @Test
     void firingsAreCountedByRulePackage() throws Exception {
         read("web1", write("web1/sshd_config", ROOT_ALLOWED));
         session.fire();

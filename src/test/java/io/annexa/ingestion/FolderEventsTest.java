@@ -24,7 +24,9 @@ class FolderEventsTest {
     Path temp;
 
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final FolderEvents events = new FolderEvents(RESCAN, now::get);
+    /** Whether the folders' file system counts as one that reports every change. */
+    private boolean notifiedFileSystem;
+    private final FolderEvents events = new FolderEvents(RESCAN, now::get, folder -> notifiedFileSystem);
     private final CamelContext camel = new DefaultCamelContext();
     private Path inbox;
     private Endpoint endpoint;
@@ -51,6 +53,19 @@ class FolderEventsTest {
         assertThat(events.begin(null, endpoint)).isFalse();
         now.addAndGet(1);
         assertThat(events.begin(null, endpoint)).as("rescan due").isTrue();
+        assertThat(events.begin(null, endpoint)).isFalse();
+    }
+
+    @Test
+    void aQuietFolderOnAFileSystemThatReportsEveryChangeIsListedAgainOnlyOnceAnHour() {
+        notifiedFileSystem = true;
+        assertThat(events.begin(null, endpoint)).as("the first poll lists it").isTrue();
+        events.commit(null, endpoint, 0);
+
+        now.addAndGet(RESCAN);
+        assertThat(events.begin(null, endpoint)).as("the network file systems' rescan does not apply").isFalse();
+        now.addAndGet(FolderEvents.NOTIFIED_RESCAN_MS - RESCAN);
+        assertThat(events.begin(null, endpoint)).as("the hourly one does").isTrue();
         assertThat(events.begin(null, endpoint)).isFalse();
     }
 
