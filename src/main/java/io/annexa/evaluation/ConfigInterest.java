@@ -38,6 +38,8 @@ import org.kie.api.definition.rule.Rule;
 final class ConfigInterest {
 
     private static final Set<String> ALL = Set.of(EventInterest.ALL_KINDS);
+    /** {@code sets("KEY")} or {@code setsGlobally("KEY")} in a {@code ConfigFile} constraint. */
+    private static final java.util.regex.Pattern KEY_TESTED = java.util.regex.Pattern.compile("\\bsets(?:Globally)?\\(\\s*\"([^\"]+)\"\\s*\\)");
     /** Reads everything: for a library that cannot be analysed. */
     static final ConfigInterest EVERYTHING = new ConfigInterest(List.of(new Read(ALL, ALL)));
 
@@ -140,8 +142,6 @@ final class ConfigInterest {
         }
         return reads;
     }
-
-    private static final java.util.regex.Pattern KEY_TESTED = java.util.regex.Pattern.compile("\\bsets(?:Globally)?\\(\\s*\"([^\"]+)\"\\s*\\)");
 
     /**
      * The keys a rule asks configuration files about ({@code ConfigFile(source == "login.defs", !sets("UMASK"))}), by
