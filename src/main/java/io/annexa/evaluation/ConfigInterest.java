@@ -129,15 +129,9 @@ final class ConfigInterest {
 
     static List<Read> readsOf(RuleImpl rule) {
         List<Read> reads = new ArrayList<>();
-        Deque<RuleConditionElement> open = new ArrayDeque<>();
-        open.push(rule.getLhs());
-        while (!open.isEmpty()) {
-            RuleConditionElement element = open.pop();
-            if (element instanceof Pattern pattern && readsEntries(pattern)) {
+        for (Pattern pattern : patternsOf(rule)) {
+            if (readsEntries(pattern)) {
                 reads.add(readOf(pattern));
-            }
-            if (element != null && element.getNestedElements() != null) {
-                element.getNestedElements().forEach(open::push);
             }
         }
         return reads;
@@ -150,32 +144,43 @@ final class ConfigInterest {
      */
     static List<Read> keysAskedOfFiles(RuleImpl rule) {
         List<Read> reads = new ArrayList<>();
+        for (Pattern pattern : patternsOf(rule)) {
+            if (!(pattern.getObjectType() instanceof ClassObjectType type) || type.getClassType() != io.annexa.evidence.ConfigFile.class) {
+                continue;
+            }
+            Set<String> sources = ALL;
+            Set<String> keys = new java.util.TreeSet<>();
+            for (Constraint constraint : pattern.getConstraints()) {
+                if (constraint instanceof MVELConstraint mvel && mvel.getExpression() != null) {
+                    sources = EventInterest.intersection(sources, EventInterest.literalsOf(mvel.getExpression(), "source"));
+                    java.util.regex.Matcher asked = KEY_TESTED.matcher(mvel.getExpression());
+                    while (asked.find()) {
+                        keys.add(asked.group(1));
+                    }
+                }
+            }
+            if (!keys.isEmpty()) {
+                reads.add(new Read(sources, keys));
+            }
+        }
+        return reads;
+    }
+
+    /** Every pattern of the rule's conditions, nested ones (under not, exists, or, from, accumulate) included. */
+    private static List<Pattern> patternsOf(RuleImpl rule) {
+        List<Pattern> patterns = new ArrayList<>();
         Deque<RuleConditionElement> open = new ArrayDeque<>();
         open.push(rule.getLhs());
         while (!open.isEmpty()) {
             RuleConditionElement element = open.pop();
-            if (element instanceof Pattern pattern && pattern.getObjectType() instanceof ClassObjectType type
-                    && type.getClassType() == io.annexa.evidence.ConfigFile.class) {
-                Set<String> sources = ALL;
-                Set<String> keys = new java.util.TreeSet<>();
-                for (Constraint constraint : pattern.getConstraints()) {
-                    if (constraint instanceof MVELConstraint mvel && mvel.getExpression() != null) {
-                        sources = EventInterest.intersection(sources, EventInterest.literalsOf(mvel.getExpression(), "source"));
-                        java.util.regex.Matcher asked = KEY_TESTED.matcher(mvel.getExpression());
-                        while (asked.find()) {
-                            keys.add(asked.group(1));
-                        }
-                    }
-                }
-                if (!keys.isEmpty()) {
-                    reads.add(new Read(sources, keys));
-                }
+            if (element instanceof Pattern pattern) {
+                patterns.add(pattern);
             }
             if (element != null && element.getNestedElements() != null) {
                 element.getNestedElements().forEach(open::push);
             }
         }
-        return reads;
+        return patterns;
     }
 
     private static boolean readsEntries(Pattern pattern) {

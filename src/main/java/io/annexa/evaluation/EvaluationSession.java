@@ -187,6 +187,7 @@ public final class EvaluationSession implements AutoCloseable {
         List<ConfigEntry> notRead = null;
         boolean configuration = false;
         for (Object fact : facts) {
+            configuration |= fact instanceof ConfigEntry;
             if (fact instanceof ConfigEntry entry && !configInterest.reads(entry)) {
                 if (notRead == null) {
                     notRead = new ArrayList<>();
@@ -203,7 +204,7 @@ public final class EvaluationSession implements AutoCloseable {
         if (notRead != null) {
             unread.put(key, UnreadEntries.pack(notRead));
         }
-        if (configuration || facts.stream().anyMatch(ConfigEntry.class::isInstance)) {
+        if (configuration) {
             retellOtherReads(key);
         }
         insertBaselined(key, facts);

@@ -79,6 +79,8 @@ public final class RuleDeployer implements AutoCloseable {
 
     private final Path rulesDir;
     private final Path settingsFile;
+    /** The folder of {@link #settingsFile}, watched with the rules; null when there is none. */
+    private final Path settingsFolder;
     private final ControlCatalog catalog;
     private final RuleTarget engine;
     private final ScheduledExecutorService watcher;
@@ -105,7 +107,8 @@ public final class RuleDeployer implements AutoCloseable {
         this.settingsFile = settingsFile;
         this.catalog = catalog;
         this.engine = engine;
-        this.notifications = notificationsFor(rulesDir, settingsFile);
+        this.settingsFolder = settingsFile == null ? null : settingsFile.toAbsolutePath().getParent();
+        this.notifications = notificationsFor(rulesDir, settingsFolder);
         this.fingerprint = fingerprint();
         this.lastWalk = System.currentTimeMillis();
         this.deployedAt = Instant.now();
@@ -169,11 +172,8 @@ public final class RuleDeployer implements AutoCloseable {
         return outcome;
     }
 
-    private static WatchService notificationsFor(Path rulesDir, Path settingsFile) {
-        boolean complete = FileNotifications.complete(rulesDir)
-                && (settingsFile == null || settingsFile.toAbsolutePath().getParent() == null
-                    || FileNotifications.complete(settingsFile.toAbsolutePath().getParent()));
-        if (!complete) {
+    private static WatchService notificationsFor(Path rulesDir, Path settingsFolder) {
+        if (!FileNotifications.complete(rulesDir) || settingsFolder != null && !FileNotifications.complete(settingsFolder)) {
             return null;
         }
         try {
@@ -235,8 +235,8 @@ public final class RuleDeployer implements AutoCloseable {
      */
     private String fingerprint() {
         SortedMap<String, String> seen = new TreeMap<>();
-        if (settingsFile != null && settingsFile.toAbsolutePath().getParent() != null) {
-            watch(settingsFile.toAbsolutePath().getParent());
+        if (settingsFolder != null) {
+            watch(settingsFolder);
         }
         try {
             Files.walkFileTree(rulesDir, new SimpleFileVisitor<>() {

@@ -31,8 +31,8 @@ import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
  * The rescan is the safety net for folders whose changes may not be notified (NFS or SMB mounts written from other
  * machines, see {@link FileNotifications}); a folder on a file system that reports every change is listed again
  * only once an hour ({@link #NOTIFIED_RESCAN_MS}), since listing three inbox folders of 10,000 files every minute was
- * a quarter of the service's CPU while nothing changed (0.65 % of a core). A folder that cannot be watched at all is listed at every poll,
- * as before.
+ * a quarter of the service's CPU while nothing changed (0.65 % of a core). A folder that cannot be watched at all is
+ * listed at every poll, as before.
  *
  * <p>Thread-safe: one instance serves every inbox route, and one daemon thread takes the notifications.
  */
